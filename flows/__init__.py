@@ -1,0 +1,1 @@
+"""Business logic of petitionbot. Never imports Playwright: flows receive a robot."""

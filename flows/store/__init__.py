@@ -1,0 +1,69 @@
+"""The store port: the system of record for petitions, their history and runs.
+
+Flows talk to :class:`Store`; the SQLite adapter (``sqlite.py``) is the default and a
+PostgreSQL adapter can serve the same port later (``open_store`` dispatches on the URL).
+Feature modules that need their own tables (letters, outbox, ...) ship a migration file in
+``migrations/`` and use :meth:`Store.transaction` for their few statements, keeping SQL
+portable (``?`` placeholders, no SQLite-only functions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from flows.model import Petition
+
+
+class Tx(Protocol):
+    def execute(self, sql: str, params: tuple | list = ()) -> Any: ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[Tx]:
+        """One atomic unit of work: commits on exit, rolls back on an exception."""
+
+    def get(self, ref: str) -> Petition | None: ...
+
+    def refs(self) -> set[str]: ...
+
+    def petitions(self, *, include_withdrawn: bool = True) -> Iterator[Petition]:
+        """Every petition, ordered by (assigned_on, ref)."""
+
+    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream") -> None:
+        """Store a new petition in its own transaction. Raises StoreError on a duplicate ref."""
+
+    def save(
+        self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None
+    ) -> None:
+        """Replace a petition and record ``changes`` (field, old, new) as history, atomically."""
+
+    def history(self, ref: str) -> list[dict[str, Any]]: ...
+
+    def quarantine(self, ref: str, reason: str, raw: Any, *, run_id: str | None) -> None: ...
+
+    def quarantined(self, *, open_only: bool = True) -> list[dict[str, Any]]: ...
+
+    def resolve_quarantine(self, ref: str) -> None: ...
+
+    def next_local_ref(self, year: int) -> str:
+        """A fresh ref for a petition that has none upstream (a walk-in row in the ledger)."""
+
+    def record_run(self, run_id: str, **fields: Any) -> None: ...
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> Store:
+    """``sqlite:///path/to/petitionbot.db`` (or a bare path) opens the SQLite adapter."""
+    from flows.errors import ConfigError
+
+    if url.startswith("postgresql"):
+        raise ConfigError("PostgreSQL 存储尚未实现，请使用 SQLite（storage.database 留空即可）")
+    path = url.removeprefix("sqlite:///")
+    from flows.store.sqlite import SqliteStore
+
+    return SqliteStore(path)

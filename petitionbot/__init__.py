@@ -1,0 +1,1 @@
+"""The application shell: CLI, config, scheduler service, demo and the upstream simulator."""

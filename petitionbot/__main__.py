@@ -1,0 +1,5 @@
+import sys
+
+from petitionbot.cli import main
+
+sys.exit(main())

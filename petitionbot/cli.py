@@ -1,0 +1,76 @@
+"""``petitionbot``: the command line. Each command lives in ``petitionbot/commands/``.
+
+Exit codes: 0 ok; 1 failed (a system error: the message says what to do); 2 config or usage
+error; 3 finished but some items failed (quarantined, listed in the run summary).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from loguru import logger
+
+from flows.errors import PetitionbotError
+from petitionbot import logs
+from petitionbot.app import exit_code_for
+
+# Order is the order of ``petitionbot --help``.
+COMMAND_MODULES = [
+    "petitionbot.commands.demo",
+    "petitionbot.commands.intake",
+    "petitionbot.commands.export",
+    "petitionbot.commands.login",
+    "petitionbot.sim.cli",
+]
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数错误：{message}\n请用 --help 查看用法。\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseParser(prog="petitionbot", description="信访办机器人：取件、台账、文书、催办督办、智能分析")
+    parser.add_argument("--verbose", "-v", action="store_true", help="显示调试信息")
+    top = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
+    run = top.add_parser("run", help="立即运行一个流程（取件、台账、文书、催办……）")
+    run_flows = run.add_subparsers(dest="flow", metavar="流程", parser_class=ChineseParser)
+    run_flows.required = True
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(top, run_flows)
+    return parser
+
+
+def add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
+    """Options every flow command takes."""
+    p.add_argument("--config", help="配置文件路径（默认 ./petitionbot.toml）")
+    if as_of:
+        p.add_argument("--as-of", dest="as_of", help="把“今天”固定为某日，格式 YYYY-MM-DD（也可设 PETITIONBOT_AS_OF）")
+    p.add_argument("--trigger", default="clerk", choices=["clerk", "schedule", "demo"], help=argparse.SUPPRESS)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logs.setup("DEBUG" if args.verbose else "INFO")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except PetitionbotError as exc:
+        logger.error("{}", exc)
+        print(f"错误：{exc}", file=sys.stderr)
+        return exit_code_for(exc)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The one validated configuration: ``petitionbot.toml``.
+
+Every section is a pydantic model with bounds and a docstring per field; unknown keys are
+errors (a misspelt key must not be silently ignored). Errors name the key and, where the
+file has it, the line. Secrets never come from this file: the upstream password comes from
+``PETITIONBOT_UPSTREAM_PASSWORD`` or the OS keyring (see ``secret``).
+
+Feature sections (ledger, letters, deadlines, reminders, ...) define their own model next to
+their code and are composed here, so this module is the only place that knows them all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from flows.errors import ConfigError
+
+DEFAULT_CONFIG = "petitionbot.toml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class UpstreamSettings(Section):
+    url: str = Field("http://127.0.0.1:8765/", description="上游信访信息系统地址")
+    username: str = Field("yhjd01", min_length=1, description="登录用户名（密码来自环境变量或系统钥匙串）")
+    site: str = Field("district", pattern=r"^[a-z_]+$", description="上游系统适配器名称")
+    headless: bool = True
+    concurrency: int = Field(4, ge=1, le=16, description="同时打开的详情页数")
+    page_size: int = Field(100, ge=10, le=100)
+    timeout_seconds: float = Field(20, gt=0, le=600)
+    retries: int = Field(3, ge=0, le=10, description="暂时性错误的最多重试次数")
+    attachment_max_mb: float = Field(20, gt=0, le=1024)
+    recycle_every: int = Field(200, ge=10, le=100_000, description="每处理多少件重建一次浏览器上下文")
+    executable_path: str = Field("", description="Chromium 路径；留空自动查找")
+    sign: bool = Field(False, description="取件时是否自动签收")
+
+
+class StorageSettings(Section):
+    workdir: Path = Field(Path("work"), description="数据库、运行记录、台账、文书都放在这里")
+    database: str = Field("", description="数据库 URL；留空为 workdir/petitionbot.db（SQLite）")
+
+
+class LoggingSettings(Section):
+    level: str = Field("INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    json_lines: bool = False
+    retention_days: int = Field(90, ge=1, le=3650)
+
+
+class Settings(Section):
+    office: str = Field("余杭街道信访办", description="本单位名称（用于文书落款）")
+    unit_code: str = Field("YH-JD", description="本单位在上游系统的单位代码")
+    upstream: UpstreamSettings = UpstreamSettings()
+    storage: StorageSettings = StorageSettings()
+    logging: LoggingSettings = LoggingSettings()
+    # Path of the file these settings came from (set by ``load``), for relative paths.
+    source: Path | None = Field(None, exclude=True)
+
+    @property
+    def workdir(self) -> Path:
+        wd = self.storage.workdir
+        if not wd.is_absolute() and self.source is not None:
+            wd = self.source.parent / wd
+        return wd.resolve()
+
+    @property
+    def database_url(self) -> str:
+        return self.storage.database or f"sqlite:///{self.workdir / 'petitionbot.db'}"
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best effort: the line where the failing key is written (tomllib keeps no positions)."""
+    section, key = (loc[0], loc[-1]) if len(loc) > 1 else (None, loc[0])
+    in_section = section is None
+    for no, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_section = section is not None and stripped.strip("[]").strip() == str(section)
+            continue
+        if in_section and re.match(rf"{re.escape(str(key))}\s*=", stripped):
+            return no
+    return None
+
+
+def load(path: str | Path | None = None, *, required: bool = False) -> Settings:
+    """Read and validate the config. A missing default file means built-in defaults."""
+    p = Path(path or os.environ.get("PETITIONBOT_CONFIG") or DEFAULT_CONFIG)
+    if not p.exists():
+        if required or path is not None:
+            raise ConfigError(f"找不到配置文件：{p}", hint="用 --config 指定，或运行 petitionbot demo 查看示例")
+        return Settings()
+    text = p.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {p} 格式错误：{exc}") from exc
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(x) for x in err["loc"])
+            line = _line_of(text, err["loc"])
+            where = f"第 {line} 行 " if line else ""
+            problems.append(f"{where}{key}：{_zh(err)}")
+        raise ConfigError(f"配置文件 {p} 有误：\n  " + "\n  ".join(problems)) from exc
+    settings.source = p.resolve()
+    return settings
+
+
+def _zh(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "未知的配置项（拼写错误？）"
+    if kind == "missing":
+        return "缺少必填项"
+    ctx = err.get("ctx") or {}
+    for bound, word in (("ge", "不能小于"), ("gt", "必须大于"), ("le", "不能大于"), ("lt", "必须小于")):
+        if bound in ctx:
+            return f"{word} {ctx[bound]}（当前值 {err.get('input')!r}）"
+    return f"取值无效（{err['msg']}，当前值 {err.get('input')!r}）"
+
+
+def secret(name: str, *, env: str) -> str | None:
+    """A secret from the environment, else the OS keyring (service ``petitionbot``)."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    try:
+        import keyring
+
+        return keyring.get_password("petitionbot", name)
+    except Exception:  # noqa: BLE001 - no keyring backend on a headless server is normal
+        return None
