@@ -6,7 +6,8 @@ What to do next decides the branch, not where the error came from::
      ├── BusinessError            one item is wrong: quarantine it, keep going, never retry
      │    ├── MalformedPetition   a field is missing or cannot be parsed
      │    ├── AttachmentRejected  over the size cap, unreadable
-     │    └── NotOurs             another unit's item, withdrawn, refused by upstream
+     │    └── NotOurs             another unit's item (403): reassigned away from us
+     │         └── Withdrawn      the upstream no longer has it (404)
      ├── SystemError_             the run cannot go on: stop cleanly, keep evidence, tell a person
      │    ├── ConfigError         the config file or environment is wrong (names the key)
      │    ├── LoginFailed         credentials refused (never retried: no lockout storms)
@@ -56,6 +57,10 @@ class AttachmentRejected(BusinessError):
 
 
 class NotOurs(BusinessError):
+    pass
+
+
+class Withdrawn(NotOurs):
     pass
 
 

@@ -81,6 +81,7 @@ class Petition:
     responsible_unit: str = ""
     clerk: dict[str, Any] = field(default_factory=dict)
     signed_on: date | None = None
+    notes: list[str] = field(default_factory=list)  # intake findings for a person (bad ID checksum, ...)
 
     @property
     def is_accusation(self) -> bool:
@@ -90,7 +91,7 @@ class Petition:
     def upstream_fields(self) -> dict[str, Any]:
         """The part the upstream owns: what change detection compares."""
         d = to_jsonable(self)
-        for k in ("source", "upstream_state", "responsible_unit", "clerk", "signed_on"):
+        for k in ("source", "upstream_state", "responsible_unit", "clerk", "signed_on", "notes"):
             d.pop(k, None)
         for a in d["attachments"]:
             a.pop("path", None)
