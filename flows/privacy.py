@@ -64,7 +64,9 @@ class Redactor:
     (``add_names``) before they log anything about the petition.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, hide_names: bool = False) -> None:
+        # hide_names: replace names whole (检举控告: not even a masked name may appear)
+        self._hide = hide_names
         self._names: set[str] = set()
         self._secrets: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
@@ -91,10 +93,16 @@ class Redactor:
                 self._pattern = re.compile("|".join(re.escape(w) for w in words))
             return self._pattern
 
+    def _replace(self, m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word in self._secrets:
+            return "******"
+        return "***" if self._hide else mask_name(word)
+
     def __call__(self, text: str) -> str:
         pattern = self._compiled()
         if pattern is not None:
-            text = pattern.sub(lambda m: "******" if m.group(0) in self._secrets else mask_name(m.group(0)), text)
+            text = pattern.sub(self._replace, text)
         return scrub_patterns(text)
 
 

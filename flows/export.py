@@ -1,0 +1,63 @@
+"""The export record of a petition: the office's own full record, or a masked copy.
+
+Feature modules contribute fields (ledger, letters, deadlines, analysis) through functions
+``(petition, store) -> dict`` that the shell passes in; this module knows none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from flows.model import Petition, to_jsonable
+from flows.privacy import Redactor, mask_id, mask_name, mask_phone
+from flows.store import Store
+
+Contributor = Callable[[Petition, Store], dict[str, Any]]
+
+BASE_FIELDS = (
+    "ref", "title", "form", "received_on", "assigned_on", "assigned_to", "assigning_office", "handover",
+    "handover_no", "due_on", "petitioners", "headcount", "locality", "purpose", "category", "content", "demand",
+    "anonymous", "status", "attachments", "source", "upstream_state", "signed_on", "notes",
+)
+
+
+def export_record(p: Petition, store: Store, contributors: Iterable[Contributor] = ()) -> dict[str, Any]:
+    data = to_jsonable(p)
+    record = {k: data[k] for k in BASE_FIELDS}
+    record["attachments"] = [{k: a[k] for k in ("name", "sha256", "size", "path", "media_type")}
+                             for a in data["attachments"]]
+    record["history"] = store.history(p.ref)
+    for contribute in contributors:
+        record.update(contribute(p, store))
+    return record
+
+
+def mask_record(record: dict[str, Any], petition: Petition) -> dict[str, Any]:
+    """A copy fit to leave the office: no name, ID or phone number in clear, anywhere in it."""
+    scrub = Redactor(hide_names=petition.is_accusation)
+    scrub.add_names(*(x.name for x in petition.petitioners))
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    out = walk({k: v for k, v in record.items() if k != "petitioners"})
+    out["petitioners"] = [
+        {"name": "" if petition.is_accusation else mask_name(x.name), "id_number": mask_id(x.id_number),
+         "phone": mask_phone(x.phone), "address": ""}
+        for x in petition.petitioners
+    ]
+    return out
+
+
+def export_all(store: Store, contributors: Iterable[Contributor] = (), *, masked: bool = False) -> Iterator[dict]:
+    contributors = list(contributors)
+    for p in store.petitions():
+        record = export_record(p, store, contributors)
+        yield mask_record(record, p) if masked else record

@@ -1,0 +1,196 @@
+"""Intake: robot -> store. Idempotent, one transaction per petition.
+
+    list every assigned item  ->  diff with the store  ->  fetch new and changed details
+    concurrently (the robot bounds it)  ->  validate  ->  write attachments  ->  store
+
+A crash at any point loses nothing: a petition is in the store only once its transaction
+commits, attachment files are written atomically before it, and the next run fetches
+whatever is not stored yet. Nothing a clerk entered (``Petition.clerk``, the responsible
+unit) is touched by intake: upstream changes update upstream fields and are recorded as
+history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from bots import FetchFailure, Listing, Robot, Scraped
+from flows import attachments as files
+from flows.errors import BusinessError, NotOurs, StoreError, Withdrawn
+from flows.model import Attachment, Petition, to_jsonable
+from flows.parse import clean_text, parse_date, parse_scraped
+from flows.privacy import redactor
+from flows.runs import Run
+from flows.store import Store
+
+# Upstream fields whose change is worth a line in the history (the rest are compared too).
+WATCHED = ("due_on", "status", "assigned_to", "title", "content", "demand", "category", "locality")
+
+
+@dataclass
+class IntakeOptions:
+    attachments_dir: Path
+    sign: bool = False
+
+
+def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> None:
+    robot.login()
+    listings = _dedupe(robot.list_assigned(), run)
+    run.counts.listed = len(listings)
+    listed = {item.ref: item for item in listings}
+    stored = {p.ref: p for p in store.petitions() if p.source == "upstream"}
+
+    new = [ref for ref in listed if ref not in stored]
+    changed = [ref for ref, item in listed.items() if ref in stored and _listing_differs(item, stored[ref])]
+    gone = [ref for ref, p in stored.items() if ref not in listed and p.upstream_state == "active"]
+    back = [ref for ref, p in stored.items() if ref in listed and p.upstream_state != "active"]
+    run.counts.unchanged = len(listed) - len(new) - len(changed) - len(back)
+    logger.info("上游共 {} 件：新件 {}，可能有变化 {}，已不在列表 {}", len(listed), len(new), len(changed) + len(back), len(gone))
+
+    to_fetch = new + changed + back + gone
+    gone_set = set(gone)
+    for result in robot.fetch(to_fetch):
+        if isinstance(result, FetchFailure):
+            if result.ref in gone_set and isinstance(result.error, NotOurs):
+                _mark_gone(store, stored[result.ref], result.error, run)
+            else:
+                _quarantine(store, result.ref, result.error, None, run)
+            continue
+        try:
+            petition = parse_scraped(result)
+        except BusinessError as exc:
+            _quarantine(store, result.ref, exc, _raw(result), run)
+            continue
+        redactor.add_names(*(p.name for p in petition.petitioners))
+        petition.attachments = _save_attachments(result, petition.ref, options.attachments_dir, run)
+        old = stored.get(petition.ref)
+        if old is None:
+            _insert(store, petition, run)
+        else:
+            _update(store, old, petition, run)
+        store.resolve_quarantine(petition.ref)
+
+    if options.sign:
+        for item in listed.values():
+            if item.status == "待签收":
+                if robot.sign(item.ref):
+                    run.counts.signed += 1
+                    _record_signed(store, item.ref, run)
+
+
+def _dedupe(listings: list[Listing], run: Run) -> list[Listing]:
+    seen: dict[str, Listing] = {}
+    for item in listings:
+        if item.ref in seen:
+            if seen[item.ref] != item:
+                run.warn(f"上游列表中信访件编号 {item.ref} 出现两次且内容不同，已按第一次出现的处理")
+            continue
+        seen[item.ref] = item
+    return list(seen.values())
+
+
+def _listing_differs(item: Listing, stored: Petition) -> bool:
+    """Cheap change detection from the list row alone, so a rerun with nothing new stays fast."""
+    if item.status and item.status != stored.status:
+        return True
+    try:
+        due = parse_date(item.due_on, "due_on", item.ref, required=False)
+    except BusinessError:
+        return True
+    return due != stored.due_on or stored.upstream_state != "active"
+
+
+def _insert(store: Store, petition: Petition, run: Run) -> None:
+    try:
+        store.insert(petition, run_id=run.id)
+    except StoreError as exc:
+        # Already stored by an earlier, interrupted run of this same intake: not a new one.
+        if store.get(petition.ref) is not None:
+            run.counts.unchanged += 1
+            return
+        raise exc
+    run.counts.new += 1
+    if petition.notes:
+        run.warn(f"{petition.ref}：" + "；".join(petition.notes))
+    logger.info("新件 {} 已入库（{}）", petition.ref, clean_text(petition.title, keep_newlines=False)[:30])
+
+
+def _update(store: Store, old: Petition, fresh: Petition, run: Run) -> None:
+    # Keep every local field; take every upstream field from the fresh copy.
+    merged = replace(
+        fresh,
+        source=old.source,
+        upstream_state="active",
+        responsible_unit=old.responsible_unit,
+        clerk=old.clerk,
+        signed_on=old.signed_on,
+    )
+    before, after = old.upstream_fields, merged.upstream_fields
+    changes: list[tuple[str, Any, Any]] = [
+        (k, before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)
+    ]
+    if old.upstream_state != "active":
+        changes.append(("upstream_state", old.upstream_state, "active"))
+    if not changes:
+        run.counts.unchanged += 1
+        return
+    store.save(merged, changes=changes, source="upstream", run_id=run.id)
+    run.counts.updated += 1
+    watched = [c[0] for c in changes if c[0] in WATCHED or c[0] == "upstream_state"]
+    logger.info("{} 上游有变化：{}", old.ref, "、".join(watched or [c[0] for c in changes]))
+    if any(c[0] == "due_on" for c in changes):
+        run.warn(f"{old.ref} 的限办日期被上游调整：{before.get('due_on')} → {after.get('due_on')}")
+
+
+def _mark_gone(store: Store, old: Petition, error: Exception, run: Run) -> None:
+    state = "withdrawn" if isinstance(error, Withdrawn) else "reassigned"
+    updated = replace(old, upstream_state=state)
+    store.save(updated, changes=[("upstream_state", old.upstream_state, state)], source="upstream", run_id=run.id)
+    run.counts.updated += 1
+    text = "已被上游撤回" if state == "withdrawn" else "已被上游改派给其他单位"
+    run.warn(f"{old.ref} {text}，台账中保留原记录")
+
+
+def _record_signed(store: Store, ref: str, run: Run) -> None:
+    p = store.get(ref)
+    if p is None or p.signed_on is not None:
+        return
+    today = run.clock.today()
+    store.save(replace(p, signed_on=today), changes=[("signed_on", None, today)], source="bot", run_id=run.id)
+
+
+def _quarantine(store: Store, ref: str, error: Exception, raw: Any, run: Run) -> None:
+    reason = getattr(error, "message", None) or str(error)
+    store.quarantine(ref, reason, raw, run_id=run.id)
+    run.fail_item(ref, reason)
+    logger.warning("{} 未入库，已隔离待人工处理：{}", ref[:64], reason)
+
+
+def _raw(item: Scraped) -> dict[str, Any]:
+    data = to_jsonable(item)
+    for a in data.get("attachments", []):
+        a.pop("data", None)  # bytes are not kept in the quarantine; a retry downloads them again
+    return data
+
+
+def _save_attachments(item: Scraped, ref: str, root: Path, run: Run) -> list[Attachment]:
+    folder = root / files.safe_ref(ref)
+    names = files.unique_names([files.safe_name(a.name) for a in item.attachments])
+    out = []
+    for scraped, name in zip(item.attachments, names, strict=True):
+        original = scraped.name if scraped.name != name else ""
+        if scraped.data is None:
+            run.warn(f"{ref} 的附件“{name}”未下载：{scraped.error or '原因不明'}")
+            out.append(Attachment(name=name, media_type=scraped.media_type, size=scraped.size or 0,
+                                  original_name=original))
+            continue
+        path = folder / name
+        files.write_atomic(path, scraped.data)
+        out.append(Attachment(name=name, media_type=scraped.media_type, sha256=files.sha256(scraped.data),
+                              size=len(scraped.data), path=str(path.relative_to(root.parent)),
+                              original_name=original))
+    return out

@@ -1,0 +1,52 @@
+"""``petitionbot run intake``: pull newly assigned petitions from the upstream system."""
+
+from __future__ import annotations
+
+import argparse
+
+from flows.intake import IntakeOptions, run_intake
+from flows.runs import Run
+from petitionbot.app import EXIT_OK, EXIT_PARTIAL, App
+from petitionbot.robots import make_robot
+
+
+def register(top, run_flows) -> None:  # noqa: ARG001
+    from petitionbot.cli import add_common
+
+    p = run_flows.add_parser("intake", help="取件：登录上游系统，拉取新交办的信访件及附件")
+    add_common(p)
+    p.add_argument("--sign", action="store_true", help="同时签收待签收的信访件")
+    p.set_defaults(func=cli)
+
+
+def intake(app: App, *, sign: bool | None = None) -> Run:
+    """Run intake inside a Run (used by the CLI, the scheduler and the demo)."""
+    password = app.upstream_password()
+    with app.run("intake") as run:
+        robot = make_robot(app.settings, password=password, evidence_dir=run.evidence_dir)
+        options = IntakeOptions(attachments_dir=app.workdir / "attachments",
+                                sign=app.settings.upstream.sign if sign is None else sign)
+        with robot:
+            run_intake(robot, app.store, run, options)
+    return run
+
+
+def report(run: Run) -> str:
+    c = run.counts
+    lines = [f"取件完成：上游列表 {c.listed} 件，新件 {c.new}，更新 {c.updated}，无变化 {c.unchanged}，失败 {c.failed}"
+             + (f"，签收 {c.signed}" if c.signed else "")]
+    for f in run.failures[:10]:
+        lines.append(f"  未入库 {f['ref']}：{f['reason']}")
+    if len(run.failures) > 10:
+        lines.append(f"  ……另有 {len(run.failures) - 10} 件，见 {run.folder / 'summary.json'}")
+    for w in run.warnings[:10]:
+        lines.append(f"  注意：{w}")
+    lines.append(f"运行记录：{run.folder}")
+    return "\n".join(lines)
+
+
+def cli(args: argparse.Namespace) -> int:
+    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
+    run = intake(app, sign=True if args.sign else None)
+    print(report(run))
+    return EXIT_PARTIAL if run.counts.failed else EXIT_OK
