@@ -20,6 +20,7 @@ from loguru import logger
 
 from bots import FetchFailure, Listing, Robot, Scraped
 from flows import attachments as files
+from flows import failpoints
 from flows.errors import BusinessError, NotOurs, StoreError, Withdrawn
 from flows.model import Attachment, Petition, to_jsonable
 from flows.parse import clean_text, parse_date, parse_scraped
@@ -67,11 +68,13 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
             continue
         redactor.add_names(*(p.name for p in petition.petitioners))
         petition.attachments = _save_attachments(result, petition.ref, options.attachments_dir, run)
+        failpoints.hit("intake.before_store")
         old = stored.get(petition.ref)
         if old is None:
             _insert(store, petition, run)
         else:
             _update(store, old, petition, run)
+        failpoints.hit("intake.after_store")
         store.resolve_quarantine(petition.ref)
 
     if options.sign:
