@@ -1,0 +1,36 @@
+"""Word letters from templates clerks can edit (issue 4).
+
+Public surface::
+
+    draft_letters(store, settings, clock, run, *, pdf=False, deadlines=None) -> list[Drafted]
+    draft_unit_letter(kind, unit, items, *, store, settings, clock, run=None, reply_by=None,
+                      requirement="", pdf=False) -> Drafted          # 催办单 / 督办单
+    UnitItem(petition, due_on, days_late=0, note="")
+    check_templates(settings, paths=()) -> {file name: [Problem]}
+    export_fields(petition, store) -> {"letters": [{kind, path, version}]}
+    LettersSettings                                                   # [letters] section
+
+Layout: ``rules`` / ``context`` / ``kinds`` / ``files`` are plain Python; ``engine`` holds the
+sandboxed Jinja; ``docx_adapter`` is the only module that touches the .docx format.
+"""
+
+# petitionbot.config composes LettersSettings and imports flows.letters.settings while it is
+# still loading; loading it first makes that cycle benign whichever side is imported first.
+import petitionbot.config  # noqa: F401, E402  isort: skip
+
+import importlib  # noqa: E402
+from typing import Any  # noqa: E402
+
+# Resolved lazily (PEP 562) so loading the config does not pull in docxtpl and lxml.
+_WHERE = {
+    "UnitItem": "context", "Drafted": "flow", "check_templates": "flow", "draft_letters": "flow",
+    "draft_unit_letter": "flow", "export_fields": "flow", "KINDS": "kinds", "PETITION_KINDS": "kinds",
+    "UNIT_KINDS": "kinds", "Problem": "problems", "TemplateProblem": "problems", "LettersSettings": "settings",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
