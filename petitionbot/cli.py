@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "petitionbot.commands.export",
     "petitionbot.commands.login",
     "petitionbot.sim.cli",
+    "petitionbot.commands.letters",
 ]
 
 

@@ -54,12 +54,16 @@ class LoggingSettings(Section):
     retention_days: int = Field(90, ge=1, le=3650)
 
 
+from flows.letters.settings import LettersSettings  # noqa: E402 - after Section, which it subclasses
+
+
 class Settings(Section):
     office: str = Field("余杭街道信访办", description="本单位名称（用于文书落款）")
     unit_code: str = Field("YH-JD", description="本单位在上游系统的单位代码")
     upstream: UpstreamSettings = UpstreamSettings()
     storage: StorageSettings = StorageSettings()
     logging: LoggingSettings = LoggingSettings()
+    letters: LettersSettings = LettersSettings()
     # Path of the file these settings came from (set by ``load``), for relative paths.
     source: Path | None = Field(None, exclude=True)
 
