@@ -1,0 +1,23 @@
+"""The Excel tracking book (台账): filled by the bot, worked in by clerks, never clobbered.
+
+Layout of the package (libraries that touch .xlsx live only in ``xlsx.py``)::
+
+    settings.py  LedgerSettings / RoutingSettings (the [ledger] config section)
+    columns.py   the 台账 columns: owner (bot / clerk), kind, width
+    cells.py     parsing what clerks type; text made safe for Excel
+    routing.py   责任单位 from the rules
+    render.py    a petition as row cells (show / mask / hide personal data)
+    sync.py      the pure three-way reconciliation of a book with the store
+    stats.py     counts for the 统计 sheet
+    state.py     the ledger's tables (snapshot of the last write, walk-in imports)
+    files.py     open-file detection, atomic replace, backups, pending files
+    xlsx.py      the adapter: python-calamine + openpyxl (read-only) in, XlsxWriter out
+    flow.py      sync_ledger, the orchestration
+    export.py    export_fields for ``petitionbot export``
+"""
+
+from flows.ledger.export import export_fields
+from flows.ledger.flow import LedgerResult, book_folder, sync_ledger
+from flows.ledger.settings import LedgerSettings, RoutingSettings
+
+__all__ = ["LedgerResult", "LedgerSettings", "RoutingSettings", "book_folder", "export_fields", "sync_ledger"]

@@ -1,0 +1,83 @@
+"""The columns of the 台账 sheet: who owns each one, its kind, width and header.
+
+Bot-owned columns are rewritten from the store on every sync; clerk-owned columns are read
+from the book first and flow into the store (``Petition.clerk``, plus ``responsible_unit``),
+the bot only ever giving them their first value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Owner = Literal["key", "bot", "clerk"]
+Kind = Literal["text", "long", "date", "int", "choice"]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    owner: Owner
+    kind: Kind
+    width: float
+    personal: bool = False
+    choices: str = ""  # LedgerSettings attribute holding the drop-down list
+
+    @property
+    def clerk(self) -> bool:
+        return self.owner == "clerk"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("seq", "序号", "bot", "int", 6),
+    Column("ref", "信访件编号", "key", "text", 17),
+    Column("assigning_office", "交办机关", "bot", "text", 14),
+    Column("handover_no", "交办文号", "bot", "text", 18),
+    Column("received_on", "登记日期", "bot", "date", 11),
+    Column("assigned_on", "交办日期", "bot", "date", 11),
+    Column("form", "信访形式", "bot", "text", 9),
+    Column("purpose", "信访目的", "bot", "text", 9),
+    Column("petitioners", "信访人", "bot", "text", 12, personal=True),
+    Column("id_numbers", "证件号码", "bot", "text", 20, personal=True),
+    Column("phones", "联系电话", "bot", "text", 13, personal=True),
+    Column("address", "住址", "bot", "long", 24, personal=True),
+    Column("headcount", "人数", "bot", "int", 6),
+    Column("group", "是否集体访", "bot", "text", 7),
+    Column("locality", "问题属地", "bot", "text", 12),
+    Column("category", "内容分类", "bot", "text", 14),
+    Column("summary", "诉求摘要", "bot", "long", 36),
+    Column("content", "信访内容", "bot", "long", 48),
+    Column("due_on", "办结期限", "bot", "date", 11),
+    Column("status", "上游状态", "bot", "text", 12),
+    Column("responsible_unit", "责任单位", "clerk", "text", 16),
+    Column("responsible_person", "责任人", "clerk", "text", 10),
+    Column("category_confirmed", "核定分类", "clerk", "text", 12),
+    Column("decision", "受理情况", "clerk", "choice", 10, choices="decisions"),
+    Column("accepted_on", "受理日期", "clerk", "date", 11),
+    Column("extension_until", "延期至", "clerk", "date", 11),
+    Column("handling_status", "办理状态", "clerk", "choice", 10, choices="statuses"),
+    Column("closed_on", "办结日期", "clerk", "date", 11),
+    Column("reply_method", "答复方式", "clerk", "choice", 10, choices="reply_methods"),
+    Column("served_on", "送达日期", "clerk", "date", 11),
+    Column("satisfaction", "满意度", "clerk", "choice", 9, choices="satisfaction_levels"),
+    Column("reminder_log", "催办/督办记录", "clerk", "long", 24),
+    Column("remarks", "备注", "clerk", "long", 20),
+)
+
+BY_KEY = {c.key: c for c in COLUMNS}
+BY_HEADER = {c.header: c for c in COLUMNS}
+CLERK_COLUMNS = tuple(c for c in COLUMNS if c.clerk)
+# Clerk columns stored in Petition.clerk (responsible_unit is a Petition field of its own).
+CLERK_KEYS = tuple(c.key for c in CLERK_COLUMNS if c.key != "responsible_unit")
+
+
+SHEET_LEDGER = "台账"
+SHEET_CHECKS = "校验"
+SHEET_STATS = "统计"
+OWN_SHEETS = (SHEET_LEDGER, SHEET_CHECKS, SHEET_STATS)
+
+
+def normalise_header(text: object) -> str:
+    """Headers as a clerk may have retyped them: stray spaces, line breaks, full-width slash."""
+    return "".join(str(text or "").split()).replace("／", "/")

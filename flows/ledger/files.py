@@ -1,0 +1,68 @@
+"""File safety around the book: is a clerk holding it open, atomic replace, dated backups,
+and the pending file written beside a book that could not be replaced."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+
+def owner_files(book: Path) -> list[Path]:
+    """Lock files an office suite leaves beside an open book.
+
+    Excel and WPS write ``~$<name>`` (Word-style ``~$`` + name without its first two characters
+    for long names is also seen); LibreOffice writes ``.~lock.<name>#``.
+    """
+    names = {f"~${book.name}", f"~${book.name[2:]}", f".~lock.{book.name}#"}
+    return [book.parent / n for n in sorted(names) if (book.parent / n).exists()]
+
+
+def is_open(book: Path) -> bool:
+    if owner_files(book):
+        return True
+    if not book.exists():
+        return False
+    try:
+        # On Windows an open workbook refuses a writer; elsewhere this simply succeeds.
+        with open(book, "r+b"):
+            pass
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def pending_path(book: Path) -> Path:
+    return book.with_name(f"{book.stem}.待更新{book.suffix}")
+
+
+def temp_path(book: Path) -> Path:
+    # Same folder, so the final os.replace is a rename on one file system (atomic).
+    return book.with_name(f".{book.stem}.{os.getpid()}.tmp{book.suffix}")
+
+
+def backup(book: Path, now: datetime, keep: int) -> Path | None:
+    """Copy the current book into ``备份/`` with a timestamp; keep the newest ``keep``."""
+    if keep <= 0 or not book.exists():
+        return None
+    folder = book.parent / "备份"
+    folder.mkdir(exist_ok=True)
+    dest = folder / f"{book.stem}.{now:%Y%m%d-%H%M%S}{book.suffix}"
+    n = 1
+    while dest.exists():
+        dest = folder / f"{book.stem}.{now:%Y%m%d-%H%M%S}-{n}{book.suffix}"
+        n += 1
+    # A copy, not a hard link: a suite that saves in place would otherwise change the backup too.
+    shutil.copy2(book, dest)
+    old = sorted(folder.glob(f"{book.stem}.*{book.suffix}"), key=lambda p: p.name)
+    for stale in old[:-keep]:
+        stale.unlink(missing_ok=True)
+    return dest
+
+
+def replace(tmp: Path, book: Path) -> None:
+    """Atomic on the same file system; raises PermissionError when Windows holds the book."""
+    os.replace(tmp, book)

@@ -1,0 +1,265 @@
+"""``sync_ledger``: read every book, save clerk edits and walk-in rows, write the books back.
+
+Order matters: each book is read before anything is written, clerk input reaches the store
+before the store is rendered, and a book a clerk holds open is never replaced (the update goes
+to a pending file beside it and the next run simply redoes the sync against the saved book).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from flows.clock import Clock
+from flows.ledger import files, state
+from flows.ledger.cells import canonical
+from flows.ledger.columns import BY_KEY, SHEET_CHECKS
+from flows.ledger.render import Privacy, clerk_value
+from flows.ledger.settings import LedgerSettings
+from flows.ledger.stats import breakdowns
+from flows.ledger.sync import LEVEL_FIX, Issue, Plan, RowState, Table, build_rows, reconcile
+from flows.ledger.xlsx import Book, BookSpec, ColSpec, read_book, write_book
+from flows.model import Petition
+from flows.runs import Run
+from flows.store import Store
+
+MAX_WARNINGS = 20
+
+
+@dataclass
+class LedgerResult:
+    books: list[Path] = field(default_factory=list)  # every book that was read or written
+    written: list[Path] = field(default_factory=list)
+    pending: list[Path] = field(default_factory=list)  # books open on a desk: update waits beside them
+    copies: list[Path] = field(default_factory=list)  # outgoing (masked) copies
+    imported: list[str] = field(default_factory=list)  # refs given to walk-in rows
+    edited: int = 0  # petitions whose clerk columns changed from the book
+    fields_changed: int = 0
+    issues: int = 0  # cells a clerk must correct (需处理)
+    notes: int = 0  # automatic readings and text-safety notes
+
+
+def book_folder(settings: LedgerSettings, workdir: Path) -> Path:
+    return settings.folder if settings.folder.is_absolute() else workdir / settings.folder
+
+
+def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, *, workdir: Path,
+                office: str = "") -> LedgerResult:
+    folder = book_folder(settings, workdir)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = LedgerResult()
+    petitions = {p.ref: p for p in store.petitions()}
+    states = state.load_states(store)
+
+    books: dict[str, Book | None] = {}
+    unreadable: set[str] = set()
+    for path in _existing_books(folder, settings):
+        try:
+            books[path.name] = read_book(path)
+        except PermissionError:
+            unreadable.add(path.name)
+            run.warn(f"台账「{path.name}」无法读取（可能被独占打开），本次跳过，下次再同步")
+    placed: dict[str, str] = {}
+    for name, book in books.items():
+        if book is not None and book.table is not None:
+            for ref in _refs(book.table):
+                placed.setdefault(ref, name)
+    new_refs: dict[str, list[str]] = {}
+    for ref, p in petitions.items():  # store order: (assigned_on, ref)
+        if ref in placed:
+            continue
+        name = states[ref][0] if ref in states else settings.book_name(_year(p, settings))
+        new_refs.setdefault(name, []).append(ref)
+
+    for name in sorted(set(books) | set(new_refs)):
+        if name in unreadable:
+            continue
+        _sync_book(folder / name, books.get(name), new_refs.get(name, []), petitions, states, store, settings,
+                   clock, run, office, result)
+
+    run.extra["ledger"] = {"imported": len(result.imported), "edited": result.edited, "issues": result.issues,
+                           "pending": [p.name for p in result.pending]}
+    logger.info("台账同步：{} 本，更新 {} 件（{} 项），来访登记 {} 件，待处理 {} 处", len(result.books), result.edited,
+                result.fields_changed, len(result.imported), result.issues)
+    return result
+
+
+def _existing_books(folder: Path, settings: LedgerSettings) -> list[Path]:
+    pattern = re.compile("^" + re.escape(settings.filename).replace(re.escape("{year}"), r"(\d{4})") + "$")
+    return sorted(p for p in folder.iterdir() if p.is_file() and pattern.match(p.name))
+
+
+def _year(p: Petition, settings: LedgerSettings) -> int:
+    return (p.received_on if settings.year_by == "received_on" else p.assigned_on).year
+
+
+def _refs(table: Table) -> list[str]:
+    from flows.ledger.sync import _ref_of, header_index
+
+    i = header_index(table).get("ref")
+    return [] if i is None else [r for r in (_ref_of(row[i]) for row in table.rows) if r]
+
+
+def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: dict[str, Petition],
+               states: dict[str, tuple[str, RowState]], store: Store, settings: LedgerSettings, clock: Clock,
+               run: Run, office: str, result: LedgerResult) -> None:
+    name = path.name
+    table = book.table if book is not None else None
+    base = {ref: s for ref, (b, s) in states.items() if b == name}
+    plan = reconcile(table, petitions, new_refs, base, settings, clock.today(), book_privacy=settings.personal_data)
+    _apply(plan, petitions, store, run, name, clock, result)
+
+    privacy: Privacy = settings.personal_data
+    rows, new_states, notes = build_rows(plan, table, petitions, settings, privacy=privacy)
+    issues = plan.issues + notes
+    year = _book_year(name, settings)
+    spec = _spec(plan, table, rows, issues, book, [petitions[s.ref] for s in plan.slots if s.kind == "ref"],
+                 settings, privacy, office, year, clock)
+    result.books.append(path)
+    fix = [i for i in issues if i.level == LEVEL_FIX]
+    result.issues += len(fix)
+    result.notes += len(issues) - len(fix)
+    for it in fix[:MAX_WARNINGS]:
+        where = f"第 {it.row} 行" if it.row else ""
+        run.warn(f"台账「{name}」{where}「{it.column}」{'（' + it.ref + '）' if it.ref else ''}：{it.problem}")
+    if len(fix) > MAX_WARNINGS:
+        run.warn(f"台账「{name}」另有 {len(fix) - MAX_WARNINGS} 处填写需要核对，详见「{SHEET_CHECKS}」表")
+
+    written = _write_safely(path, spec, settings, clock, run, result)
+    if written:
+        state.save_states(store, name, new_states, states)
+    if settings.outgoing_copy != "off":
+        _write_copy(path, plan, table, petitions, settings, settings.outgoing_copy, office, year, clock, result)
+
+
+def _book_year(name: str, settings: LedgerSettings) -> int:
+    m = re.match(re.escape(settings.filename).replace(re.escape("{year}"), r"(\d{4})"), name)
+    return int(m.group(1)) if m else 0
+
+
+def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, book: str, clock: Clock,
+           result: LedgerResult) -> None:
+    for w in plan.walkins:
+        known = state.walkin_ref(store, w.fingerprint)
+        if known and known in petitions:
+            # Imported by an earlier run whose ref never reached the book (it was open then).
+            w.slot.kind, w.slot.ref = "ref", known
+            p = petitions[known]
+            changes = [(k, clerk_value(p, k), v) for k, v in w.typed.items() if canonical(v) != canonical(clerk_value(p, k))]
+            if changes:
+                plan.changes.setdefault(known, []).extend(changes)
+            continue
+        draft = w.draft
+        draft.ref = store.next_local_ref(draft.assigned_on.year)
+        store.insert(draft, run_id=run.id, source="ledger")
+        state.remember_walkin(store, w.fingerprint, draft.ref, book, clock.now().isoformat(timespec="seconds"))
+        petitions[draft.ref] = draft
+        w.slot.kind, w.slot.ref = "ref", draft.ref
+        result.imported.append(draft.ref)
+        run.counts.new += 1
+    # One transaction for all saves: a thousand clerk edits are one commit, not a thousand.
+    with store.transaction():
+        for ref, changes in plan.changes.items():
+            p = petitions[ref]
+            for key, _old, new in changes:
+                _set(p, key, new)
+            store.save(p, changes=changes, source="ledger", run_id=run.id)
+            result.edited += 1
+            result.fields_changed += len(changes)
+            run.counts.updated += 1
+        for ref, first in plan.first_values.items():
+            p = petitions[ref]
+            changes = [(k, clerk_value(p, k), v) for k, v in first.items()]
+            for key, value in first.items():
+                _set(p, key, value)
+            store.save(p, changes=changes, source="bot", run_id=run.id)
+
+
+def _set(p: Petition, key: str, value: Any) -> None:
+    if key == "responsible_unit":
+        p.responsible_unit = value or ""
+    elif value in ("", None):
+        p.clerk.pop(key, None)
+    else:
+        p.clerk[key] = value
+
+
+def _spec(plan: Plan, table: Table | None, rows: list[list[Any]], issues: list[Issue], book: Book | None,
+          items: list[Petition], settings: LedgerSettings, privacy: Privacy, office: str, year: int,
+          clock: Clock) -> BookSpec:
+    cols = []
+    for kind, key in plan.columns:
+        if kind == "col":
+            c = BY_KEY[key]
+            cols.append(ColSpec(c.header, c.kind, c.width, c.owner, hidden=c.personal and privacy == "hide",
+                                choices=getattr(settings, c.choices) if c.choices else None))
+        else:
+            header = canonical(table.header[key]) if table is not None else ""
+            cols.append(ColSpec(header, "extra", 14, "extra"))
+    caption = f"{office}{year}年信访统计（{clock.now():%Y-%m-%d %H:%M} 更新，共 {len(items)} 件）"
+    return BookSpec(
+        title=settings.title.format(office=office, year=year), paper=settings.paper, columns=cols, rows=rows,
+        issues=issues, stats=breakdowns(items, year), stats_caption=caption,
+        extras=book.extras if book is not None else [], order=book.order if book is not None else [],
+    )
+
+
+def _write_safely(path: Path, spec: BookSpec, settings: LedgerSettings, clock: Clock, run: Run,
+                  result: LedgerResult) -> bool:
+    pending = files.pending_path(path)
+    if files.is_open(path):
+        _write_pending(path, pending, spec, run, result, "正在被打开")
+        return False
+    tmp = files.temp_path(path)
+    try:
+        write_book(tmp, spec)
+        files.backup(path, clock.now(), settings.backups)
+        files.replace(tmp, path)
+    except PermissionError:
+        tmp.unlink(missing_ok=True)
+        _write_pending(path, pending, spec, run, result, "无法覆盖（可能正被打开）")
+        return False
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if pending.exists():
+        pending.unlink()
+        run.warn(f"台账「{path.name}」已不再被占用，上次未能写入的更新已合并，待更新文件已删除")
+    result.written.append(path)
+    run.outputs.append(str(path))
+    return True
+
+
+def _write_pending(path: Path, pending: Path, spec: BookSpec, run: Run, result: LedgerResult, why: str) -> None:
+    tmp = files.temp_path(pending)
+    write_book(tmp, spec)
+    files.replace(tmp, pending)
+    result.pending.append(pending)
+    run.outputs.append(str(pending))
+    run.warn(f"台账「{path.name}」{why}，本次更新已另存为「{pending.name}」。"
+             f"您在台账中的填写不会丢失：请保存并关闭台账，下次运行时会自动读取并合并。")
+
+
+def _write_copy(path: Path, plan: Plan, table: Table | None, petitions: dict[str, Petition],
+                settings: LedgerSettings, privacy: Privacy, office: str, year: int, clock: Clock,
+                result: LedgerResult) -> None:
+    # Only what the system knows leaves the office: rows kept as typed (not yet understood) and
+    # columns a clerk added may hold anything, so neither goes into the copy.
+    slim = Plan(columns=[c for c in plan.columns if c[0] == "col"], slots=[s for s in plan.slots if s.kind == "ref"],
+                changes={}, walkins=[], issues=[], first_values={})
+    rows, _, _ = build_rows(slim, table, petitions, settings, privacy=privacy)
+    items = [petitions[s.ref] for s in slim.slots]
+    spec = _spec(slim, table, rows, [], None, items, settings, privacy, office, year, clock)
+    copy = path.with_name(f"{path.stem}（外发）{path.suffix}")
+    tmp = files.temp_path(copy)
+    write_book(tmp, spec)
+    try:
+        files.replace(tmp, copy)
+    except PermissionError:
+        tmp.unlink(missing_ok=True)
+        return
+    result.copies.append(copy)
