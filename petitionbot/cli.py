@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "petitionbot.commands.login",
     "petitionbot.sim.cli",
     "petitionbot.commands.letters",
+    "petitionbot.commands.ledger",
 ]
 
 

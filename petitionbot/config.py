@@ -55,6 +55,7 @@ class LoggingSettings(Section):
 
 
 from flows.letters.settings import LettersSettings  # noqa: E402 - after Section, which it subclasses
+from flows.ledger.settings import LedgerSettings  # noqa: E402 - with the other feature sections
 
 
 class Settings(Section):
@@ -64,6 +65,7 @@ class Settings(Section):
     storage: StorageSettings = StorageSettings()
     logging: LoggingSettings = LoggingSettings()
     letters: LettersSettings = LettersSettings()
+    ledger: LedgerSettings = LedgerSettings()
     # Path of the file these settings came from (set by ``load``), for relative paths.
     source: Path | None = Field(None, exclude=True)
 

@@ -1,0 +1,49 @@
+"""``petitionbot run ledger``: sync the Excel tracking book (台账) with the store."""
+
+from __future__ import annotations
+
+import argparse
+
+from flows.ledger import LedgerResult, sync_ledger
+from flows.runs import Run
+from petitionbot.app import EXIT_OK, EXIT_PARTIAL, App
+
+
+def register(top, run_flows) -> None:  # noqa: ARG001 - same signature for every command module
+    from petitionbot.cli import add_common
+
+    p = run_flows.add_parser("ledger", help="台账：读取信访员的填写并入库，再把最新数据写回 Excel 台账")
+    add_common(p)
+    p.set_defaults(func=cli)
+
+
+def ledger(app: App) -> tuple[Run, LedgerResult]:
+    """Run the ledger sync inside a Run (used by the CLI, the scheduler and the demo)."""
+    with app.run("ledger") as run:
+        result = sync_ledger(app.store, app.settings.ledger, app.clock, run, workdir=app.workdir,
+                             office=app.settings.office)
+    return run, result
+
+
+def report(run: Run, result: LedgerResult) -> str:
+    lines = [f"台账同步完成：{len(result.written)} 本已更新，信访员修改入库 {result.edited} 件（{result.fields_changed} 项），"
+             f"来访登记新编号 {len(result.imported)} 件，需核对的填写 {result.issues} 处"]
+    for path in result.written:
+        lines.append(f"  台账：{path}")
+    for path in result.pending:
+        lines.append(f"  待更新（台账正被打开）：{path}")
+    for path in result.copies:
+        lines.append(f"  外发副本：{path}")
+    for w in run.warnings[:10]:
+        lines.append(f"  注意：{w}")
+    if len(run.warnings) > 10:
+        lines.append(f"  ……另有 {len(run.warnings) - 10} 条提示，见台账「校验」表和 {run.folder / 'summary.json'}")
+    lines.append(f"运行记录：{run.folder}")
+    return "\n".join(lines)
+
+
+def cli(args: argparse.Namespace) -> int:
+    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
+    run, result = ledger(app)
+    print(report(run, result))
+    return EXIT_PARTIAL if (result.issues or result.pending) else EXIT_OK
