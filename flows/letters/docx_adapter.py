@@ -22,7 +22,7 @@ from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from .engine import analyse, zh_runtime, zh_syntax
+from .engine import analyse, unclosed_block, zh_runtime, zh_syntax
 from .problems import Problem, TemplateProblem
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -140,6 +140,12 @@ def _static_problems(path: Path, src: _Source, env: SandboxedEnvironment, kind: 
         line = src.patched.splitlines()[exc.lineno - 1] if exc.lineno else ""
         text = re.sub(r"<[^>]+>", "", line).strip()
         no, snippet = _locate(src.paras, text[:20]) if text else (None, "")
+        block = unclosed_block(exc)
+        if block:  # point at the opening tag, not at the end of the document
+            opening = re.compile(r"\{%-?(?:tr|tc|p|r)?\s+" + block + r"\b")
+            hits = [i for i, t in enumerate(src.paras, 1) if opening.search("".join(t))]
+            if hits:
+                no, snippet = hits[-1], _short("".join(src.paras[hits[-1] - 1]))
         return [Problem(path.name, zh_syntax(exc), no, src.label, snippet or _short(text))]
     problems = []
     for message, needle in findings:

@@ -41,8 +41,17 @@ def make_env(missing: str = "") -> SandboxedEnvironment:
                                 keep_trailing_newline=True)
 
 
+def unclosed_block(exc: TemplateSyntaxError) -> str | None:
+    """The tag Jinja was still inside when the template ended ('if', 'for'), if that was the error."""
+    m = re.search(r"innermost block that needs to be closed is '(\w+)'", exc.message or "")
+    return m.group(1) if m else None
+
+
 def zh_syntax(exc: TemplateSyntaxError) -> str:
     msg = exc.message or ""
+    block = unclosed_block(exc)
+    if block:
+        return f"模板语法错误：{{% {block} %}} 缺少对应的结束标记 {{% end{block} %}}（表格行用 {{%tr end{block} %}}）"
     table = [
         ("unexpected end of template", "模板缺少结束标记（如 {% endif %}、{%tr endfor %}），或 {% %} 没有配对"),
         ("Encountered unknown tag", "有无法识别的 {% %} 标记，请检查拼写（如 for、if、endfor、endif）"),
@@ -52,7 +61,7 @@ def zh_syntax(exc: TemplateSyntaxError) -> str:
         ("expected name or number", "占位符里缺少变量名"),
     ]
     for needle, zh in table:
-        if needle in msg:
+        if needle.lower() in msg.lower():
             return f"模板语法错误：{zh}"
     return f"模板语法错误：{msg}"
 
