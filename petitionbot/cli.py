@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "petitionbot.commands.export",
     "petitionbot.commands.login",
     "petitionbot.sim.cli",
+    "petitionbot.commands.serve",
+    "petitionbot.commands.reminders",
     "petitionbot.commands.letters",
     "petitionbot.commands.ledger",
 ]
@@ -59,7 +61,8 @@ def add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logs.setup("DEBUG" if args.verbose else "INFO")
+    # With a config file, logs also go to rotating files in its workdir (and JSON lines if asked).
+    logs.setup_from_config(getattr(args, "config", None), "DEBUG" if args.verbose else "INFO")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

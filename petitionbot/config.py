@@ -54,6 +54,8 @@ class LoggingSettings(Section):
     retention_days: int = Field(90, ge=1, le=3650)
 
 
+from flows.deadlines.settings import DeadlineSettings  # noqa: E402 - after Section, which it subclasses
+from flows.reminders.settings import ReminderSettings  # noqa: E402 - after Section, which it subclasses
 from flows.letters.settings import LettersSettings  # noqa: E402 - after Section, which it subclasses
 from flows.ledger.settings import LedgerSettings  # noqa: E402 - with the other feature sections
 
@@ -64,6 +66,8 @@ class Settings(Section):
     upstream: UpstreamSettings = UpstreamSettings()
     storage: StorageSettings = StorageSettings()
     logging: LoggingSettings = LoggingSettings()
+    deadlines: DeadlineSettings = DeadlineSettings()
+    reminders: ReminderSettings = ReminderSettings()
     letters: LettersSettings = LettersSettings()
     ledger: LedgerSettings = LedgerSettings()
     # Path of the file these settings came from (set by ``load``), for relative paths.

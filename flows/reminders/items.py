@@ -1,0 +1,130 @@
+"""What needs a reminder today: one Item per (petition, step) that is due soon or overdue.
+
+Privacy is applied here, once, so no renderer can leak: names masked (张*三), titles scrubbed
+of the petitioners' names, ID numbers and phones; a 检举控告 petitioner is not shown at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flows.deadlines.engine import Engine, zh_date
+from flows.deadlines.status import STATUS_LABELS, step_status
+from flows.deadlines.status import STEP_LABELS
+from flows.model import Petition
+from flows.privacy import mask_name, scrub_patterns
+from flows.reminders.settings import Rung
+
+NO_UNIT = "（未指定责任单位）"
+HIDDEN = "（检举控告件，不显示信访人）"
+LEVEL_ORDER = {"unit": 0, "leader": 1, "supervision": 2}
+LEVEL_LABELS = {"unit": "提醒", "leader": "催办", "supervision": "督办"}
+
+
+@dataclass(slots=True)
+class Item:
+    ref: str
+    unit: str
+    step: str
+    status: str  # due_soon | overdue
+    due: date
+    days_overdue: int
+    workdays_left: int | None
+    level: str  # unit | leader | supervision
+    draft: bool  # the rung asks for a 督办单
+    title: str  # privacy-safe
+    petitioner: str  # privacy-safe
+    accusation: bool
+    warnings: tuple[str, ...]
+
+    @property
+    def step_label(self) -> str:
+        return STEP_LABELS.get(self.step, self.step)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def due_text(self) -> str:
+        return zh_date(self.due)
+
+    @property
+    def state_text(self) -> str:
+        if self.status == "overdue":
+            return f"超期 {self.days_overdue} 天"
+        return f"临期，剩 {self.workdays_left} 个工作日"
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+
+def rung_for(status: str, days_overdue: int, ladder: list[Rung]) -> Rung | None:
+    """The highest rung that applies (the ladder is configurable; order in the file does not matter)."""
+    best = None
+    for rung in ladder:
+        if rung.status == status and days_overdue >= rung.min_days_late:
+            if best is None or LEVEL_ORDER[rung.level] > LEVEL_ORDER[best.level]:
+                best = rung
+    return best
+
+
+def safe_people(p: Petition) -> str:
+    if p.is_accusation:
+        return HIDDEN
+    if p.anonymous or not p.petitioners:
+        return "匿名"
+    names = [mask_name(x.name) for x in p.petitioners if x.name]
+    if not names:
+        return "匿名"
+    return names[0] + (f"等{len(p.petitioners)}人" if len(p.petitioners) > 1 else "")
+
+
+def safe_title(p: Petition) -> str:
+    title = p.title or "（无标题）"
+    names = sorted({x.name.strip() for x in p.petitioners if x.name and len(x.name.strip()) >= 2}, key=len, reverse=True)
+    if names:
+        pattern = re.compile("|".join(map(re.escape, names)))
+        title = pattern.sub(lambda m: "***" if p.is_accusation else mask_name(m.group(0)), title)
+    return scrub_patterns(title)
+
+
+def collect(petitions: Iterable[Petition], engine: Engine, today: date, ladder: list[Rung],
+            warnings: dict[str, int] | None = None) -> list[Item]:
+    """Items to remind about; ``warnings`` (if given) counts petitions per deadline warning, all of them."""
+    items: list[Item] = []
+    for p in petitions:
+        if p.upstream_state != "active":
+            continue
+        schedule = engine.schedule(p)
+        if warnings is not None:
+            for w in schedule.warnings:
+                warnings[w] = warnings.get(w, 0) + 1
+        for st in schedule.steps:
+            if st.done:
+                continue
+            s = step_status(st, today, engine)
+            if s.status not in ("due_soon", "overdue"):
+                continue
+            rung = rung_for(s.status, s.days_overdue, ladder)
+            if rung is None:
+                continue
+            items.append(Item(ref=p.ref, unit=p.responsible_unit or NO_UNIT, step=st.step, status=s.status,
+                              due=st.due, days_overdue=s.days_overdue, workdays_left=s.workdays_left,
+                              level=rung.level, draft=rung.draft_supervision, title=safe_title(p),
+                              petitioner=safe_people(p), accusation=p.is_accusation, warnings=tuple(st.warnings)))
+    return items
+
+
+def by_unit(items: Iterable[Item]) -> dict[str, list[Item]]:
+    """Units in name order; inside a unit, most days late first, then nearest due date."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.unit, []).append(item)
+    for unit_items in groups.values():
+        unit_items.sort(key=lambda i: (-i.days_overdue, i.due, i.ref, i.step))
+    return dict(sorted(groups.items()))
