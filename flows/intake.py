@@ -12,6 +12,7 @@ history.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
 
     to_fetch = new + changed + back + gone
     gone_set = set(gone)
-    for result in robot.fetch(to_fetch):
+    for result in _watched(robot.fetch(to_fetch), run, len(to_fetch)):
         if isinstance(result, FetchFailure):
             if result.ref in gone_set and isinstance(result.error, NotOurs):
                 _mark_gone(store, stored[result.ref], result.error, run)
@@ -77,12 +78,39 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
         failpoints.hit("intake.after_store")
         store.resolve_quarantine(petition.ref)
 
-    if options.sign:
+    if options.sign and not _stopping(run):
         for item in listed.values():
             if item.status == "待签收":
                 if robot.sign(item.ref):
                     run.counts.signed += 1
                     _record_signed(store, item.ref, run)
+
+
+def _stopping(run: Run) -> bool:
+    stop = getattr(run, "stop_requested", None)  # attached by the shell (petitionbot/app.py)
+    return stop is not None and stop.is_set()
+
+
+def _watched(items: Iterable[Any], run: Run, total: int) -> Iterator[Any]:
+    """Yield each fetched item; after the caller has stored it, report progress and honour a
+    stop request (SIGTERM / Ctrl-C in ``serve``): the current petition is always finished."""
+    progress = getattr(run, "progress", None)  # the shell's progress port, if any
+    if progress is not None:
+        progress.start(total, "取件")
+    try:
+        for item in items:
+            yield item
+            if progress is not None:
+                progress.advance()
+            if _stopping(run):
+                run.warn("收到停止请求：当前这一件已处理完，其余的下次运行时继续")
+                return
+    finally:
+        if progress is not None:
+            progress.close()
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
 
 
 def _dedupe(listings: list[Listing], run: Run) -> list[Listing]:

@@ -7,6 +7,7 @@ receive those as arguments and never look anything up themselves.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -20,7 +21,9 @@ from flows.errors import BusinessError, ConfigError, PetitionbotError, SystemErr
 from flows.privacy import redactor
 from flows.runs import Run
 from flows.store import Store, open_store
-from petitionbot import config, logs
+from petitionbot import config, logs, progress
+from petitionbot.lock import RunLock
+from petitionbot.scheduler.settings import service_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 3, 2
 
@@ -32,6 +35,12 @@ class App:
         as_of = as_of or _env_as_of()
         self.clock: Clock = clock or (FixedClock(as_of) if as_of else SystemClock())
         self.trigger = trigger
+        # Set by `serve` on SIGTERM / Ctrl-C; flows poll it between items (run.stop_requested).
+        self.stop_requested = threading.Event()
+        self.progress: progress.Progress = progress.for_stream()
+        self.last_run: Run | None = None  # kept when a flow raises, for the operator's message
+        self._lock: RunLock | None = None
+        self._lock_depth = 0
 
     @classmethod
     def from_args(cls, config_path: str | None, as_of: str | None = None, *, trigger: str = "clerk") -> App:
@@ -59,9 +68,37 @@ class App:
         return pw
 
     @contextmanager
+    def exclusive(self, flow: str) -> Iterator[None]:
+        """Hold the one cross-process run lock (re-entrant: a scheduled chain holds it across flows)."""
+        if self._lock_depth == 0:
+            svc = service_settings(self.settings)
+            wait = svc.schedule_lock_wait_seconds if self.trigger == "schedule" else svc.clerk_lock_wait_seconds
+            wait = float(os.environ.get("PETITIONBOT_LOCK_WAIT") or wait)
+            lock = RunLock(self.workdir / "petitionbot.lock", stale_seconds=svc.lock_stale_seconds)
+            lock.acquire(flow=flow, trigger=self.trigger, wait_seconds=wait, stop=self.stop_requested)
+            self._lock = lock
+        self._lock_depth += 1
+        try:
+            yield
+        finally:
+            self._lock_depth -= 1
+            if self._lock_depth == 0 and self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    @contextmanager
     def run(self, flow: str) -> Iterator[Run]:
         """A Run with its folder, own log file and summary.json, whatever happens inside."""
+        with self.exclusive(flow), self._run(flow) as run:
+            yield run
+
+    @contextmanager
+    def _run(self, flow: str) -> Iterator[Run]:
         run = Run.start(flow, self.workdir / "runs", self.clock, trigger=self.trigger)
+        # The stop flag and the progress port travel with the run to every flow.
+        run.stop_requested = self.stop_requested  # type: ignore[attr-defined]
+        run.progress = self.progress  # type: ignore[attr-defined]
+        self.last_run = run
         sink = logs.add_run_log(run.folder / "run.log")
         self.store.record_run(run.id, flow=flow, trigger=run.trigger, started=run.started, status="running")
         logger.info("开始运行 {}（{}）", flow, run.id)
@@ -70,6 +107,8 @@ class App:
             yield run
             if run.counts.failed:
                 status = "partial"
+            if self.stop_requested.is_set():
+                status, message = "stopped", "收到停止请求，已处理完当前一件后停止；其余下次运行时处理"
         except (SystemError_, TransientError) as exc:
             status, message = "failed", str(exc)
             logger.error("运行失败：{}", exc)

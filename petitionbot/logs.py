@@ -30,7 +30,11 @@ def setup(level: str = "INFO", *, log_dir: Path | None = None, json_lines: bool 
           console: bool = True) -> None:
     logger.remove()
     if console:
-        logger.add(sys.stderr, level=level, format=CONSOLE_FORMAT, filter=_mask, colorize=None)
+        if sys.stderr.isatty():
+            # Through tqdm so that a log line never lands in the middle of a progress bar.
+            logger.add(_above_bars, level=level, format=CONSOLE_FORMAT, filter=_mask, colorize=True)
+        else:
+            logger.add(sys.stderr, level=level, format=CONSOLE_FORMAT, filter=_mask, colorize=None)
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         logger.add(log_dir / "petitionbot.log", level="DEBUG", format=FILE_FORMAT, filter=_mask,
@@ -38,6 +42,32 @@ def setup(level: str = "INFO", *, log_dir: Path | None = None, json_lines: bool 
         if json_lines:
             logger.add(log_dir / "petitionbot.jsonl", level="DEBUG", serialize=True, filter=_mask,
                        rotation="10 MB", retention=f"{retention_days} days", encoding="utf-8")
+
+
+def _above_bars(message: str) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr, end="")
+
+
+def setup_from_config(config_path: str | None, level: str) -> bool:
+    """Console logging plus the rotating files in ``workdir/logs`` when a config file is found.
+
+    A broken config is not reported here: the command that loads it says what is wrong.
+    """
+    from petitionbot import config
+
+    try:
+        settings = config.load(config_path)
+    except Exception:  # noqa: BLE001 - the command reports the config error in Chinese
+        settings = None
+    if settings is None or settings.source is None:
+        setup(level)
+        return False
+    lg = settings.logging
+    level = level if level == "DEBUG" else lg.level  # --verbose wins over the file
+    setup(level, log_dir=settings.workdir / "logs", json_lines=lg.json_lines, retention_days=lg.retention_days)
+    return True
 
 
 def add_run_log(path: Path) -> int:

@@ -1,0 +1,12 @@
+"""The unattended service (``petitionbot serve``).
+
+    jobs.py       schedules/*.toml -> JobSpec -> APScheduler trigger
+    workdays.py   WorkdayTrigger: fire on Chinese working days only
+    chain.py      run_chain: one job's flows in order under one lock
+    service.py    Service, build_scheduler, sync_jobs, start, serve
+    notify.py     failure message to the operator (reminders' channel port)
+    retention.py  prune old run folders
+    settings.py   [service] in petitionbot.toml
+
+Importing this package is cheap: APScheduler is imported only by the modules that need it.
+"""
