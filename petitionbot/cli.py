@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "petitionbot.commands.letters",
     "petitionbot.commands.ledger",
     "petitionbot.commands.reminders",
+    "petitionbot.commands.serve",
 ]
 
 
@@ -60,7 +61,8 @@ def add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logs.setup("DEBUG" if args.verbose else "INFO")
+    # With a config file, logs also go to rotating files in its workdir (and JSON lines if asked).
+    logs.setup_from_config(getattr(args, "config", None), "DEBUG" if args.verbose else "INFO")
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -1,0 +1,200 @@
+"""``petitionbot doctor``: is this machine ready to run unattended?
+
+Each check is a small function returning a :class:`Check` (what was found, and in Chinese what
+to do about it); ``run_checks`` runs them all and never raises, so one broken precondition
+does not hide the others. The command exits non-zero when any check fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+import smtplib
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flows.errors import PetitionbotError
+from petitionbot import config
+from petitionbot.scheduler.settings import service_settings
+
+CALENDAR_DAYS = 90
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""  # what was found
+    fix: str = ""  # what to do, when it failed
+
+    def line(self) -> str:
+        mark = "✓" if self.ok else "✗"
+        text = f"{mark} {self.name}：{self.detail}" if self.detail else f"{mark} {self.name}"
+        return text + (f"\n    处理办法：{self.fix}" if not self.ok and self.fix else "")
+
+
+def check_config(path: str | None) -> tuple[Check, config.Settings | None]:
+    try:
+        settings = config.load(path)
+    except PetitionbotError as exc:
+        return Check("配置文件", False, str(exc), "按提示修改配置文件后再运行 petitionbot doctor"), None
+    where = str(settings.source) if settings.source else "未找到配置文件，使用内置默认值"
+    return Check("配置文件", True, where), settings
+
+
+def check_credentials(settings: config.Settings) -> Check:
+    up = settings.upstream
+    if config.secret(up.username, env="PETITIONBOT_UPSTREAM_PASSWORD"):
+        return Check("上游系统密码", True, f"用户 {up.username} 的密码已设置")
+    return Check("上游系统密码", False, f"没有找到用户 {up.username} 的密码",
+                 "设置环境变量 PETITIONBOT_UPSTREAM_PASSWORD，或用 keyring 存入服务名 petitionbot、用户名 "
+                 f"{up.username}")
+
+
+def check_browser(settings: config.Settings, *, launch: bool = True) -> Check:
+    try:
+        from bots.browser import Browser, find_chromium
+
+        path = find_chromium(settings.upstream.executable_path or None)
+        if path is None:
+            return Check("浏览器", False, "找不到 Chromium",
+                         "安装 chromium（Debian/Ubuntu：apt-get install chromium），或在配置 [upstream] 中填写 executable_path")
+        if launch:
+            with Browser(executable_path=path, headless=True):
+                pass
+    except PetitionbotError as exc:
+        return Check("浏览器", False, str(exc), "安装 chromium，或在配置 [upstream] executable_path 中填写正确路径")
+    except ImportError as exc:
+        return Check("浏览器", False, f"浏览器组件未安装：{exc}", "重新安装 petitionbot（make test 或 pip install -e .）")
+    return Check("浏览器", True, f"{path}" + ("，可以启动" if launch else ""))
+
+
+def check_upstream(settings: config.Settings, *, timeout: float = 10) -> Check:
+    url = settings.upstream.url
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
+            code = resp.status
+    except urllib.error.HTTPError as exc:
+        code = exc.code  # an answer, even 4xx: the server is there
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return Check("上游系统", False, f"{url} 没有响应：{reason}",
+                     "检查网络（是否接入政务外网）和配置 [upstream] url 是否正确")
+    if code >= 500:
+        return Check("上游系统", False, f"{url} 返回错误 {code}", "上游系统暂时故障，稍后再试；持续出现请联系区信访局")
+    return Check("上游系统", True, f"{url} 有响应（HTTP {code}）")
+
+
+def check_templates(settings: config.Settings) -> Check:
+    try:
+        from flows.letters import check_templates as letters_check
+    except ImportError:
+        return Check("文书模板", True, "文书功能未安装，跳过")
+    try:
+        report = letters_check(settings)
+    except PetitionbotError as exc:
+        return Check("文书模板", False, str(exc), "运行 petitionbot templates check 查看详情")
+    bad = {name: problems for name, problems in report.items() if problems}
+    if bad:
+        first = next(iter(bad.values()))[0]
+        return Check("文书模板", False, f"{len(bad)} 个模板有问题，例如：{first}",
+                     "运行 petitionbot templates check 查看全部问题，在 Word 中修改后再检查")
+    return Check("文书模板", True, f"{len(report)} 个模板全部通过检查")
+
+
+def check_calendar(settings: config.Settings, today: date, *, calendar: Any = None) -> Check:
+    if calendar is None:
+        from flows.deadlines import WorkCalendar
+        from petitionbot.scheduler.service import calendar_overrides
+
+        calendar = WorkCalendar.from_file(calendar_overrides(settings))
+    last = today + timedelta(days=CALENDAR_DAYS)
+    missing = [y for y in range(today.year, last.year + 1) if not calendar.is_known_year(y)]
+    if missing:
+        years = "、".join(f"{y}年" for y in missing)
+        return Check("工作日日历", False, f"未来 {CALENDAR_DAYS} 天内 {years}的节假日安排尚未录入（期限和工作日提醒只能按周末估算）",
+                     f"国务院公布{years}放假安排后，录入 templates/calendar/overrides.toml（写明 published = true）；"
+                     "或升级 chinesecalendar")
+    return Check("工作日日历", True, f"已覆盖到 {last}")
+
+
+def check_disk(settings: config.Settings, *, usage: Callable[[Any], Any] = shutil.disk_usage) -> Check:
+    need = service_settings(settings).min_free_disk_mb
+    folder = settings.workdir
+    probe = folder if folder.exists() else next((p for p in folder.parents if p.exists()), folder)
+    free_mb = usage(probe).free // (1024 * 1024)
+    if free_mb < need:
+        return Check("磁盘空间", False, f"{probe} 所在磁盘只剩 {free_mb} MB（至少需要 {need} MB）",
+                     "清理磁盘或把 [storage] workdir 移到空间更大的磁盘；旧运行记录按 [service] keep_runs_days 自动清理")
+    return Check("磁盘空间", True, f"剩余 {free_mb} MB")
+
+
+def check_mail(settings: config.Settings) -> Check | None:
+    """Connect and EHLO, when anything is configured to go by e-mail; None when nothing is."""
+    reminders = getattr(settings, "reminders", None)
+    smtp = getattr(reminders, "smtp", None)
+    wants_mail = bool(service_settings(settings).notify_email) or bool(reminders and (
+        any(u.email for u in reminders.units.values()) or any(s.email for s in reminders.supervisors)))
+    if smtp is None or not wants_mail:
+        return None
+    where = f"{smtp.host}:{smtp.port}"
+    try:
+        if smtp.security == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_seconds,
+                                                    context=ssl.create_default_context(cafile=smtp.cafile or None))
+        else:
+            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds)
+        with client:
+            code, _ = client.ehlo()
+            if code != 250:
+                raise smtplib.SMTPResponseException(code, b"EHLO refused")
+    except (smtplib.SMTPException, OSError) as exc:
+        return Check("邮件服务器", False, f"无法连接邮件服务器 {where}：{exc}",
+                     "检查配置 [reminders.smtp] 的 host、port、security，以及防火墙是否放行")
+    return Check("邮件服务器", True, f"{where} 可以连接")
+
+
+def check_schedule(settings: config.Settings) -> Check:
+    from petitionbot.scheduler.service import load_schedule
+
+    try:
+        specs = load_schedule(settings)
+    except PetitionbotError as exc:
+        return Check("计划任务", False, str(exc), "按提示修改计划任务文件（见 docs/deployment.md）")
+    on = [s.id for s in specs if s.enabled]
+    return Check("计划任务", True, f"{len(on)} 个任务启用：{'、'.join(on) or '无'}")
+
+
+def run_checks(config_path: str | None, *, today: date, launch_browser: bool = True) -> list[Check]:
+    first, settings = check_config(config_path)
+    if settings is None:
+        return [first]
+    checks: list[Check] = [first]
+    steps: list[Callable[[], Check | None]] = [
+        lambda: check_credentials(settings),
+        lambda: check_browser(settings, launch=launch_browser),
+        lambda: check_upstream(settings),
+        lambda: check_templates(settings),
+        lambda: check_calendar(settings, today),
+        lambda: check_disk(settings),
+        lambda: check_mail(settings),
+        lambda: check_schedule(settings),
+    ]
+    for step in steps:
+        try:
+            result = step()
+        except Exception as exc:  # noqa: BLE001 - a crashing check is a failed check, not a crashed doctor
+            result = Check("检查程序", False, f"{type(exc).__name__}: {exc}", "请把这段信息发给维护人员")
+        if result is not None:
+            checks.append(result)
+    return checks
+
+
+def render(checks: list[Check]) -> str:
+    bad = [c for c in checks if not c.ok]
+    tail = "全部检查通过，可以无人值守运行。" if not bad else f"{len(bad)} 项未通过，请按“处理办法”修复后再运行 petitionbot doctor。"
+    return "\n".join([c.line() for c in checks] + ["", tail])

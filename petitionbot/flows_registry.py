@@ -1,0 +1,70 @@
+"""The flows by name, shared by the scheduler (``schedules/*.toml`` names them) and the CLI.
+
+Each entry is ``"module:function"``; the function takes the App and the job's arguments and
+returns the finished Run, the same function the flow's ``petitionbot run <flow>`` command
+calls. Imports are lazy so that listing flows (``petitionbot doctor``, schedule validation)
+never starts a browser or loads openpyxl.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from flows.errors import ConfigError
+from flows.runs import Run
+
+FlowFn = Callable[..., Run]  # (app, **args) -> Run
+
+FLOWS: dict[str, str] = {
+    "intake": "petitionbot.commands.intake:intake",
+    "letters": "petitionbot.commands.letters:letters",
+    "ledger": "petitionbot.flows_registry:_ledger",
+    # ---- to wire: one line per flow, when its command module exposes `name(app, **args) -> Run` ----
+    # "reminders": "petitionbot.commands.reminders:reminders",
+    # "report": "petitionbot.commands.report:report",
+}
+
+# Named in schedules but not wired yet: a job skips them with a warning instead of failing.
+PENDING = {"ledger", "letters", "reminders", "report"} - FLOWS.keys()
+
+_extra: dict[str, FlowFn] = {}
+
+
+def register(name: str, fn: FlowFn) -> None:
+    """Add or replace a flow at run time (tests, an office's own flow)."""
+    _extra[name] = fn
+
+
+def unregister(name: str) -> None:
+    _extra.pop(name, None)
+
+
+def names() -> list[str]:
+    return sorted(FLOWS.keys() | _extra.keys())
+
+
+def known(name: str) -> bool:
+    return name in FLOWS or name in _extra or name in PENDING
+
+
+def get(name: str) -> FlowFn:
+    if name in _extra:
+        return _extra[name]
+    if name not in FLOWS:
+        state = "尚未接入" if name in PENDING else "不存在"
+        raise ConfigError(f"流程 {name} {state}", hint=f"可用的流程：{'、'.join(names())}")
+    module, _, attr = FLOWS[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _ledger(app: Any, **args: Any) -> Run:
+    from petitionbot.commands.ledger import ledger
+
+    run, _result = ledger(app, **args)  # the ledger command also returns its LedgerResult
+    return run
+
+
+def run_flow(app: Any, name: str, **args: Any) -> Run:
+    return get(name)(app, **args)

@@ -1,0 +1,134 @@
+"""Fixtures for the unattended service: settings with a [service] section, an injected clock
+that APScheduler itself reads, and a scheduler we step by hand instead of sleeping."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import apscheduler.executors.base
+import apscheduler.schedulers.base
+import pytest
+from apscheduler.executors.debug import DebugExecutor
+from apscheduler.schedulers.base import BaseScheduler
+
+from flows.clock import FixedClock
+from petitionbot import flows_registry
+from petitionbot.app import App
+from petitionbot.config import Settings
+from petitionbot.scheduler import service as service_mod
+from petitionbot.scheduler.settings import ServiceSettings
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+class ServiceConfig(Settings):
+    """Settings as they look once ``[service]`` is composed into petitionbot/config.py."""
+
+    service: ServiceSettings = ServiceSettings()
+
+
+def make_settings(tmp: Path, schedule: str, **service) -> ServiceConfig:
+    (tmp / "schedule.toml").write_text(schedule, encoding="utf-8")
+    settings = ServiceConfig.model_validate({
+        "storage": {"workdir": str(tmp / "work")},
+        "service": {"schedule_file": str(tmp / "schedule.toml"), "lock_stale_seconds": 60, **service},
+    })
+    settings.source = tmp / "petitionbot.toml"
+    return settings
+
+
+class SimClock:
+    """The one time source for APScheduler, the flows and retention in a simulated run."""
+
+    def __init__(self, start: datetime):
+        self.t = start.replace(tzinfo=TZ) if start.tzinfo is None else start
+
+    def naive(self) -> datetime:
+        return self.t.astimezone(TZ).replace(tzinfo=None)
+
+
+@pytest.fixture
+def sim_clock(monkeypatch):
+    clock = SimClock(datetime(2026, 1, 1))
+
+    class FakeDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return clock.t.astimezone(tz) if tz else clock.naive()
+
+    # APScheduler asks datetime.now() in the scheduler loop and in the misfire check.
+    monkeypatch.setattr(apscheduler.schedulers.base, "datetime", FakeDatetime)
+    monkeypatch.setattr(apscheduler.executors.base, "datetime", FakeDatetime)
+    return clock
+
+
+class SteppedScheduler(BaseScheduler):
+    """A real APScheduler whose loop we turn by hand: ``step()`` is one wake-up."""
+
+    def wakeup(self):
+        pass
+
+    def shutdown(self, wait=True):
+        super().shutdown(wait)
+
+    def step(self):
+        return self._process_jobs()
+
+
+def run_until(scheduler: SteppedScheduler, clock: SimClock, end: datetime) -> None:
+    end = end.replace(tzinfo=TZ)
+    while True:
+        wait = scheduler.step()
+        if wait is None or clock.t + timedelta(seconds=wait) > end:
+            clock.t = end
+            return
+        clock.t += timedelta(seconds=max(wait, 0.000001))
+
+
+@pytest.fixture
+def fired(monkeypatch):
+    """Fake flows (name -> callable(app) -> Run) that record (flow, when) and run inside a real Run."""
+    calls: list[tuple[str, datetime]] = []
+    behaviour: dict[str, object] = {}
+
+    def make(name):
+        def flow(app, **args):
+            with app.run(name) as run:
+                calls.append((name, app.clock.now()))
+                action = behaviour.get(name)
+                if callable(action):
+                    action(app, run, args)
+            return run
+        return flow
+
+    for name in ("intake", "ledger", "letters", "reminders"):
+        flows_registry.register(name, make(name))
+    yield calls, behaviour
+    for name in ("intake", "ledger", "letters", "reminders"):
+        flows_registry.unregister(name)
+
+
+@pytest.fixture
+def stepped(sim_clock, tmp_path):
+    """Build (service, scheduler) on the persistent SQLite job store in the workdir."""
+    made = []
+
+    def build(settings, notify=None):
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+        svc = service_mod.Service(
+            settings, app_factory=lambda: App(settings, clock=FixedClock(sim_clock.naive()), trigger="schedule"),
+            notify=notify or (lambda title, result: None), now=sim_clock.naive)
+        sched = service_mod.build_scheduler(settings, scheduler_cls=SteppedScheduler, executor=DebugExecutor(),
+                                            jobstore=SQLAlchemyJobStore(url=service_mod.jobstore_url(settings)))
+        service_mod.start(svc, scheduler=sched)
+        made.append(sched)
+        return svc, sched
+
+    yield build
+    for sched in made:
+        if sched.running:
+            sched.shutdown(wait=False)
+    service_mod.install(None)
