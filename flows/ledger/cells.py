@@ -53,9 +53,10 @@ def canonical(value: Any) -> str:
     return str(value).strip()
 
 
-def _clean(s: str) -> str:
+def _clean(s: str, *, keep_spaces: bool = False) -> str:
     # NFKC folds full-width digits and punctuation (２０２６．１１．３) that Chinese IMEs produce.
-    return unicodedata.normalize("NFKC", s).strip().replace(" ", "")
+    s = unicodedata.normalize("NFKC", s).strip()
+    return s if keep_spaces else s.replace(" ", "")
 
 
 _YMD = re.compile(r"^(\d{2}|\d{4})[-./年](\d{1,2})[-./月](\d{1,2})[日号]?$")
@@ -108,11 +109,12 @@ def parse_date(raw: Any, today: date) -> Parsed:
             raw = str(int(raw))
         else:
             return Parsed(None, "无法识别的日期")
-    s = _clean(str(raw))
+    s = _clean(str(raw), keep_spaces=True)
     if not s:
         return Parsed("")
     if m := _YMD_HMS.match(s):
         s = m.group(1)
+    s = s.replace(" ", "")
     for pattern in (_YMD, _YMD8):
         if m := pattern.match(s):
             d, problem = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -411,7 +411,8 @@ def _write_stats(wb: Any, ws: Any, spec: BookSpec, fmt: _Formats) -> None:
 
 def _write_extra(ws: Any, sheet: ExtraSheet, fmt: _Formats) -> None:
     for c, w in sheet.widths.items():
-        ws.set_column(c, c, w)
+        # The file stores Excel's width with its ~0.71 padding; XlsxWriter adds that padding again.
+        ws.set_column(c, c, max(w - 0.71, 0))
     for r, row in enumerate(sheet.values):
         for c, v in enumerate(row):
             style = sheet.styles.get((r, c))
