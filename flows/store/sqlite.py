@@ -22,6 +22,21 @@ def fingerprint(petition: Petition) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def split_sql(script: str) -> list[str]:
+    """Statements of a migration file; a ';' inside a comment or a string does not split."""
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
+
+
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
@@ -80,7 +95,7 @@ class SqliteStore:
         for item in sorted(folder.iterdir(), key=lambda p: p.name):
             if not item.name.endswith(".sql") or item.name in done:
                 continue
-            statements = [s.strip() for s in item.read_text(encoding="utf-8").split(";") if s.strip()]
+            statements = split_sql(item.read_text(encoding="utf-8"))
             with self.transaction() as tx:
                 for sql in statements:
                     tx.execute(sql)

@@ -73,3 +73,10 @@ def test_masked_export_has_no_personal_data_in_clear(tmp_path):
     full = list(export_all(store))
     assert full[0]["petitioners"][0]["name"] == "王建国" and full[0]["history"][0]["field"] == "created"
     assert os.path.exists(tmp_path / "e.db")
+
+
+def test_migration_split_ignores_semicolons_in_comments_and_strings():
+    from flows.store.sqlite import split_sql
+
+    script = "-- a; comment\nCREATE TABLE t (a TEXT DEFAULT 'x;y');\n-- more; here\nINSERT INTO t VALUES ('1;2');\n"
+    assert split_sql(script) == ["CREATE TABLE t (a TEXT DEFAULT 'x;y');", "INSERT INTO t VALUES ('1;2');"]
