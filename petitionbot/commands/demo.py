@@ -30,8 +30,21 @@ def _intake(app: App, out: Path) -> list[str]:
     return report(run).splitlines()
 
 
+def _ledger(app: App, out: Path) -> list[str]:
+    from petitionbot.commands.ledger import ledger, report
+
+    run, result = ledger(app)
+    return report(run, result).splitlines()
+
+
+def _letters(app: App, out: Path) -> list[str]:
+    from petitionbot.commands.letters import letters, report
+
+    return report(letters(app)).splitlines()
+
+
 def steps() -> list[tuple[str, Step]]:
-    return [("取件并签收", _intake)]
+    return [("取件并签收", _intake), ("台账", _ledger), ("起草文书", _letters)]
 
 
 def register(top, run_flows) -> None:  # noqa: ARG001

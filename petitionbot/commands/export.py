@@ -11,10 +11,12 @@ from flows.export import Contributor, export_all
 from petitionbot.app import App
 
 
-def contributors() -> list[Contributor]:
+def contributors(app: App) -> list[Contributor]:  # noqa: ARG001 - later contributors need the app's clock
     """Fields each feature adds to the export, in order (the shell is the one place that knows)."""
-    found: list[Contributor] = []
-    return found
+    from flows.ledger import export_fields as ledger_fields
+    from flows.letters import export_fields as letter_fields
+
+    return [ledger_fields, letter_fields]
 
 
 def register(top, run_flows) -> None:  # noqa: ARG001 - same signature for every command module
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     count = 0
     try:
-        for record in export_all(app.store, contributors(), masked=args.masked):
+        for record in export_all(app.store, contributors(app), masked=args.masked):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     finally:
