@@ -1,0 +1,5 @@
+import sys
+
+from petitionbot.sim.cli import main
+
+sys.exit(main())
