@@ -122,10 +122,18 @@ class App:
             logger.exception("运行异常终止")
             raise
         finally:
-            summary = run.finish(status, message)
+            _redact_run(run)
+            summary = run.finish(status, redactor(message))
             self.store.record_run(run.id, ended=run.ended, status=status, summary=summary)
             logger.info("运行结束 {}：{}，记录在 {}", flow, status, run.folder)
             logs.remove_sink(sink)
+
+
+def _redact_run(run: Run) -> None:
+    """summary.json and the runs table leave the office (operator mail, audits): mask free text."""
+    run.warnings[:] = [redactor(w) for w in run.warnings]
+    for failure in run.failures:
+        failure["reason"] = redactor(failure.get("reason", ""))
 
 
 def exit_code_for(exc: BaseException) -> int:

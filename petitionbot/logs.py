@@ -16,6 +16,8 @@ CONSOLE_FORMAT = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {mes
 FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {name}:{line} | {message}"
 
 
+# Every sink is added with diagnose=False: loguru's diagnose prints the values of local
+# variables in a traceback (a scraped petition, a password), which no filter can reach.
 def _mask(record: dict[str, Any]) -> bool:
     # Patching the message in a filter masks it for every sink that uses this filter.
     record["message"] = redactor(record["message"])
@@ -32,15 +34,15 @@ def setup(level: str = "INFO", *, log_dir: Path | None = None, json_lines: bool 
     if console:
         if sys.stderr.isatty():
             # Through tqdm so that a log line never lands in the middle of a progress bar.
-            logger.add(_above_bars, level=level, format=CONSOLE_FORMAT, filter=_mask, colorize=True)
+            logger.add(_above_bars, level=level, format=CONSOLE_FORMAT, filter=_mask, diagnose=False, colorize=True)
         else:
-            logger.add(sys.stderr, level=level, format=CONSOLE_FORMAT, filter=_mask, colorize=None)
+            logger.add(sys.stderr, level=level, format=CONSOLE_FORMAT, filter=_mask, diagnose=False, colorize=None)
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        logger.add(log_dir / "petitionbot.log", level="DEBUG", format=FILE_FORMAT, filter=_mask,
+        logger.add(log_dir / "petitionbot.log", level="DEBUG", format=FILE_FORMAT, filter=_mask, diagnose=False,
                    rotation="10 MB", retention=f"{retention_days} days", encoding="utf-8", enqueue=False)
         if json_lines:
-            logger.add(log_dir / "petitionbot.jsonl", level="DEBUG", serialize=True, filter=_mask,
+            logger.add(log_dir / "petitionbot.jsonl", level="DEBUG", serialize=True, filter=_mask, diagnose=False,
                        rotation="10 MB", retention=f"{retention_days} days", encoding="utf-8")
 
 
@@ -72,7 +74,7 @@ def setup_from_config(config_path: str | None, level: str) -> bool:
 
 def add_run_log(path: Path) -> int:
     """A sink for one run's own log file; returns its id for ``remove_sink``."""
-    return logger.add(path, level="DEBUG", format=FILE_FORMAT, filter=_mask, encoding="utf-8")
+    return logger.add(path, level="DEBUG", format=FILE_FORMAT, filter=_mask, diagnose=False, encoding="utf-8")
 
 
 def remove_sink(sink_id: int) -> None:
