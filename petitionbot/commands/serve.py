@@ -129,7 +129,8 @@ def show_run(app: App, run_id: str) -> str:
 
 
 def counts_text(counts: dict[str, int]) -> str:
-    return "，".join(f"{COUNT_ZH.get(k, k)} {v}" for k, v in counts.items() if v)
+    order = [*COUNT_ZH, *sorted(counts.keys() - COUNT_ZH.keys())]
+    return "，".join(f"{COUNT_ZH.get(k, k)} {counts[k]}" for k in order if counts.get(k))
 
 
 def duration(started: str, ended: str | None) -> str:

@@ -6,10 +6,15 @@ operator's failure mail. Composed into ``Settings`` by ``petitionbot/config.py``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from petitionbot.config import Section, Settings
+# Only Section at import time: config.py imports this module while it is still being defined.
+from petitionbot.config import Section
+
+if TYPE_CHECKING:
+    from petitionbot.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

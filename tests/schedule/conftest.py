@@ -115,12 +115,13 @@ def stepped(sim_clock, tmp_path):
     """Build (service, scheduler) on the persistent SQLite job store in the workdir."""
     made = []
 
-    def build(settings, notify=None):
+    def build(settings, notify="off"):
+        """notify: "off" (default), None for the real operator notifier, or a callable."""
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
         svc = service_mod.Service(
             settings, app_factory=lambda: App(settings, clock=FixedClock(sim_clock.naive()), trigger="schedule"),
-            notify=notify or (lambda title, result: None), now=sim_clock.naive)
+            notify=(lambda title, result: None) if notify == "off" else notify, now=sim_clock.naive)
         sched = service_mod.build_scheduler(settings, scheduler_cls=SteppedScheduler, executor=DebugExecutor(),
                                             jobstore=SQLAlchemyJobStore(url=service_mod.jobstore_url(settings)))
         service_mod.start(svc, scheduler=sched)
@@ -132,3 +133,30 @@ def stepped(sim_clock, tmp_path):
         if sched.running:
             sched.shutdown(wait=False)
     service_mod.install(None)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) collecting what it receives."""
+    from aiosmtpd.controller import Controller
+
+    received: list[tuple[list[str], str]] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            received.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, received
+    controller.stop()
