@@ -8,6 +8,7 @@ to a pending file beside it and the next run simply redoes the sync against the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from flows.ledger.columns import BY_KEY, SHEET_CHECKS
 from flows.ledger.render import Privacy, clerk_value
 from flows.ledger.settings import LedgerSettings
 from flows.ledger.stats import breakdowns
-from flows.ledger.sync import LEVEL_FIX, Issue, Plan, RowState, Table, build_rows, reconcile
+from flows.ledger.sync import LEVEL_FIX, Issue, Plan, RowState, Table, iter_rows, reconcile
 from flows.ledger.xlsx import Book, BookSpec, ColSpec, read_book, write_book
 from flows.model import Petition
 from flows.runs import Run
@@ -114,12 +115,16 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
     _apply(plan, petitions, store, run, name, clock, result)
 
     privacy: Privacy = settings.personal_data
-    rows, new_states, notes = build_rows(plan, table, petitions, settings, privacy=privacy)
-    issues = plan.issues + notes
+    new_states: dict[str, RowState] = {}
+    issues = list(plan.issues)  # text-safety notes are added while the rows are written, before 校验 is
+    rows = iter_rows(plan, table, petitions, settings, privacy=privacy, states=new_states, notes=issues)
     year = _book_year(name, settings)
     spec = _spec(plan, table, rows, issues, book, [petitions[s.ref] for s in plan.slots if s.kind == "ref"],
                  settings, privacy, office, year, clock)
     result.books.append(path)
+    written = _write_safely(path, spec, settings, clock, run, result)
+    if written:
+        state.save_states(store, name, new_states, states)
     fix = [i for i in issues if i.level == LEVEL_FIX]
     result.issues += len(fix)
     result.notes += len(issues) - len(fix)
@@ -128,10 +133,6 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
         run.warn(f"台账「{name}」{where}「{it.column}」{'（' + it.ref + '）' if it.ref else ''}：{it.problem}")
     if len(fix) > MAX_WARNINGS:
         run.warn(f"台账「{name}」另有 {len(fix) - MAX_WARNINGS} 处填写需要核对，详见「{SHEET_CHECKS}」表")
-
-    written = _write_safely(path, spec, settings, clock, run, result)
-    if written:
-        state.save_states(store, name, new_states, states)
     if settings.outgoing_copy != "off":
         _write_copy(path, plan, table, petitions, settings, settings.outgoing_copy, office, year, clock, result)
 
@@ -188,7 +189,7 @@ def _set(p: Petition, key: str, value: Any) -> None:
         p.clerk[key] = value
 
 
-def _spec(plan: Plan, table: Table | None, rows: list[list[Any]], issues: list[Issue], book: Book | None,
+def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: list[Issue], book: Book | None,
           items: list[Petition], settings: LedgerSettings, privacy: Privacy, office: str, year: int,
           clock: Clock) -> BookSpec:
     cols = []
@@ -203,6 +204,7 @@ def _spec(plan: Plan, table: Table | None, rows: list[list[Any]], issues: list[I
     caption = f"{office}{year}年信访统计（{clock.now():%Y-%m-%d %H:%M} 更新，共 {len(items)} 件）"
     return BookSpec(
         title=settings.title.format(office=office, year=year), paper=settings.paper, columns=cols, rows=rows,
+        row_count=len(plan.slots),
         issues=issues, stats=breakdowns(items, year), stats_caption=caption,
         extras=book.extras if book is not None else [], order=book.order if book is not None else [],
     )
@@ -251,7 +253,7 @@ def _write_copy(path: Path, plan: Plan, table: Table | None, petitions: dict[str
     # columns a clerk added may hold anything, so neither goes into the copy.
     slim = Plan(columns=[c for c in plan.columns if c[0] == "col"], slots=[s for s in plan.slots if s.kind == "ref"],
                 changes={}, walkins=[], issues=[], first_values={})
-    rows, _, _ = build_rows(slim, table, petitions, settings, privacy=privacy)
+    rows = iter_rows(slim, table, petitions, settings, privacy=privacy, states={}, notes=[])
     items = [petitions[s.ref] for s in slim.slots]
     spec = _spec(slim, table, rows, [], None, items, settings, privacy, office, year, clock)
     copy = path.with_name(f"{path.stem}（外发）{path.suffix}")

@@ -18,7 +18,7 @@ import hashlib
 import re
 import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -324,16 +324,14 @@ def _walk_in_or_raw(n: int, row: list[Any], idx: dict[str, int], settings: Ledge
     plan.walkins.append(WalkIn(slot, draft, hashlib.sha256(fp.encode()).hexdigest(), typed))
 
 
-def build_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], settings: LedgerSettings, *,
-               privacy: Privacy) -> tuple[list[list[Any]], dict[str, RowState], list[Issue]]:
-    """Cells of the new 台账 rows (text made safe), the snapshot to keep, and text-safety notes."""
+def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], settings: LedgerSettings, *,
+              privacy: Privacy, states: dict[str, RowState], notes: list[Issue]) -> Iterator[list[Any]]:
+    """Cells of the new 台账 rows (text made safe), one row at a time so that 100,000 rows are
+    never all in memory; fills ``states`` (the snapshot to keep) and ``notes`` as it goes."""
     src_idx = header_index(table) if table is not None else {}
     pos = {key: j for j, (kind, key) in enumerate(plan.columns) if kind == "col"}
     crc_pos = [pos[k] for k in crc_keys(privacy)]
     kinds = [BY_KEY[key].kind if kind == "col" else "extra" for kind, key in plan.columns]
-    out_rows: list[list[Any]] = []
-    states: dict[str, RowState] = {}
-    notes: list[Issue] = []
     for seq, slot in enumerate(plan.slots, 1):
         src = table.rows[slot.row] if (table is not None and slot.row >= 0) else None
         if slot.kind == "ref":
@@ -359,5 +357,4 @@ def build_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], s
             row.append(v)
         if slot.kind == "ref":
             states[slot.ref].bot_crc = bot_crc([row[j] for j in crc_pos])
-        out_rows.append(row)
-    return out_rows, states, notes
+        yield row

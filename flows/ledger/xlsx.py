@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -71,7 +72,8 @@ class BookSpec:
     title: str
     paper: str
     columns: list[ColSpec]
-    rows: list[list[Any]]
+    rows: Iterable[list[Any]]  # consumed once, while writing
+    row_count: int
     issues: list[Issue]
     stats: list[Breakdown]
     stats_caption: str
@@ -321,7 +323,7 @@ def _write_ledger(ws: Any, spec: BookSpec, fmt: _Formats) -> None:
             if v is None or v == "":
                 continue
             write(ws, r, c, v, cell_fmt[c], fmt)
-    last = max(len(spec.rows), 1)
+    last = max(spec.row_count, 1)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, last, len(cols) - 1)
     for c, col in enumerate(cols):
