@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flows.deadlines.engine import Engine, Schedule, StepDeadline, zh_date
+from flows.deadlines.engine import Engine, Schedule, StepDeadline, start_note, zh_date
 from flows.model import Petition
 
 STATUS_LABELS = {
@@ -56,7 +56,7 @@ def explain(schedule: Schedule, today: date, engine: Engine) -> str:
     for st in schedule.steps:
         s = step_status(st, today, engine)
         c = st.count
-        parts = [f"【{STEP_LABELS.get(st.step, st.rule.label)}】{st.start_note}，次日起算 {st.rule.describe()}"]
+        parts = [f"【{STEP_LABELS.get(st.step, st.rule.label)}】{start_note(st)}，次日起算 {st.rule.describe()}"]
         if st.rule.working and c.skipped:
             parts.append(f"跳过休息日 {_ranges(c.skipped)}")
         if c.rolled_from:

@@ -46,7 +46,7 @@ def test_rolling_can_be_switched_off(tmp_path):
 def test_handling_without_recorded_acceptance_starts_at_receipt(engine):
     p = make_petition(received_on=D("2026-11-02"))
     h = engine.schedule(p).step("handling")
-    assert h.start == D("2026-11-02") and h.due == D("2026-12-02") and "收件日期" in h.start_note
+    assert h.start == D("2026-11-02") and h.due == D("2026-12-02") and h.start_kind == "fallback_received"
 
 
 def test_upstream_due_on_wins_and_a_disagreement_is_a_warning(engine):
