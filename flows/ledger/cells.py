@@ -40,6 +40,8 @@ def safe_text(text: str) -> tuple[str, list[str]]:
 
 def canonical(value: Any) -> str:
     """One string form for comparing a cell with the store and with what was last written."""
+    if type(value) is str:  # the common case first: this runs millions of times on a big book
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
