@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flows.clock import Clock
-from flows.deadlines.engine import Engine, zh_date
 from flows.deadlines.calendar import ESTIMATE_MARK
+from flows.deadlines.engine import Engine, zh_date
 from flows.model import Petition
 from flows.reminders import overdue_docx, overdue_xlsx, render
 from flows.reminders.channels import Channel, ChannelError, Message

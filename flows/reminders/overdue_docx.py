@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
