@@ -27,6 +27,7 @@ def export_record(p: Petition, store: Store, contributors: Iterable[Contributor]
     record = {k: data[k] for k in BASE_FIELDS}
     record["attachments"] = [{k: a[k] for k in ("name", "sha256", "size", "path", "media_type")}
                              for a in data["attachments"]]
+    record["upstream_due_on"] = data["due_on"]  # the deadlines contributor replaces due_on by the effective one
     record["history"] = store.history(p.ref)
     for contribute in contributors:
         record.update(contribute(p, store))

@@ -18,6 +18,7 @@ from loguru import logger
 
 from petitionbot import config
 from petitionbot.app import App
+from petitionbot.mailcatcher import MailCatcher
 
 # Each step: (Chinese name, function(app, out_dir) -> list of Chinese result lines).
 Step = Callable[[App, Path], list[str]]
@@ -43,8 +44,40 @@ def _letters(app: App, out: Path) -> list[str]:
     return report(letters(app)).splitlines()
 
 
-def steps() -> list[tuple[str, Step]]:
-    return [("取件并签收", _intake), ("台账", _ledger), ("起草文书", _letters)]
+def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[str]:
+    from petitionbot.commands.reminders import reminders
+
+    run, result = reminders(app, now=True)
+    lines = [f"需提醒 {len(result.items)} 项，生成消息 {len(result.queued)} 条，发出 {result.sent} 条，"
+             f"失败 {result.failed} 条"]
+    mails = catcher.messages if catcher else []
+    shown = [m for m in mails if "超期清单" in str(m["Subject"])] + [m for m in mails[:4]]
+    for msg in shown:
+        files = [part.get_filename() for part in msg.iter_attachments()]
+        lines.append(f"  邮件 → {msg['To']}：{msg['Subject']}" + (f"（附件：{'、'.join(files)}）" if files else ""))
+    if len(mails) > len(shown):
+        lines.append(f"  ……共 {len(mails)} 封邮件由本机模拟邮局接收")
+    lines += [f"输出：{p}" for p in run.outputs if "超期" in Path(p).name]
+    lines += [f"注意：{w}" for w in run.warnings[:5]]
+    return lines
+
+
+def steps(catcher: MailCatcher | None = None) -> list[tuple[str, Step]]:
+    return [("取件并签收", _intake), ("台账", _ledger), ("起草文书", _letters),
+            ("催办提醒与超期清单", lambda app, out: _reminders(app, out, catcher))]
+
+
+def demo_config(localities: list[str], smtp_port: int) -> str:
+    """Routing by locality and one mailbox per unit, so the demo's reminders have somewhere to go."""
+    units = {loc: loc + ("居委会" if loc.endswith("社区") else "村委会") for loc in sorted(set(localities))}
+    lines = ["\n[ledger.routing]\ndefault_unit = \"综治办\"\n[ledger.routing.by_locality]"]
+    lines += [f'"{loc}" = "{unit}"' for loc, unit in units.items()]
+    lines += ["\n[reminders]", 'supervisors = [{ name = "信访办主任", email = "zhuren@demo.invalid" }]',
+              f'\n[reminders.smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\nsender = "xfb@demo.invalid"']
+    for n, unit in enumerate([*units.values(), "综治办"], 1):
+        lines.append(f'\n[reminders.units."{unit}"]\nemail = ["unit{n:02d}@demo.invalid"]\n'
+                     f'leader = {{ name = "分管领导", email = "leader{n:02d}@demo.invalid" }}')
+    return "\n".join(lines) + "\n"
 
 
 def register(top, run_flows) -> None:  # noqa: ARG001
@@ -76,9 +109,11 @@ def cli(args: argparse.Namespace) -> int:
     unit = dataset["units"][0]
     user = unit["users"][0]
     sim = start_simulator(dataset, port=0, admin_token=secrets.token_hex(8))
+    catcher = MailCatcher().__enter__()
     try:
         cfg = out / "petitionbot.toml"
-        write_config(cfg, url=sim.url, username=user["username"])
+        localities = [p["locality"] for p in dataset["petitions"] if isinstance(p.get("locality"), str)]
+        write_config(cfg, url=sim.url, username=user["username"], extra=demo_config(localities, catcher.port))
         os.environ["PETITIONBOT_UPSTREAM_PASSWORD"] = user["password"]
         settings = config.load(cfg)
         last = max((date.fromisoformat(p["assigned_on"]) for p in dataset["petitions"]
@@ -86,7 +121,7 @@ def cli(args: argparse.Namespace) -> int:
         as_of = date.fromisoformat(args.as_of) if args.as_of else last
         app = App(settings, as_of=as_of, trigger="demo")
         print(f"演示开始：模拟系统 {sim.url}，{len(dataset['petitions'])} 件模拟信访件，“今天”= {as_of}")
-        for name, step in steps():
+        for name, step in steps(catcher):
             print(f"\n【{name}】")
             try:
                 for line in step(app, out):
@@ -96,6 +131,7 @@ def cli(args: argparse.Namespace) -> int:
                 print(f"  失败：{exc}")
         print(f"\n全部输出在：{out}\n  配置：{cfg}\n  工作目录：{settings.workdir}")
     finally:
+        catcher.__exit__(None, None, None)
         sim.stop()
     return 0
 

@@ -11,12 +11,20 @@ from flows.export import Contributor, export_all
 from petitionbot.app import App
 
 
-def contributors(app: App) -> list[Contributor]:  # noqa: ARG001 - later contributors need the app's clock
+def contributors(app: App) -> list[Contributor]:
     """Fields each feature adds to the export, in order (the shell is the one place that knows)."""
+    from flows.deadlines import build_engine
+    from flows.deadlines import export_fields as deadline_fields
     from flows.ledger import export_fields as ledger_fields
     from flows.letters import export_fields as letter_fields
 
-    return [ledger_fields, letter_fields]
+    engine = build_engine(app.settings.deadlines)  # once per export, not per petition
+    today = app.clock.today()
+
+    def deadlines(p, store):  # noqa: ARG001 - Contributor signature
+        return deadline_fields(p, today=today, engine=engine)
+
+    return [ledger_fields, letter_fields, deadlines]
 
 
 def register(top, run_flows) -> None:  # noqa: ARG001 - same signature for every command module

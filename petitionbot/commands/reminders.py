@@ -16,6 +16,7 @@ from typing import Any
 
 from flows.deadlines import build_engine, explain
 from flows.errors import ConfigError
+from flows.runs import Run
 from petitionbot import config
 from petitionbot.app import EXIT_OK, App
 
@@ -81,27 +82,33 @@ def supervision_drafter(app: App, run: Any) -> Callable[[str, list[Any]], Path |
     return draft
 
 
-def run_reminders_command(args: argparse.Namespace) -> int:
+def reminders(app: App, *, dry_run: bool = False, now: bool = False) -> tuple[Run, Any]:
+    """Run reminders inside a Run (used by the CLI, the scheduler and the demo)."""
     from flows.convert import to_pdf
     from flows.reminders.flow import run_reminders
 
-    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
     engine = build_engine(app.settings.deadlines)
     with app.run("reminders") as run:
-        out_dir = run.folder if args.dry_run else app.workdir / "reminders" / f"{app.clock.today():%Y%m%d}"
+        out_dir = run.folder if dry_run else app.workdir / "reminders" / f"{app.clock.today():%Y%m%d}"
         result = run_reminders(
             app.store.petitions(include_withdrawn=False), store=app.store, engine=engine,
             settings=app.settings.reminders, clock=app.clock, channels=build_channels(app.settings),
             out_dir=out_dir, office=app.settings.office, run=run,
-            draft_supervision=None if args.dry_run else supervision_drafter(app, run),
-            to_pdf=to_pdf, dry_run=args.dry_run, now=args.now)
+            draft_supervision=None if dry_run else supervision_drafter(app, run),
+            to_pdf=to_pdf, dry_run=dry_run, now=now)
         run.outputs += [str(p) for p in result.outputs]
         run.extra["reminders"] = {"send_day": result.send_day.isoformat(), "items": len(result.items),
                                   "queued": len(result.queued), "sent": result.sent, "failed": result.failed,
-                                  "stuck": result.stuck, "dry_run": args.dry_run}
-        _print(result, args.dry_run)
-        for w in run.warnings:
-            print(f"⚠ {w}")
+                                  "stuck": result.stuck, "dry_run": dry_run}
+    return run, result
+
+
+def run_reminders_command(args: argparse.Namespace) -> int:
+    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
+    run, result = reminders(app, dry_run=args.dry_run, now=args.now)
+    _print(result, args.dry_run)
+    for w in run.warnings:
+        print(f"⚠ {w}")
     return EXIT_OK
 
 
