@@ -15,7 +15,7 @@ from typing import Any
 EXCEL_CELL_LIMIT = 32_767
 CUT_MARKER = "……【超出 Excel 单元格上限，已截断，全文见系统】"
 # XML 1.0 cannot carry these; Excel refuses a file that has them (a "repair" prompt).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -29,7 +29,7 @@ class Parsed:
 def safe_text(text: str) -> tuple[str, list[str]]:
     """Text that Excel can store: illegal characters removed, long text cut. Returns notes."""
     notes = []
-    cleaned, n = _ILLEGAL.subn("", text)
+    cleaned, n = ILLEGAL.subn("", text)
     if n:
         notes.append(f"删除了 {n} 个 Excel 无法保存的控制字符")
     if len(cleaned) > EXCEL_CELL_LIMIT:

@@ -23,7 +23,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from flows.ledger.cells import Parsed, canonical, is_blank, parse_choice, parse_date, parse_int, parse_text, safe_text
+from flows.ledger.cells import (
+    EXCEL_CELL_LIMIT,
+    ILLEGAL,
+    Parsed,
+    canonical,
+    is_blank,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_text,
+    safe_text,
+)
 from flows.ledger.columns import BY_HEADER, BY_KEY, CLERK_COLUMNS, COLUMNS, Column, normalise_header
 from flows.ledger.render import Privacy, as_cell, bot_cells, clerk_cells, clerk_value
 from flows.ledger.routing import route
@@ -35,6 +46,7 @@ LEVEL_CHECK = "已自动识别"  # applied as read: please check
 LEVEL_INFO = "提示"
 
 # Bot columns compared with what was written, to tell a clerk that typing there is not kept.
+_illegal = ILLEGAL.search
 _BOT_KEYS = tuple(c.key for c in COLUMNS if c.owner == "bot" and c.key not in ("seq", "group"))
 
 
@@ -146,7 +158,7 @@ def crc_keys(privacy: Privacy) -> list[str]:
 
 
 def bot_crc(values: list[Any]) -> int:
-    return zlib.crc32("\x1f".join(canonical(v) for v in values).encode())
+    return zlib.crc32("\x1f".join([v.strip() if type(v) is str else canonical(v) for v in values]).encode())
 
 
 def reconcile(
@@ -219,6 +231,8 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
         state = base.get(ref)
         for col, i in clerk_cols:
             raw = row[i]
+            if raw == "" and clerk_value(p, col.key) == "":
+                continue  # the common case on a big book: empty in both
             parsed = parse_clerk(col, raw, settings, today)
             if parsed.problem:
                 slot.keep[col.key] = raw
@@ -347,13 +361,13 @@ def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], se
         row: list[Any] = []
         for (kind, key), k in zip(plan.columns, kinds, strict=True):
             v = cells.get(key, "") if kind == "col" else (src[key] if src is not None else "")
-            if isinstance(v, str):
-                if v:
+            if type(v) is str and v:
+                if len(v) > EXCEL_CELL_LIMIT or _illegal(v):  # rare: skip safe_text's allocations otherwise
                     v, found = safe_text(v)
-                    if found:
-                        col_name = BY_KEY[key].header if kind == "col" else canonical(table.header[key])
-                        notes.extend(Issue(seq + 1, slot.ref, col_name, "", f"{t}", LEVEL_INFO) for t in found)
-                    v = as_cell(k, v) if k == "date" else v
+                    col_name = BY_KEY[key].header if kind == "col" else canonical(table.header[key])
+                    notes.extend(Issue(seq + 1, slot.ref, col_name, "", t, LEVEL_INFO) for t in found)
+                if k == "date":
+                    v = as_cell(k, v)
             row.append(v)
         if slot.kind == "ref":
             states[slot.ref].bot_crc = bot_crc([row[j] for j in crc_pos])
