@@ -16,6 +16,7 @@ from typing import Any
 from loguru import logger
 
 from flows.clock import Clock
+from flows.errors import SystemError_
 from flows.ledger import files, state
 from flows.ledger.cells import canonical
 from flows.ledger.columns import BY_KEY, SHEET_CHECKS
@@ -40,6 +41,7 @@ class LedgerResult:
     imported: list[str] = field(default_factory=list)  # refs given to walk-in rows
     edited: int = 0  # petitions whose clerk columns changed from the book
     fields_changed: int = 0
+    skipped: list[Path] = field(default_factory=list)  # books that could not be read: left untouched
     issues: int = 0  # cells a clerk must correct (需处理)
     notes: int = 0  # automatic readings and text-safety notes
 
@@ -61,9 +63,11 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
     for path in _existing_books(folder, settings):
         try:
             books[path.name] = read_book(path)
-        except PermissionError:
+        except (PermissionError, SystemError_) as exc:
+            # Never overwrite a book that could not be read: the clerks' input in it would be lost.
             unreadable.add(path.name)
-            run.warn(f"台账「{path.name}」无法读取（可能被独占打开），本次跳过，下次再同步")
+            result.skipped.append(path)
+            run.warn(f"台账「{path.name}」无法读取，本次未同步也未覆盖：{exc}")
     placed: dict[str, str] = {}
     for name, book in books.items():
         if book is not None and book.table is not None:

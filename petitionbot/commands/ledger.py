@@ -32,6 +32,8 @@ def report(run: Run, result: LedgerResult) -> str:
         lines.append(f"  台账：{path}")
     for path in result.pending:
         lines.append(f"  待更新（台账正被打开）：{path}")
+    for path in result.skipped:
+        lines.append(f"  无法读取、未覆盖：{path}")
     for path in result.copies:
         lines.append(f"  外发副本：{path}")
     for w in run.warnings[:10]:
@@ -46,4 +48,4 @@ def cli(args: argparse.Namespace) -> int:
     app = App.from_args(args.config, args.as_of, trigger=args.trigger)
     run, result = ledger(app)
     print(report(run, result))
-    return EXIT_PARTIAL if (result.issues or result.pending) else EXIT_OK
+    return EXIT_PARTIAL if (result.issues or result.pending or result.skipped) else EXIT_OK

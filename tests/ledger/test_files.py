@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flows.ledger.cells import CUT_MARKER, EXCEL_CELL_LIMIT
 from tests.factories import make_petition
 from tests.ledger.helpers import append_row, checks, open_book, rows_by_ref, set_cell
@@ -77,3 +79,15 @@ def test_control_characters_and_overlong_text(seeded, sync):
     result = sync()  # a cut text is not mistaken for a clerk edit of a bot column
     assert not [c for c in checks(sync.book) if "已恢复" in (c[5] or "")]
     assert result.issues == 0
+
+
+def test_a_corrupt_book_is_never_overwritten_and_other_years_still_sync(seeded, sync):
+    seeded.insert(make_petition("YH2025120001", assigned_on=date(2025, 12, 31)), run_id=None)
+    sync()
+    garbage = b"PK\x03\x04 this is not a workbook any more"
+    sync.book.write_bytes(garbage)
+    result = sync()
+    assert sync.book.read_bytes() == garbage
+    assert result.skipped == [sync.book]
+    assert [p.name for p in result.written] == ["信访台账2025.xlsx"]
+    assert any("无法读取" in w for w in sync.run.warnings)
