@@ -47,10 +47,15 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
     stored = {p.ref: p for p in store.petitions() if p.source == "upstream"}
 
     new = [ref for ref in listed if ref not in stored]
-    changed = [ref for ref, item in listed.items() if ref in stored and _listing_differs(item, stored[ref])]
+    changed = [ref for ref, item in listed.items() if ref in stored and _needs_detail(item, stored[ref])]
     gone = [ref for ref, p in stored.items() if ref not in listed and p.upstream_state == "active"]
     back = [ref for ref, p in stored.items() if ref in listed and p.upstream_state != "active"]
-    run.counts.unchanged = len(listed) - len(new) - len(changed) - len(back)
+    status_only = [ref for ref in listed if ref in stored and ref not in changed and ref not in back
+                   and listed[ref].status and listed[ref].status != stored[ref].status]
+    for ref in status_only:
+        _update_status(store, stored[ref], listed[ref].status, run)
+    run.counts.updated += len(status_only)
+    run.counts.unchanged = len(listed) - len(new) - len(changed) - len(back) - len(status_only)
     logger.info("上游共 {} 件：新件 {}，可能有变化 {}，已不在列表 {}", len(listed), len(new), len(changed) + len(back), len(gone))
 
     to_fetch = new + changed + back + gone
@@ -79,11 +84,18 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
         store.resolve_quarantine(petition.ref)
 
     if options.sign and not _stopping(run):
+        registered = store.refs()  # never sign for an item we could not register
         for item in listed.values():
-            if item.status == "待签收":
+            if item.status == "待签收" and item.ref in registered:
                 if robot.sign(item.ref):
                     run.counts.signed += 1
                     _record_signed(store, item.ref, run)
+        if run.counts.signed:
+            # Signing changed the upstream status: take it now, so the next run sees no change.
+            for item in robot.list_assigned():
+                p = store.get(item.ref)
+                if p is not None and item.status and item.status != p.status:
+                    _update_status(store, p, item.status, run)
 
 
 def _stopping(run: Run) -> bool:
@@ -124,10 +136,9 @@ def _dedupe(listings: list[Listing], run: Run) -> list[Listing]:
     return list(seen.values())
 
 
-def _listing_differs(item: Listing, stored: Petition) -> bool:
-    """Cheap change detection from the list row alone, so a rerun with nothing new stays fast."""
-    if item.status and item.status != stored.status:
-        return True
+def _needs_detail(item: Listing, stored: Petition) -> bool:
+    """Cheap change detection from the list row alone, so a rerun with nothing new stays fast.
+    A new status alone is taken from the list; a moved due date may come with other changes."""
     try:
         due = parse_date(item.due_on, "due_on", item.ref, required=False)
     except BusinessError:
@@ -175,6 +186,11 @@ def _update(store: Store, old: Petition, fresh: Petition, run: Run) -> None:
     logger.info("{} 上游有变化：{}", old.ref, "、".join(watched or [c[0] for c in changes]))
     if any(c[0] == "due_on" for c in changes):
         run.warn(f"{old.ref} 的限办日期被上游调整：{before.get('due_on')} → {after.get('due_on')}")
+
+
+def _update_status(store: Store, old: Petition, status: str, run: Run) -> None:
+    store.save(replace(old, status=status), changes=[("status", old.status, status)], source="upstream",
+               run_id=run.id)
 
 
 def _mark_gone(store: Store, old: Petition, error: Exception, run: Run) -> None:
