@@ -113,14 +113,22 @@ def fired(monkeypatch):
 @pytest.fixture
 def stepped(sim_clock, tmp_path):
     """Build (service, scheduler) on the persistent SQLite job store in the workdir."""
-    made = []
+    made, stores = [], []
 
     def build(settings, notify="off"):
         """notify: "off" (default), None for the real operator notifier, or a callable."""
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
+        def new_app():
+            app = App(settings, clock=FixedClock(sim_clock.naive()), trigger="schedule")
+            if stores:
+                app.__dict__["store"] = stores[0]  # one connection for the whole simulated fortnight
+            else:
+                stores.append(app.store)
+            return app
+
         svc = service_mod.Service(
-            settings, app_factory=lambda: App(settings, clock=FixedClock(sim_clock.naive()), trigger="schedule"),
+            settings, app_factory=new_app,
             notify=(lambda title, result: None) if notify == "off" else notify, now=sim_clock.naive)
         sched = service_mod.build_scheduler(settings, scheduler_cls=SteppedScheduler, executor=DebugExecutor(),
                                             jobstore=SQLAlchemyJobStore(url=service_mod.jobstore_url(settings)))
@@ -132,6 +140,8 @@ def stepped(sim_clock, tmp_path):
     for sched in made:
         if sched.running:
             sched.shutdown(wait=False)
+    for store in stores:
+        store.close()
     service_mod.install(None)
 
 

@@ -37,9 +37,9 @@ def test_nothing_personal_in_clear_in_any_output(tmp_path):
     work = tmp_path / "work"
     run_ids = sorted(p.name for p in (work / "runs").iterdir())
     assert len(run_ids) == 2
+    # Kept to the commands that print run data or read the password (each one is a process start).
     outputs += [_run(["runs", *c], tmp_path), _run(["doctor", "--no-launch", *c], tmp_path),
-                _run(["serve", "--check", *c], tmp_path)]
-    outputs += [_run(["runs", "show", rid, *c], tmp_path) for rid in run_ids]
+                _run(["runs", "show", run_ids[0], *c], tmp_path)]
     assert all(o.returncode in (0, 1, 3) for o in outputs), [o.stderr for o in outputs]
 
     db = work / "petitionbot.db"
