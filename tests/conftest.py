@@ -13,8 +13,8 @@ SIM_SEED = 11
 
 @pytest.fixture(scope="session")
 def sim_dataset() -> dict:
-    """150 generated petitions (5 of them another unit's), 10 % hostile values; never mutate it."""
-    return generate(150, SIM_SEED, hostile_share=0.1, other_unit_count=5)
+    """90 generated petitions (4 of them another unit's), 10 % hostile values; never mutate it."""
+    return generate(90, SIM_SEED, hostile_share=0.1, other_unit_count=4)
 
 
 @pytest.fixture(scope="session")

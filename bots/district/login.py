@@ -1,0 +1,96 @@
+"""Logging in: once, in a context that is never traced, so the password never lands in a
+trace file; the session leaves as a storage state (cookies) for the working contexts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bots.browser import Browser, capture_evidence, close_context, map_error
+from bots.district import pages
+from bots.district.options import RobotOptions, write_state
+from flows.errors import LoginFailed, PetitionbotError, SessionExpired
+
+CAPTCHA_MESSAGE = "上级系统登录需要图片验证码，机器人不能自动登录"
+CAPTCHA_HINT = "请先运行 petitionbot login，在弹出的浏览器里输入验证码登录一次，然后重新运行"
+
+
+async def fresh_login(browser: Browser, options: RobotOptions, *, evidence_dir: Path | None,
+                      captcha_solver: Callable[[], str] | None = None) -> dict[str, Any]:
+    """One login attempt. Returns the storage state. Never retries a refused password."""
+    ctx = await browser.new_context(trace=False, timeout_ms=options.timeout_ms)
+    page = await ctx.new_page()
+    try:
+        resp = await page.goto(options.url, wait_until="domcontentloaded")
+        pages.check_response(resp, "打开登录页")
+        form = await pages.login_form(page)
+        if form is None:
+            # Already logged in (e.g. an SSO cookie): nothing to type.
+            return await ctx.storage_state()
+        captcha = None
+        if form["captcha"] >= 0:
+            if captcha_solver is None:
+                await capture_evidence(page, None, evidence_dir, "captcha", trace=False)
+                raise SessionExpired(CAPTCHA_MESSAGE, hint=CAPTCHA_HINT)
+            captcha = captcha_solver()
+        resp = await pages.submit_login(page, form, options.username, options.password, captcha)
+        pages.check_response(resp, "提交登录")
+        if await pages.login_form(page) is not None:
+            reason = await pages.login_error(page) or "登录后仍停留在登录页"
+            await capture_evidence(page, None, evidence_dir, "login-failed", trace=False)
+            raise LoginFailed(f"登录上级系统失败：{reason}", hint="请核对用户名和密码；为免账号被锁定，机器人不会自动重试")
+        return await ctx.storage_state()
+    except (PetitionbotError, pages.SessionLost):
+        raise
+    except Exception as exc:  # noqa: BLE001 - map Playwright's errors at the boundary
+        raise map_error(exc, "登录上级系统") from exc
+    finally:
+        await close_context(ctx)
+
+
+def interactive_login(options: RobotOptions, *, captcha_solver: Callable[[], str] | None = None,
+                      timeout_s: float = 300, browser: Browser | None = None) -> None:
+    """``petitionbot login``: a visible browser on the login page with the user name and password
+    filled in; the clerk types the captcha and clicks 登录; the session is saved to
+    ``options.state_path``. ``captcha_solver`` fills the captcha instead (tests, headless)."""
+    own = browser is None
+    browser = browser or Browser(executable_path=options.executable_path,
+                                 headless=options.headless if captcha_solver else False)
+    try:
+        state = browser.run(_interactive(browser, options, captcha_solver, timeout_s))
+        write_state(options.state_path, state)
+    finally:
+        if own:
+            browser.close()
+
+
+async def _interactive(browser: Browser, options: RobotOptions, solver: Callable[[], str] | None,
+                       timeout_s: float) -> dict[str, Any]:
+    ctx = await browser.new_context(trace=False, block=False, timeout_ms=options.timeout_ms)
+    page = await ctx.new_page()
+    try:
+        await page.goto(options.url, wait_until="domcontentloaded")
+        form = await pages.login_form(page)
+        if form is not None:
+            frame = page.frames[form["frame"]]
+            f = frame.locator("form").filter(has=frame.locator("input[type=password]")).first
+            if form["user"] >= 0:
+                await f.locator(pages._INPUTS).nth(form["user"]).fill(options.username)
+            await f.locator("input[type=password]").first.fill(options.password)
+            if solver is not None:
+                await pages.submit_login(page, form, options.username, options.password, solver())
+        deadline = time.monotonic() + timeout_s
+        while await pages.login_form(page) is not None:
+            if time.monotonic() > deadline:
+                raise SessionExpired("等待手动登录超时", hint="请重新运行 petitionbot login 并在浏览器中完成登录")
+            await asyncio.sleep(0.5)  # polling: we wait for a person typing, there is no event to await
+        return await ctx.storage_state()
+    except PetitionbotError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise map_error(exc, "手动登录") from exc
+    finally:
+        await close_context(ctx)

@@ -1,0 +1,253 @@
+"""Page objects for the district system, written against visible labels and texts.
+
+Every function takes Playwright objects and returns plain values; the robot turns failures
+into ``flows.errors``. Nothing here keeps state between calls.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.async_api import Frame, Page, Response
+
+from bots.district import labels
+from flows.errors import LayoutChanged, TransientError
+
+
+class SessionLost(Exception):
+    """The upstream sent us to its login page: the session expired (internal to the robot)."""
+
+
+PAGER_RE = re.compile(r"第\s*(\d+)\s*/\s*(\d+)\s*页")
+TOTAL_RE = re.compile(r"共\s*(\d+)\s*条")
+LOGIN_ERROR_RE = re.compile(r"[^\n]*(错误|不正确|失败|锁定|过期)[^\n]*")
+_INPUTS = ("input:not([type=hidden]):not([type=password]):not([type=submit]):not([type=button])"
+           ":not([type=checkbox]):not([type=radio])")
+
+
+def check_response(resp: Response | None, what: str) -> None:
+    """Raise for an answer that is not a page we can read: expiry, throttling, server errors."""
+    if resp is None:
+        return
+    status = resp.status
+    if status == 401 or (300 <= status < 400 and "login" in (resp.headers.get("location") or "").lower()):
+        raise SessionLost()
+    if status == 429 or status >= 500:
+        retry_after = _retry_after(resp.headers.get("retry-after"))
+        text = "访问过于频繁" if status == 429 else "上级系统出错"
+        raise TransientError(f"{what}：{text}（HTTP {status}）", retry_after=retry_after)
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(float(value), 0.0) if value else None
+    except ValueError:
+        return None  # an HTTP date: rare for this system; fall back to our own backoff
+
+
+# -- login ---------------------------------------------------------------------------------
+_LOGIN_FORM_JS = """() => {
+  const f = [...document.forms].find(f => f.querySelector('input[type=password]'));
+  if (!f) return null;
+  const inputs = [...f.querySelectorAll(INPUTS)];
+  const isCap = i => /验证码|captcha|yzm|checkcode/i.test([i.name, i.id, i.placeholder,
+      (i.labels && i.labels[0] && i.labels[0].textContent) || ''].join(' '));
+  return {user: inputs.findIndex(i => !isCap(i)), captcha: inputs.findIndex(isCap)};
+}""".replace("INPUTS", repr(_INPUTS))
+
+
+async def login_form(page: Page) -> dict[str, int] | None:
+    """Where the login form's fields are, or None when the page shows no login form."""
+    for frame in page.frames:
+        try:
+            found = await frame.evaluate(_LOGIN_FORM_JS)
+        except Exception:  # noqa: BLE001 - a frame navigating away has no form to offer
+            continue
+        if found is not None:
+            return {**found, "frame": page.frames.index(frame)}
+    return None
+
+
+async def submit_login(page: Page, form: dict[str, int], username: str, password: str,
+                       captcha: str | None = None) -> Response | None:
+    frame = page.frames[form["frame"]]
+    f = frame.locator("form").filter(has=frame.locator("input[type=password]")).first
+    if form["user"] < 0:
+        raise LayoutChanged("登录页找不到用户名输入框")
+    await f.locator(_INPUTS).nth(form["user"]).fill(username)
+    await f.locator("input[type=password]").first.fill(password)
+    if captcha is not None and form["captcha"] >= 0:
+        await f.locator(_INPUTS).nth(form["captcha"]).fill(captcha)
+    submit = f.locator("button[type=submit], input[type=submit], button:not([type])").first
+    async with page.expect_navigation(wait_until="domcontentloaded") as nav:
+        await submit.click()
+    return await nav.value
+
+
+async def login_error(page: Page) -> str:
+    text = await page.evaluate("() => document.body ? document.body.innerText : ''")
+    m = LOGIN_ERROR_RE.search(text)
+    return m.group(0).strip()[:100] if m else ""
+
+
+# -- frames and menu -----------------------------------------------------------------------
+def _is_list_xhr(frame: Frame):
+    def pred(resp: Response) -> bool:
+        return resp.request.resource_type in ("xhr", "fetch") and resp.frame == frame
+    return pred
+
+
+async def open_list(page: Page, menu_pattern: str, timeout_ms: int) -> Frame:
+    """Click a menu entry in whichever frame holds the menu; return the frame the list loads in."""
+    pattern = re.compile(menu_pattern)
+    for frame in page.frames:
+        link = frame.get_by_role("link", name=pattern)
+        if await link.count():
+            link = link.first
+            break
+    else:
+        raise LayoutChanged("找不到待签收/待办理菜单")
+    target = await link.get_attribute("target") or ""
+    content = page.frame(name=target) if target else None
+    if content is None:
+        raise LayoutChanged("菜单链接没有指向内容框架")
+    async with page.expect_response(_is_list_xhr(content), timeout=timeout_ms) as info:
+        await link.click()
+    check_response(await info.value, "读取列表")
+    await wait_rendered(content)
+    return content
+
+
+_RENDERED_JS = """() => ![...document.querySelectorAll('td')].some(td => td.colSpan > 1 && td.textContent.includes('加载中'))"""
+
+
+async def wait_rendered(frame: Frame) -> None:
+    await frame.wait_for_function(_RENDERED_JS)
+
+
+async def list_action(page: Page, frame: Frame, action: Any, timeout_ms: int) -> None:
+    """Do something that reloads the list (page size, next page) and wait for the new rows."""
+    async with page.expect_response(_is_list_xhr(frame), timeout=timeout_ms) as info:
+        await action()
+    check_response(await info.value, "读取列表")
+    await wait_rendered(frame)
+
+
+async def set_page_size(page: Page, frame: Frame, wanted: int | None, timeout_ms: int) -> None:
+    """Pick the largest page size on offer (not above ``wanted`` when given)."""
+    selects = await frame.evaluate(
+        "() => [...document.querySelectorAll('select')].map(s => ({v: s.value, o: [...s.options].map(o => o.value)}))")
+    for i, sel in enumerate(selects):
+        sizes = [int(o) for o in sel["o"] if o.isdigit()]
+        if not sizes or len(sizes) != len(sel["o"]):
+            continue
+        fitting = [n for n in sizes if wanted is None or n <= wanted] or [min(sizes)]
+        best = str(max(fitting))
+        if sel["v"] != best:
+            loc = frame.locator("select").nth(i)
+            await list_action(page, frame, lambda loc=loc, best=best: loc.select_option(best), timeout_ms)
+        return
+
+
+_LIST_JS = """(spec) => {
+  const norm = s => (s || '').replace(/[\\s:：⇅▲▼↑↓]/g, '');
+  for (const t of document.querySelectorAll('table')) {
+    const head = t.querySelector('thead tr') || t.querySelector('tr');
+    if (!head) continue;
+    const heads = [...head.children].map(c => norm(c.textContent));
+    const idx = {};
+    for (const [key, names] of Object.entries(spec)) {
+      const i = heads.findIndex(h => names.includes(h)); if (i >= 0) idx[key] = i;
+    }
+    if (!('ref' in idx)) continue;
+    const rows = [];
+    for (const tr of t.querySelectorAll('tbody tr')) {
+      const cells = [...tr.children];
+      if (cells.length < heads.length) continue;
+      const r = {};
+      for (const [k, i] of Object.entries(idx)) r[k] = cells[i].textContent;
+      const a = tr.querySelector('a[href]'); r.href = a ? a.href : '';
+      rows.push(r);
+    }
+    return {found: true, rows: rows, text: document.body.innerText};
+  }
+  return {found: false, rows: [], text: document.body ? document.body.innerText : ''};
+}"""
+
+
+async def read_list(frame: Frame) -> tuple[list[dict[str, str]], int, int, int | None]:
+    """(rows, current page, page count, total or None) as the list shows them."""
+    data = await frame.evaluate(_LIST_JS, {k: list(v) for k, v in labels.LIST_LABELS.items()})
+    if not data["found"]:
+        raise LayoutChanged("列表页找不到信访件编号列")
+    pager = PAGER_RE.search(data["text"])
+    if pager is None:
+        raise LayoutChanged("列表页找不到分页信息（第 x/y 页）")
+    total = TOTAL_RE.search(data["text"])
+    return data["rows"], int(pager.group(1)), int(pager.group(2)), int(total.group(1)) if total else None
+
+
+async def next_page(page: Page, frame: Frame, timeout_ms: int) -> None:
+    button = frame.locator("button, a").filter(has_text=re.compile(labels.NEXT_PAGE)).first
+    if not await button.count():
+        raise LayoutChanged("列表页找不到“下一页”")
+    await list_action(page, frame, button.click, timeout_ms)
+
+
+# -- detail --------------------------------------------------------------------------------
+_DETAIL_JS = """(spec) => {
+  const norm = s => (s || '').replace(/[\\s:：]/g, '');
+  const want = new Map();
+  for (const [key, names] of Object.entries(spec.fields)) for (const n of names) if (!want.has(n)) want.set(n, key);
+  const fields = {}, attachments = [];
+  for (const el of document.querySelectorAll('th, dt, label')) {
+    const key = want.get(norm(el.textContent));
+    const value = el.nextElementSibling;
+    if (!key || !value || key in fields) continue;
+    if (key === 'attachments') {
+      fields[key] = '';
+      for (const a of value.querySelectorAll('a[href]')) attachments.push({name: a.textContent, href: a.getAttribute('href')});
+    } else {
+      fields[key] = value.textContent;
+    }
+  }
+  let petitioners = [], petitionerTable = false;
+  for (const t of document.querySelectorAll('table')) {
+    const head = t.querySelector('thead tr') || t.querySelector('tr');
+    if (!head) continue;
+    const heads = [...head.children].map(c => norm(c.textContent));
+    const idx = {};
+    for (const [key, names] of Object.entries(spec.people)) {
+      const i = heads.findIndex(h => names.includes(h)); if (i >= 0) idx[key] = i;
+    }
+    if (!('name' in idx)) continue;
+    petitionerTable = true;
+    for (const tr of t.querySelectorAll('tbody tr')) {
+      const cells = [...tr.children]; if (cells.length < heads.length) continue;
+      const p = {}; for (const [k, i] of Object.entries(idx)) p[k] = cells[i].textContent;
+      petitioners.push(p);
+    }
+  }
+  return {fields, attachments, petitioners, petitionerTable};
+}"""
+
+
+async def read_detail(page: Page) -> dict[str, Any]:
+    return await page.evaluate(_DETAIL_JS, {
+        "fields": {k: list(v) for k, v in labels.FIELD_LABELS.items()},
+        "people": {k: list(v) for k, v in labels.PETITIONER_LABELS.items()},
+    })
+
+
+def sign_button(page: Page) -> Any:
+    return page.get_by_role("button", name=re.compile(labels.SIGN_BUTTON))
+
+
+UNIT_CODE_RE = re.compile(r"[（(]\s*([A-Za-z0-9_-]+)\s*[)）]\s*$")
+
+
+def unit_code(shown: str) -> str:
+    """"余杭街道（YH-JD）" -> "YH-JD"; a bare code stays as it is."""
+    m = UNIT_CODE_RE.search(shown)
+    return m.group(1) if m else shown.strip()
