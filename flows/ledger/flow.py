@@ -85,6 +85,7 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
             continue
         _sync_book(folder / name, books.get(name), new_refs.get(name, []), petitions, states, store, settings,
                    clock, run, office, result)
+        books[name] = None  # free this year's grid before the next book is handled
 
     run.extra["ledger"] = {"imported": len(result.imported), "edited": result.edited, "issues": result.issues,
                            "pending": [p.name for p in result.pending]}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from flows.ledger.columns import CLERK_KEYS
+from flows.ledger.columns import BY_KEY, CLERK_KEYS
 from flows.model import Petition
 from flows.privacy import Redactor, mask_id, mask_name, mask_phone
 
 Privacy = Literal["show", "mask", "hide"]
 HIDDEN_ACCUSER = "（检举控告，不公开）"
+_DATE_KEYS = frozenset(k for k in CLERK_KEYS if BY_KEY[k].kind == "date")
 _STATE_ZH = {"withdrawn": "上游已撤回", "reassigned": "已改派他单位"}
 
 
@@ -78,8 +79,10 @@ def clerk_value(p: Petition, key: str) -> Any:
 
 def clerk_cells(p: Petition, *, privacy: Privacy = "show") -> dict[str, Any]:
     out: dict[str, Any] = {"responsible_unit": p.responsible_unit}
+    clerk = p.clerk
     for key in CLERK_KEYS:
-        out[key] = _iso_date(clerk_value(p, key))
+        v = clerk.get(key, "")
+        out[key] = "" if v is None else (_iso_date(v) if key in _DATE_KEYS else v)
     if privacy != "show":
         scrub = Redactor()
         scrub.add_names(*(x.name for x in p.petitioners))

@@ -47,6 +47,7 @@ LEVEL_INFO = "提示"
 
 # Bot columns compared with what was written, to tell a clerk that typing there is not kept.
 _illegal = ILLEGAL.search
+_CLERK_COLUMN_KEYS = tuple(c.key for c in CLERK_COLUMNS)
 _BOT_KEYS = tuple(c.key for c in COLUMNS if c.owner == "bot" and c.key not in ("seq", "group"))
 
 
@@ -229,9 +230,10 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
         slot = Slot("ref", ref, n)
         plan.slots.append(slot)
         state = base.get(ref)
+        pc = p.clerk
         for col, i in clerk_cols:
             raw = row[i]
-            if raw == "" and clerk_value(p, col.key) == "":
+            if raw == "" and not (p.responsible_unit if col.key == "responsible_unit" else pc.get(col.key)):
                 continue  # the common case on a big book: empty in both
             parsed = parse_clerk(col, raw, settings, today)
             if parsed.problem:
@@ -242,7 +244,8 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
             old = clerk_value(p, col.key)
             if new_c == canonical(old):
                 continue
-            written = state.clerk.get(col.key) if state is not None else None
+            # The snapshot keeps non-empty cells only: a key missing from it was written empty.
+            written = state.clerk.get(col.key, "") if state is not None else None
             clerk_edit = new_c != written if written is not None else new_c != ""
             if not clerk_edit:
                 continue  # the store moved on since the last write: its value goes in the book
@@ -353,8 +356,13 @@ def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], se
             bot = bot_cells(p, group_threshold=settings.group_threshold, privacy=privacy)
             clerk = clerk_cells(p, privacy=privacy)
             cells = {**bot, **clerk, **slot.keep, "seq": seq}
-            states[slot.ref] = RowState(clerk={c.key: canonical(cells[c.key]) for c in CLERK_COLUMNS},
-                                        bot_crc=0)  # set below, from the text as written
+            written = {}
+            for key in _CLERK_COLUMN_KEYS:
+                v = cells[key]
+                c = v.strip() if type(v) is str else canonical(v)
+                if c:
+                    written[key] = c
+            states[slot.ref] = RowState(clerk=written, bot_crc=0)  # bot_crc set below, from the text as written
         else:
             cells = {key: src[i] for key, i in src_idx.items()} if src is not None else {}
             cells["seq"] = seq
