@@ -391,7 +391,9 @@ class DistrictRobot:
         attachments: list[ScrapedAttachment] = []
         for att in data["attachments"]:
             href = urljoin(url, att["href"])
-            attachments.append(await download.fetch(ctx, href, att["name"], self.options))
+            # Retried on its own: a throttled download must not re-read the detail page.
+            attachments.append(await self.retry.run(
+                "下载附件", lambda href=href, name=att["name"]: download.fetch(ctx, href, name, self.options)))
         return Scraped(ref=ref, fields=fields, petitioners=data["petitioners"], attachments=attachments)
 
     async def _load_detail(self, ctx: Any, page: Any, ref: str, url: str) -> dict[str, Any]:
