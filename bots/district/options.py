@@ -69,6 +69,7 @@ class Retry:
 
     def __init__(self, options: RobotOptions):
         self.options = options
+        self.count = 0  # retries done, for the run summary
 
     def delay(self, attempt: int, exc: TransientError) -> float:
         if exc.retry_after is not None:
@@ -97,5 +98,6 @@ class Retry:
                 if attempt >= self.options.retries:
                     raise UpstreamDown(f"{what}：重试 {self.options.retries} 次后仍失败（{exc.message}）",
                                        ref=exc.ref, hint="上级系统可能故障，请稍后再运行") from exc
+                self.count += 1
                 await self.sleep(self.delay(attempt, exc))
         raise AssertionError("unreachable")

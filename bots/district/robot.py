@@ -9,6 +9,7 @@ Login happens in an untraced context (see login.py); its cookies are handed to t
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import queue
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -58,6 +59,13 @@ class DistrictRobot:
         self._evidence = 0
         self._login_lock: asyncio.Lock | None = None
         self._cancel = threading.Event()
+        self.contexts_opened = 0  # lane contexts, recycled every ``recycle_every`` details
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counts for the run summary: no personal data, no refs."""
+        return {"relogins": self._relogins, "retries": self.retry.count, "contexts": self.contexts_opened,
+                "evidence": self._evidence}
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> DistrictRobot:
@@ -121,12 +129,14 @@ class DistrictRobot:
                     raise item
                 yield item
         finally:
-            self._cancel.set()  # the caller may stop early: lanes must not block on a full queue
-            if not fut.done():
-                fut.cancel()
+            # The caller may stop early: lanes finish the item in hand, close their contexts and
+            # stop; cancelling outright would return before their contexts are closed.
+            self._cancel.set()
             try:
-                fut.result(timeout=30)
-            except BaseException:  # noqa: BLE001 - already reported through the queue, or cancelled
+                fut.result(timeout=2 * self.options.timeout_ms / 1000 + 10)
+            except concurrent.futures.TimeoutError:
+                fut.cancel()
+            except BaseException:  # noqa: BLE001 - already reported through the queue
                 pass
 
     def interactive_login(self, *, captcha_solver: Callable[[], str] | None = None, timeout_s: float = 300) -> None:
@@ -346,6 +356,7 @@ class DistrictRobot:
                         storage_state=self._storage, trace=self.options.trace, snapshots=False,
                         timeout_ms=self.options.timeout_ms)
                     page = await ctx.new_page()
+                    self.contexts_opened += 1
                     done, gen = 0, self._gen
                 if gen != self._gen:
                     await ctx.add_cookies(self._storage["cookies"])  # type: ignore[index]

@@ -144,3 +144,14 @@ def test_a_changed_layout_stops_the_run_with_evidence(make_robot, sim, sim_datas
     assert bundles
     files = {f.name for b in bundles for f in b.iterdir()}
     assert {"screenshot.png", "page.html", "trace.zip"} <= files
+
+
+def test_lanes_recycle_their_context_and_stop_cleanly_when_the_caller_stops(make_robot, sim_dataset, browser):
+    robot = make_robot(concurrency=2, recycle_every=3)
+    refs = [p["ref"] for p in own(sim_dataset)][:12]
+    assert all(isinstance(r, Scraped) for r in robot.fetch(refs))
+    assert robot.contexts_opened >= 4  # 12 details, 2 lanes, a new context every 3
+    contexts_before = len(browser.browser.contexts)
+    for _ in robot.fetch(refs):
+        break  # the caller stops early: lanes must wind down, not hang or leak contexts
+    assert len(browser.browser.contexts) == contexts_before
