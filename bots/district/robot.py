@@ -32,6 +32,7 @@ from flows.errors import (
     PetitionbotError,
     SessionExpired,
     SystemError_,
+    Withdrawn,
 )
 
 __all__ = ["DistrictRobot", "RobotOptions", "interactive_login"]
@@ -427,7 +428,7 @@ class DistrictRobot:
         if status == 403:
             raise NotOurs("上级系统拒绝访问：该信访件不属于本单位", ref=ref)
         if status == 404:
-            raise NotOurs("上级系统中没有该信访件（可能已被撤回）", ref=ref)
+            raise Withdrawn("上级系统中没有该信访件（可能已被撤回）", ref=ref)
         if status != 200:
             raise MalformedPetition(f"详情页无法打开（HTTP {status}）", ref=ref)
         await page.set_content(html, wait_until="domcontentloaded")
@@ -484,8 +485,10 @@ class DistrictRobot:
     async def _open_detail(self, page: Any, ref: str, url: str) -> dict[str, str]:
         resp = await page.goto(url, wait_until="domcontentloaded")
         pages.check_response(resp, "打开信访件")
-        if resp is not None and resp.status in (403, 404):
-            raise NotOurs("上级系统拒绝访问或没有该信访件", ref=ref)
+        if resp is not None and resp.status == 403:
+            raise NotOurs("上级系统拒绝访问：该信访件不属于本单位", ref=ref)
+        if resp is not None and resp.status == 404:
+            raise Withdrawn("上级系统中没有该信访件（可能已被撤回）", ref=ref)
         fields = (await pages.read_detail(page))["fields"]
         if not fields:
             if await pages.login_form(page) is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from bots import FetchFailure, Scraped
-from flows.errors import LayoutChanged, NotOurs
+from flows.errors import LayoutChanged, NotOurs, Withdrawn
 
 ME = "YH-JD"
 
@@ -75,7 +75,8 @@ def test_other_units_and_withdrawn_items_are_per_item_failures(make_robot, sim, 
     results = {r.ref: r for r in robot.fetch([other, mine[0], mine[1]])}
     assert isinstance(results[other], FetchFailure) and isinstance(results[other].error, NotOurs)
     assert "不属于本单位" in str(results[other].error)
-    assert isinstance(results[mine[0]].error, NotOurs) and "撤回" in str(results[mine[0]].error)
+    assert isinstance(results[mine[0]].error, Withdrawn) and "撤回" in str(results[mine[0]].error)
+    assert not isinstance(results[other].error, Withdrawn)  # 403 (reassigned) and 404 (withdrawn) differ
     assert isinstance(results[mine[1]], Scraped)
 
 
