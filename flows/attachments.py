@@ -15,7 +15,8 @@ from pathlib import Path
 from flows.parse import clean_text
 
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-MAX_NAME = 100  # characters; many file systems stop at 255 bytes and CJK takes 3 bytes each
+MAX_NAME = 100  # characters, for people reading the folder
+MAX_BYTES = 180  # file systems stop at 255 bytes (CJK takes 3 each); room for ".part" and "(2)"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -34,6 +35,9 @@ def safe_name(name: str, *, fallback: str = "附件") -> str:
     ext = ext[:10]
     room = MAX_NAME - (len(ext) + 1 if ext else 0)
     stem = stem[:room]
+    budget = MAX_BYTES - len(ext.encode()) - 1
+    while len(stem.encode()) > budget:
+        stem = stem[:-1]
     return unicodedata.normalize("NFC", f"{stem}.{ext}" if ext else stem)
 
 

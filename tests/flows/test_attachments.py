@@ -1,6 +1,6 @@
 import pytest
 
-from flows.attachments import MAX_NAME, safe_name, safe_ref, unique_names, write_atomic
+from flows.attachments import MAX_BYTES, MAX_NAME, safe_name, safe_ref, unique_names, write_atomic
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -18,8 +18,16 @@ def test_safe_name(raw, expected):
 
 
 def test_long_name_is_cut_keeping_extension():
-    name = safe_name("材" * 300 + ".pdf")
+    name = safe_name("a" * 300 + ".pdf")
     assert len(name) == MAX_NAME and name.endswith(".pdf")
+    cjk = safe_name("材" * 300 + ".pdf")
+    assert cjk.endswith(".pdf") and len(cjk.encode()) <= MAX_BYTES
+
+
+def test_long_cjk_name_can_be_written(tmp_path):
+    name = safe_name("材" * 300 + ".pdf")
+    write_atomic(tmp_path / name, b"x")
+    assert (tmp_path / name).read_bytes() == b"x"
 
 
 def test_unique_names_number_collisions_case_insensitively():
