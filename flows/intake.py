@@ -83,7 +83,7 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
         failpoints.hit("intake.after_store")
         store.resolve_quarantine(petition.ref)
 
-    if options.sign and not _stopping(run):
+    if options.sign and not run.stopping:
         registered = store.refs()  # never sign for an item we could not register
         for item in listed.values():
             if item.status == "待签收" and item.ref in registered:
@@ -98,15 +98,10 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
                     _update_status(store, p, item.status, run)
 
 
-def _stopping(run: Run) -> bool:
-    stop = getattr(run, "stop_requested", None)  # attached by the shell (petitionbot/app.py)
-    return stop is not None and stop.is_set()
-
-
 def _watched(items: Iterable[Any], run: Run, total: int) -> Iterator[Any]:
     """Yield each fetched item; after the caller has stored it, report progress and honour a
     stop request (SIGTERM / Ctrl-C in ``serve``): the current petition is always finished."""
-    progress = getattr(run, "progress", None)  # the shell's progress port, if any
+    progress = run.progress
     if progress is not None:
         progress.start(total, "取件")
     try:
@@ -114,7 +109,7 @@ def _watched(items: Iterable[Any], run: Run, total: int) -> Iterator[Any]:
             yield item
             if progress is not None:
                 progress.advance()
-            if _stopping(run):
+            if run.stopping:
                 run.warn("收到停止请求：当前这一件已处理完，其余的下次运行时继续")
                 return
     finally:

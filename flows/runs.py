@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,14 @@ class Run:
     started: str = ""
     ended: str = ""
     message: str = ""
+    # Set by the shell: a stop request (SIGTERM in `serve`) flows poll between items, and a
+    # progress port (a bar on a terminal, plain lines otherwise). Both optional for tests.
+    stop_requested: threading.Event | None = field(default=None, repr=False)
+    progress: Any = field(default=None, repr=False)
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop_requested is not None and self.stop_requested.is_set()
 
     @classmethod
     def start(cls, flow: str, runs_dir: Path, clock: Clock, trigger: str = "clerk") -> Run:

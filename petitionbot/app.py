@@ -96,8 +96,8 @@ class App:
     def _run(self, flow: str) -> Iterator[Run]:
         run = Run.start(flow, self.workdir / "runs", self.clock, trigger=self.trigger)
         # The stop flag and the progress port travel with the run to every flow.
-        run.stop_requested = self.stop_requested  # type: ignore[attr-defined]
-        run.progress = self.progress  # type: ignore[attr-defined]
+        run.stop_requested = self.stop_requested
+        run.progress = self.progress
         self.last_run = run
         sink = logs.add_run_log(run.folder / "run.log")
         self.store.record_run(run.id, flow=flow, trigger=run.trigger, started=run.started, status="running")

@@ -55,9 +55,10 @@ class LoggingSettings(Section):
 
 
 from flows.deadlines.settings import DeadlineSettings  # noqa: E402 - after Section, which it subclasses
-from flows.reminders.settings import ReminderSettings  # noqa: E402 - after Section, which it subclasses
-from flows.letters.settings import LettersSettings  # noqa: E402 - after Section, which it subclasses
 from flows.ledger.settings import LedgerSettings  # noqa: E402 - with the other feature sections
+from flows.letters.settings import LettersSettings  # noqa: E402 - after Section, which it subclasses
+from flows.reminders.settings import ReminderSettings  # noqa: E402 - after Section, which it subclasses
+from petitionbot.scheduler.settings import ServiceSettings  # noqa: E402 - after Section, which it subclasses
 
 
 class Settings(Section):
@@ -70,6 +71,7 @@ class Settings(Section):
     reminders: ReminderSettings = ReminderSettings()
     letters: LettersSettings = LettersSettings()
     ledger: LedgerSettings = LedgerSettings()
+    service: ServiceSettings = ServiceSettings()
     # Path of the file these settings came from (set by ``load``), for relative paths.
     source: Path | None = Field(None, exclude=True)
 

@@ -21,8 +21,8 @@ FLOWS: dict[str, str] = {
     "intake": "petitionbot.commands.intake:intake",
     "letters": "petitionbot.commands.letters:letters",
     "ledger": "petitionbot.flows_registry:_ledger",
+    "reminders": "petitionbot.flows_registry:_reminders",
     # ---- to wire: one line per flow, when its command module exposes `name(app, **args) -> Run` ----
-    # "reminders": "petitionbot.commands.reminders:reminders",
     # "report": "petitionbot.commands.report:report",
 }
 
@@ -63,6 +63,13 @@ def _ledger(app: Any, **args: Any) -> Run:
     from petitionbot.commands.ledger import ledger
 
     run, _result = ledger(app, **args)  # the ledger command also returns its LedgerResult
+    return run
+
+
+def _reminders(app: Any, **args: Any) -> Run:
+    from petitionbot.commands.reminders import reminders
+
+    run, _result = reminders(app, **args)
     return run
 
 
