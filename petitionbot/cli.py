@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "petitionbot.commands.ledger",
     "petitionbot.commands.reminders",
     "petitionbot.commands.serve",
+    "petitionbot.commands.analysis",
 ]
 
 

@@ -1,0 +1,59 @@
+"""What analysis adds to ``petitionbot export`` and to the ledger (台账)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.analysis import tables
+from flows.model import Petition
+from flows.store import Store
+
+EMPTY = {"category_suggested": "", "category_confidence": 0.0, "is_repeat": False, "repeat_of": "",
+         "repeat_count": 0, "group_alert": False, "analysis_explanation": []}
+
+
+def _fields(r: dict[str, Any] | None) -> dict[str, Any]:
+    if r is None:
+        return dict(EMPTY)
+    why = [x for x in (r["category_why"] and f"分类建议：{r['category_suggested']}（{r['category_why']}）",
+                       r["repeat_why"], r["supervise_why"]) if x]
+    return {"category_suggested": r["category_suggested"], "category_confidence": r["category_confidence"],
+            "is_repeat": bool(r["is_repeat"]), "repeat_of": r["repeat_of"], "repeat_count": r["repeat_count"],
+            "group_alert": bool(r["group_alert"]), "analysis_explanation": why + list(r["alert_ids"])}
+
+
+def export_fields(p: Petition, store: Store) -> dict[str, Any]:
+    """Export contributor ``(petition, store) -> dict``: one lookup per petition."""
+    return _fields(tables.row(store, p.ref))
+
+
+def export_contributor(store: Store):  # noqa: ANN201 - a Contributor
+    """Same fields, reading the table once per export (use this for large stores)."""
+    cache: dict[str, dict[str, Any]] | None = None
+
+    def contribute(p: Petition, s: Store) -> dict[str, Any]:  # noqa: ARG001 - Contributor signature
+        nonlocal cache
+        if cache is None:
+            cache = tables.all_rows(store)
+        return _fields(cache.get(p.ref))
+
+    return contribute
+
+
+LEDGER_COLUMNS = ("分类建议", "建议可信度", "初件/重件", "首件编号", "重复次数", "群体预警", "分析说明")
+
+
+def ledger_columns(store: Store) -> dict[str, dict[str, Any]]:
+    """ref -> {ledger column: value} for the ledger owner to add (read once per sync)."""
+    out = {}
+    for ref, r in tables.all_rows(store).items():
+        out[ref] = {
+            "分类建议": r["category_suggested"] if r["category_source"] in ("model", "lexicon") else "",
+            "建议可信度": round(r["category_confidence"], 2) if r["category_source"] in ("model", "lexicon") else "",
+            "初件/重件": "重件" if r["is_repeat"] else "初件",
+            "首件编号": r["repeat_of"],
+            "重复次数": r["repeat_count"] or "",
+            "群体预警": "是" if r["group_alert"] else "",
+            "分析说明": "；".join(x for x in (r["repeat_why"], r["supervise_why"]) if x),
+        }
+    return out

@@ -1,0 +1,152 @@
+"""The analysis run: classify, find repeats and clusters, store findings, list what to supervise.
+
+Recomputes everything from the store each run (the results depend only on the petitions and
+the settings), so a clerk's correction or a threshold change shows on the next run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from flows.analysis import classify, clusters, repeats, tables
+from flows.analysis.items import Item
+from flows.analysis.settings import AnalysisSettings
+from flows.analysis.taxonomy import Taxonomy
+from flows.clock import Clock
+from flows.model import Petition
+from flows.runs import Run
+from flows.store import Store
+
+
+@dataclass
+class AnalysisResult:
+    petitions: int = 0
+    classified: int = 0
+    model_used: bool = False
+    repeats: int = 0
+    supervise: list[dict[str, Any]] = field(default_factory=list)  # ref, repeat_of, unit, why
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    new_alerts: list[str] = field(default_factory=list)
+    supervision_list: str = ""  # path of the supervisors' list
+    letters: list[str] = field(default_factory=list)
+
+
+def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy, model: Any | None
+            ) -> tuple[list[dict[str, Any]], list[clusters.Alert], dict[str, repeats.Repeat]]:
+    """Pure analysis of ``petitions`` (no store): rows per petition, alerts, repeats."""
+    items = [Item.of(p) for p in petitions]
+    suggestions = classify.Classifier(tax, model).suggest_many(petitions)
+    reps = repeats.detect(items, min_similarity=settings.repeat_similarity,
+                          review_window_days=settings.review_window_days)
+    exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
+    alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
+        items, min_size=settings.cluster_min, days=settings.cluster_days,
+        local_similarity=settings.cluster_similarity, matter_similarity=settings.matter_similarity,
+        exclude_pairs=exclude)
+    by_ref: dict[str, list[str]] = {}
+    for a in alerts:
+        for ref in a.refs:
+            by_ref.setdefault(ref, []).append(a.id)
+    rows = []
+    for p, s in zip(petitions, suggestions, strict=True):
+        r = reps.get(p.ref)
+        rows.append({
+            "ref": p.ref, "category_suggested": s.category, "category_confidence": s.confidence,
+            "category_source": s.source, "category_why": s.why,
+            "is_repeat": int(r is not None), "repeat_of": r.repeat_of if r else "",
+            "repeat_matched": r.matched if r else "", "repeat_count": r.count if r else 0,
+            "repeat_why": (f"与 {r.matched} 为同一信访人（{'；'.join(r.shared)}），内容相似度 {r.similarity:.2f}；"
+                           f"首件 {r.repeat_of}，此前已来 {r.count} 次") if r else "",
+            "supervise": int(bool(r and r.supervise)), "supervise_why": r.why_supervise if r else "",
+            "group_alert": int(p.ref in by_ref), "alert_ids": by_ref.get(p.ref, []),
+        })
+    return rows, alerts, reps
+
+
+def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock: Clock, run: Run, *,
+                 workdir: Path, app_settings: Any = None) -> AnalysisResult:
+    petitions = [p for p in store.petitions() if p.upstream_state != "withdrawn"]
+    model = classify.load_model(workdir)
+    result = AnalysisResult(petitions=len(petitions), model_used=model is not None)
+    if model is None:
+        run.warn("尚未训练分类模型，分类建议只用关键词；可运行 petitionbot analyze train")
+    before = {a["id"] for a in tables.alerts(store)}
+    rows, alerts, _reps = analyse(petitions, settings, tax, model)
+    alert_dicts = [{"id": a.id, "kind": a.kind, "day": a.day, "refs": a.refs, "localities": a.localities,
+                    "explanation": a.explanation, "pairs": a.pairs} for a in alerts]
+    tables.replace_all(store, rows, alert_dicts, run.id)
+    by_ref = {p.ref: p for p in petitions}
+    result.classified = sum(1 for r in rows if r["category_source"] in ("model", "lexicon"))
+    result.repeats = sum(r["is_repeat"] for r in rows)
+    result.alerts = alert_dicts
+    result.new_alerts = [a["id"] for a in alert_dicts if a["id"] not in before]
+    result.supervise = [{"ref": r["ref"], "repeat_of": r["repeat_of"], "why": r["supervise_why"],
+                         "unit": by_ref[r["ref"]].responsible_unit or "待分派"} for r in rows if r["supervise"]]
+    run.counts.listed = len(petitions)
+    run.counts.updated = len(rows)
+    run.extra["analysis"] = {"repeats": result.repeats, "supervise": len(result.supervise),
+                             "alerts": len(alert_dicts), "new_alerts": len(result.new_alerts),
+                             "model": result.model_used}
+    path = run.folder / "督办建议与群体预警.txt"
+    path.write_text(supervisors_text(result, by_ref, clock), encoding="utf-8")
+    run.outputs.append(str(path))
+    result.supervision_list = str(path)
+    if settings.draft_supervision and app_settings is not None and result.supervise:
+        result.letters = _draft_letters(result, by_ref, store, app_settings, clock, run)
+    logger.info("分析完成：{} 件，重复件 {}，建议督办 {}，预警 {}（新增 {}）", len(petitions), result.repeats,
+                len(result.supervise), len(alert_dicts), len(result.new_alerts))
+    return result
+
+
+def supervision_lines(store: Store) -> list[str]:
+    """Lines for the supervisors' daily list (flows/reminders may include them): no personal data."""
+    rows = tables.all_rows(store)
+    lines = [f"重复来信访建议督办：{r['ref']}（首件 {r['repeat_of']}，第 {r['repeat_count'] + 1} 次）：{r['supervise_why']}"
+             for r in rows.values() if r["supervise"]]
+    lines += [f"群体预警：{a['explanation']}" for a in tables.alerts(store)]
+    return lines
+
+
+def supervisors_text(result: AnalysisResult, by_ref: dict[str, Petition], clock: Clock) -> str:
+    out = [f"督办建议与群体预警（{clock.today().isoformat()}）", ""]
+    out.append(f"一、重复来信访建议督办（{len(result.supervise)} 件）")
+    for s in result.supervise:
+        p = by_ref[s["ref"]]
+        out.append(f"  {s['ref']}《{p.title}》 责任单位：{s['unit']}；首件 {s['repeat_of']}；{s['why']}")
+    out.append("")
+    out.append(f"二、群体预警（{len(result.alerts)} 条，本次新增 {len(result.new_alerts)} 条）")
+    for a in result.alerts:
+        flag = "【新】" if a["id"] in result.new_alerts else ""
+        out.append(f"  {flag}{a['explanation']}")
+    return "\n".join(out) + "\n"
+
+
+def _draft_letters(result: AnalysisResult, by_ref: dict[str, Petition], store: Store, app_settings: Any,
+                   clock: Clock, run: Run) -> list[str]:
+    """One 督办单 per responsible unit listing its repeat items (letters issue drafts it)."""
+    try:
+        from flows.letters import draft_unit_letter
+        from flows.letters.context import UnitItem
+    except ImportError:  # the letters feature is optional for analysis
+        return []
+    groups: dict[str, list[Any]] = {}
+    for s in result.supervise:
+        p = by_ref[s["ref"]]
+        groups.setdefault(s["unit"], []).append(_unit_item(UnitItem, p, s["why"]))
+    paths = []
+    for unit, items in groups.items():
+        try:
+            d = draft_unit_letter("督办单", unit, items, store=store, settings=app_settings, clock=clock, run=run,
+                                  requirement="该事项群众重复来信访，请加快办理并书面报告办理情况")
+            paths.append(str(d.path))
+        except Exception as exc:  # noqa: BLE001 - a letter problem must not lose the analysis
+            run.warn(f"督办单起草失败（{unit}）：{exc}")
+    return paths
+
+
+def _unit_item(cls: Any, p: Petition, why: str) -> Any:
+    return cls(petition=p, due_on=p.due_on, days_late=0, note=f"重复来信访：{why}")

@@ -1,0 +1,45 @@
+"""First layer of type analysis: keyword scores from the lexicon that ships with the taxonomy.
+
+Works with no history at all (a new office), and explains itself: the words it matched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.analysis.taxonomy import Taxonomy
+from flows.analysis.text import norm
+from flows.model import Petition
+
+
+@dataclass
+class LexiconScore:
+    category: str
+    confidence: float
+    matched: list[str]
+    scores: dict[str, float]
+
+
+def score(p: Petition, tax: Taxonomy) -> LexiconScore:
+    body, title = norm(f"{p.content} {p.demand}"), norm(p.title)
+    scores: dict[str, float] = {}
+    hits: dict[str, list[str]] = {}
+    for cat, words in tax.lexicon.items():
+        s = 0.0
+        for w in words:
+            w = norm(w)
+            if w and w in body:
+                s += 1
+            if w and w in title:
+                s += 1
+            if w and (w in body or w in title):
+                hits.setdefault(cat, []).append(w)
+        if s:
+            scores[cat] = s
+    if not scores:
+        return LexiconScore("其他" if "其他" in tax.categories else "", 0.0, [], {})
+    best = max(scores, key=lambda c: scores[c])
+    total = sum(scores.values())
+    # Share of the keyword evidence, damped when there is little of it (one hit is weak).
+    conf = scores[best] / total * min(1.0, scores[best] / 3)
+    return LexiconScore(best, round(conf, 3), hits.get(best, []), {c: s / total for c, s in scores.items()})

@@ -1,0 +1,46 @@
+"""``[analysis]`` in petitionbot.toml: thresholds of every flag, so an office can tune them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from petitionbot.config import Section
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILTIN_TAXONOMY = ROOT / "templates" / "taxonomy"
+
+
+class AnalysisSettings(Section):
+    taxonomy_dir: str = Field("", description="分类目录（categories.toml、lexicon.toml）；留空使用内置 templates/taxonomy")
+    group_headcount: int = Field(5, ge=2, le=1000, description="人数达到多少算集体访（群体预警）")
+    cluster_min: int = Field(3, ge=2, le=100, description="同一村社或同一事项的相似来件达到多少件时预警")
+    cluster_days: int = Field(7, ge=1, le=90, description="相似来件在多少天内算作聚集")
+    cluster_similarity: float = Field(0.45, gt=0, le=1, description="同一村社内两件内容相似度达到多少算“相似”")
+    matter_similarity: float = Field(0.9, gt=0, le=1, description="跨村社时两件相似度达到多少算“同一事项”")
+    repeat_similarity: float = Field(0.35, gt=0, le=1, description="同一信访人的两件内容相似度达到多少算重复件")
+    review_window_days: int = Field(30, ge=0, le=365, description="办结后多少天内再来，仍建议督办（复查申请期）")
+    rising_ratio: float = Field(0.5, gt=0, le=10, description="比前三个月平均高出多少（0.5 即 50%）算上升")
+    rising_min_count: int = Field(5, ge=1, le=10000, description="当月至少多少件才判断上升，避免小数字误报")
+    base_year: int = Field(0, ge=0, le=2100, description="村社控制数的基准年；0 表示上一年")
+    cap_ratio: float = Field(1.0, gt=0, le=10, description="年度控制数 = 基准年件数 × 该系数")
+    caps: dict[str, int] = Field(default_factory=dict, description="指定村社的年度控制数（覆盖按基准年计算的值）")
+    colour_thresholds: list[float] = Field(default_factory=lambda: [0.5, 0.8, 1.0, 1.2],
+                                           description="五色图：已用控制数比例的分界（绿/蓝/黄/橙/红）")
+    min_train_per_category: int = Field(3, ge=1, le=1000, description="每类至少多少件已确认分类才参与训练")
+    draft_supervision: bool = Field(False, description="发现应督办的重复件时，是否按责任单位起草督办单")
+
+    def taxonomy_path(self, base: Path | None = None) -> Path:
+        if not self.taxonomy_dir:
+            return BUILTIN_TAXONOMY
+        p = Path(self.taxonomy_dir)
+        return p if p.is_absolute() else (base or Path.cwd()) / p
+
+
+COLOURS = ("绿", "蓝", "黄", "橙", "红")
+
+
+def of(settings: object) -> AnalysisSettings:
+    """The analysis section, or defaults while config.py does not compose it yet."""
+    return getattr(settings, "analysis", None) or AnalysisSettings()

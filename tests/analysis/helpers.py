@@ -1,0 +1,21 @@
+"""Small hand-made petitions for the analysis rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.model import Petition, Petitioner
+
+SHEN = Petitioner("沈国强", "330110196503124417", "13905710001", "余杭街道永福村5组12号")
+QIAN = Petitioner("钱美琴", "330110197208153326", "13757140003", "余杭街道永福村6组3号")
+ZHOU = Petitioner("周建华", "330110198001011234", "13812340004", "余杭街道宝塔村1组1号")
+
+NOISE = ("厂房噪声扰民", "村口那家模具厂晚上开机器到半夜，噪声很大，影响休息，窗户关上也没用。", "要求停止夜间生产")
+
+
+def petition(ref: str, day: date, people: list[Petitioner], text: tuple[str, str, str] = NOISE, *,
+             locality: str = "永福村", headcount: int | None = None, **kw) -> Petition:
+    title, content, demand = text
+    return Petition(ref=ref, title=title, form="来访", received_on=day, assigned_on=day, petitioners=list(people),
+                    headcount=headcount or max(1, len(people)), locality=locality, content=content, demand=demand,
+                    **kw)

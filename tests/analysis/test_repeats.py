@@ -1,0 +1,56 @@
+from dataclasses import replace
+from datetime import date
+
+from flows.analysis.items import Item
+from flows.analysis.repeats import detect
+from tests.analysis.helpers import QIAN, SHEN, ZHOU, petition
+
+D = {"min_similarity": 0.35, "review_window_days": 30}
+AGAIN = ("再次反映模具厂噪声", "上次反映村口模具厂晚上开机器噪声很大的问题，到现在还是开到半夜，影响休息。", "要求停止夜间生产")
+
+
+def run(*ps):
+    return detect([Item.of(p) for p in ps], **D)
+
+
+def test_repeat_through_a_co_signers_id():
+    first = petition("A1", date(2026, 10, 1), [SHEN, QIAN])
+    # Qian comes back alone, with a new phone and a differently written address: her ID links them.
+    qian = replace(QIAN, phone="15000000000", address="永福村六组3号")
+    again = petition("A2", date(2026, 10, 20), [qian], AGAIN)
+    found = run(first, again)
+    assert found["A2"].repeat_of == "A1"
+    assert found["A2"].count == 1
+    assert any("身份证号 330" in s and "3326" in s and "197208" not in s for s in found["A2"].shared)  # masked
+
+
+def test_repeat_with_a_changed_phone_and_a_chain_count():
+    a = petition("B1", date(2026, 9, 1), [SHEN])
+    b = petition("B2", date(2026, 9, 20), [replace(SHEN, phone="18867120002")], AGAIN)
+    c = petition("B3", date(2026, 10, 15), [replace(SHEN, phone="18867120002", id_number="")], AGAIN)
+    found = run(a, b, c)
+    assert found["B2"].repeat_of == "B1" and "身份证号" in " ".join(found["B2"].shared)
+    assert found["B3"].repeat_of == "B1" and found["B3"].count == 2  # linked to the first item, third time
+
+
+def test_near_duplicate_text_from_another_person_is_not_a_repeat():
+    a = petition("C1", date(2026, 10, 1), [SHEN])
+    b = petition("C2", date(2026, 10, 2), [ZHOU])  # word for word the same complaint
+    assert run(a, b) == {}
+
+
+def test_same_person_new_matter_is_not_a_repeat():
+    a = petition("D1", date(2026, 10, 1), [SHEN])
+    b = petition("D2", date(2026, 10, 5), [SHEN], ("孙子上学问题", "孙子户口不在本地，今年上小学报不上名。", "希望安排就近入学"))
+    assert run(a, b) == {}
+
+
+def test_supervision_when_open_or_closed_within_review_window():
+    open_first = petition("E1", date(2026, 9, 1), [SHEN], status="待办理")
+    found = run(open_first, petition("E2", date(2026, 9, 10), [SHEN], AGAIN))
+    assert found["E2"].supervise and "尚未办结" in found["E2"].why_supervise
+    closed = petition("F1", date(2026, 9, 1), [ZHOU], clerk={"closed_on": "2026-09-20"})
+    assert run(closed, petition("F2", date(2026, 10, 5), [ZHOU], AGAIN))["F2"].supervise  # 15 days later
+    closed_long = petition("G1", date(2026, 5, 1), [QIAN], clerk={"closed_on": "2026-05-20"})
+    found = run(closed_long, petition("G2", date(2026, 10, 5), [QIAN], AGAIN))
+    assert found["G2"].repeat_of == "G1" and not found["G2"].supervise
