@@ -54,6 +54,7 @@ class LoggingSettings(Section):
     retention_days: int = Field(90, ge=1, le=3650)
 
 
+from flows.analysis.settings import AnalysisSettings  # noqa: E402 - after Section, which it subclasses
 from flows.deadlines.settings import DeadlineSettings  # noqa: E402 - after Section, which it subclasses
 from flows.ledger.settings import LedgerSettings  # noqa: E402 - with the other feature sections
 from flows.letters.settings import LettersSettings  # noqa: E402 - after Section, which it subclasses
@@ -72,6 +73,7 @@ class Settings(Section):
     letters: LettersSettings = LettersSettings()
     ledger: LedgerSettings = LedgerSettings()
     service: ServiceSettings = ServiceSettings()
+    analysis: AnalysisSettings = AnalysisSettings()
     # Path of the file these settings came from (set by ``load``), for relative paths.
     source: Path | None = Field(None, exclude=True)
 
