@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flows.errors import ConfigError
@@ -22,8 +23,8 @@ FLOWS: dict[str, str] = {
     "letters": "petitionbot.commands.letters:letters",
     "ledger": "petitionbot.flows_registry:_ledger",
     "reminders": "petitionbot.flows_registry:_reminders",
-    # ---- to wire: one line per flow, when its command module exposes `name(app, **args) -> Run` ----
-    # "report": "petitionbot.commands.report:report",
+    "analysis": "petitionbot.flows_registry:_analysis",
+    "report": "petitionbot.flows_registry:_report",
 }
 
 # Named in schedules but not wired yet: a job skips them with a warning instead of failing.
@@ -70,6 +71,24 @@ def _reminders(app: Any, **args: Any) -> Run:
     from petitionbot.commands.reminders import reminders
 
     run, _result = reminders(app, **args)
+    return run
+
+
+def _analysis(app: Any, **args: Any) -> Run:
+    from petitionbot.commands.analysis import analysis
+
+    run, _result = analysis(app, **args)
+    return run
+
+
+def _report(app: Any, month: str | None = None) -> Run:
+    """The monthly report; scheduled on the 1st, it reports the month that just ended."""
+    from petitionbot.commands.analysis import report
+
+    if month is None:
+        first = app.clock.today().replace(day=1)
+        month = f"{(first - timedelta(days=1)):%Y-%m}"
+    run, _files = report(app, month)
     return run
 
 

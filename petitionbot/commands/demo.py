@@ -62,9 +62,24 @@ def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[
     return lines
 
 
+def _analysis(app: App, out: Path) -> list[str]:
+    from petitionbot.commands.analysis import analysis, describe
+
+    run, result = analysis(app)
+    return describe(run, result).splitlines()
+
+
+def _report(app: App, out: Path) -> list[str]:
+    from petitionbot.commands.analysis import report
+
+    run, files = report(app, f"{app.clock.today():%Y-%m}")
+    return [f"月度报告：{files.docx}", f"统计数据：{files.xlsx}"]
+
+
 def steps(catcher: MailCatcher | None = None) -> list[tuple[str, Step]]:
-    return [("取件并签收", _intake), ("台账", _ledger), ("起草文书", _letters),
-            ("催办提醒与超期清单", lambda app, out: _reminders(app, out, catcher))]
+    return [("取件并签收", _intake), ("智能分析（重复件、群体预警、分类建议）", _analysis), ("台账", _ledger),
+            ("起草文书", _letters), ("催办提醒与超期清单", lambda app, out: _reminders(app, out, catcher)),
+            ("月度统计报告", _report)]
 
 
 def demo_config(localities: list[str], smtp_port: int) -> str:

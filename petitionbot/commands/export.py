@@ -13,6 +13,7 @@ from petitionbot.app import App
 
 def contributors(app: App) -> list[Contributor]:
     """Fields each feature adds to the export, in order (the shell is the one place that knows)."""
+    from flows.analysis.export import export_contributor as analysis_fields
     from flows.deadlines import build_engine
     from flows.deadlines import export_fields as deadline_fields
     from flows.ledger import export_fields as ledger_fields
@@ -24,7 +25,7 @@ def contributors(app: App) -> list[Contributor]:
     def deadlines(p, store):  # noqa: ARG001 - Contributor signature
         return deadline_fields(p, today=today, engine=engine)
 
-    return [ledger_fields, letter_fields, deadlines]
+    return [ledger_fields, letter_fields, deadlines, analysis_fields(app.store)]
 
 
 def register(top, run_flows) -> None:  # noqa: ARG001 - same signature for every command module

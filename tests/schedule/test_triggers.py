@@ -55,6 +55,10 @@ def test_shipped_default_schedule_is_valid():
     from petitionbot.scheduler.settings import ROOT
 
     jobs = {j.id: j for j in load_jobs(ROOT / "schedules" / "default.toml")}
-    assert jobs["nightly"].flows == ["intake", "ledger", "letters"] and jobs["nightly"].cron == {"hour": 2, "minute": 0}
+    assert jobs["nightly"].flows == ["intake", "analysis", "ledger", "letters"]
+    assert jobs["nightly"].cron == {"hour": 2, "minute": 0}
     assert jobs["morning-reminders"].workdays_only
-    assert not jobs["monthly-report"].enabled
+    assert jobs["monthly-report"].enabled and jobs["monthly-report"].cron["day"] == 1
+    from petitionbot import flows_registry
+
+    assert all(flows_registry.get(f) for j in jobs.values() for f in j.flows)  # every flow is wired
