@@ -14,10 +14,12 @@ Layout of the package (libraries that touch .xlsx live only in ``xlsx.py``)::
     xlsx.py      the adapter: python-calamine + openpyxl (read-only) in, XlsxWriter out
     flow.py      sync_ledger, the orchestration
     export.py    export_fields for ``petitionbot export``
+    deadlines.py the deadline columns (受理告知期限, 办结期限, 期限状态, ...) from the deadline engine
 """
 
+from flows.ledger.deadlines import LedgerDeadlines
 from flows.ledger.export import export_fields
 from flows.ledger.flow import LedgerResult, book_folder, sync_ledger
 from flows.ledger.settings import LedgerSettings, RoutingSettings
 
-__all__ = ["LedgerResult", "LedgerSettings", "RoutingSettings", "book_folder", "export_fields", "sync_ledger"]
+__all__ = ["LedgerDeadlines", "LedgerResult", "LedgerSettings", "RoutingSettings", "book_folder", "export_fields", "sync_ledger"]

@@ -23,6 +23,10 @@ class Column:
     width: float
     personal: bool = False
     choices: str = ""  # LedgerSettings attribute holding the drop-down list
+    # Recomputed from the store on every sync (the deadline columns): what a clerk types there is
+    # overwritten without a 校验 note, and the bot-column checksum leaves them out, because their
+    # values change from day to day (超期天数) without anyone touching the book.
+    derived: bool = False
 
     @property
     def clerk(self) -> bool:
@@ -48,7 +52,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", "内容分类", "bot", "text", 14),
     Column("summary", "诉求摘要", "bot", "long", 36),
     Column("content", "信访内容", "bot", "long", 48),
-    Column("due_on", "办结期限", "bot", "date", 11),
+    # The deadlines (issue 5), beside the upstream's own 限办日期 and status: the clerk reads the
+    # effective dates and the status before the clerk columns where the progress is typed.
+    Column("acceptance_due", "受理告知期限", "bot", "date", 12, derived=True),
+    Column("deadline", "办结期限", "bot", "date", 12, derived=True),
+    Column("deadline_status", "期限状态", "bot", "text", 9, derived=True),
+    Column("days_overdue", "超期天数", "bot", "int", 7, derived=True),
+    Column("deadline_note", "期限提示", "bot", "long", 30, derived=True),
+    Column("due_on", "上游限办日期", "bot", "date", 11),
     Column("status", "上游状态", "bot", "text", 12),
     Column("responsible_unit", "责任单位", "clerk", "text", 16),
     Column("responsible_person", "责任人", "clerk", "text", 10),

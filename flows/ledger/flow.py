@@ -8,6 +8,7 @@ to a pending file beside it and the next run simply redoes the sync against the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from flows.errors import SystemError_
 from flows.ledger import files, state
 from flows.ledger.cells import canonical
 from flows.ledger.columns import BY_KEY, SHEET_CHECKS
+from flows.ledger.deadlines import DeadlineCells, LedgerDeadlines
 from flows.ledger.render import Privacy, clerk_value
 from flows.ledger.settings import LedgerSettings
 from flows.ledger.stats import breakdowns
@@ -44,6 +46,27 @@ class LedgerResult:
     skipped: list[Path] = field(default_factory=list)  # books that could not be read: left untouched
     issues: int = 0  # cells a clerk must correct (需处理)
     notes: int = 0  # automatic readings and text-safety notes
+    deadline_status: Counter = field(default_factory=Counter)  # status -> rows, over the books written
+    estimated: Counter = field(default_factory=Counter)  # estimate warning -> petitions it concerns
+
+
+class _Memo:
+    """Deadline cells computed once per petition and sync (the outgoing copy reuses them), counted."""
+
+    def __init__(self, source: LedgerDeadlines, result: LedgerResult, keep: bool):
+        self.source, self.result, self.keep = source, result, keep
+        self.cache: dict[str, DeadlineCells] = {}
+
+    def __call__(self, p: Petition) -> DeadlineCells:
+        hit = self.cache.get(p.ref)
+        if hit is None:
+            hit = self.source(p)
+            if self.keep:  # only when a copy is written: 100,000 entries are memory a rebuild can spare
+                self.cache[p.ref] = hit
+            self.result.deadline_status[hit.status] += 1
+            for w in hit.estimates:
+                self.result.estimated[w] += 1
+        return hit
 
 
 def book_folder(settings: LedgerSettings, workdir: Path) -> Path:
@@ -51,7 +74,9 @@ def book_folder(settings: LedgerSettings, workdir: Path) -> Path:
 
 
 def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, *, workdir: Path,
-                office: str = "") -> LedgerResult:
+                office: str = "", deadlines: LedgerDeadlines | None = None) -> LedgerResult:
+    """``deadlines`` (from the shell: ``LedgerDeadlines(build_engine(...), today)``) fills the
+    deadline columns and colours the rows; without it those columns stay empty."""
     folder = book_folder(settings, workdir)
     folder.mkdir(parents=True, exist_ok=True)
     result = LedgerResult()
@@ -84,11 +109,16 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
         if name in unreadable:
             continue
         _sync_book(folder / name, books.get(name), new_refs.get(name, []), petitions, states, store, settings,
-                   clock, run, office, result)
+                   clock, run, office, result, deadlines)
         books[name] = None  # free this year's grid before the next book is handled
+    for warning, n in result.estimated.items():
+        # One line per estimated year, with a count: 10,000 rows must not make 10,000 warnings.
+        run.warn(f"台账：{n} 件信访件的期限按估算计算。{warning}。台账中这些日期标有“（估算）”，并在“期限提示”列说明")
 
     run.extra["ledger"] = {"imported": len(result.imported), "edited": result.edited, "issues": result.issues,
-                           "pending": [p.name for p in result.pending]}
+                           "pending": [p.name for p in result.pending],
+                           "deadline_status": dict(result.deadline_status),
+                           "estimated": sum(result.estimated.values())}
     logger.info("台账同步：{} 本，更新 {} 件（{} 项），来访登记 {} 件，待处理 {} 处", len(result.books), result.edited,
                 result.fields_changed, len(result.imported), result.issues)
     return result
@@ -112,7 +142,7 @@ def _refs(table: Table) -> list[str]:
 
 def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: dict[str, Petition],
                states: dict[str, tuple[str, RowState]], store: Store, settings: LedgerSettings, clock: Clock,
-               run: Run, office: str, result: LedgerResult) -> None:
+               run: Run, office: str, result: LedgerResult, deadlines: LedgerDeadlines | None) -> None:
     name = path.name
     table = book.table if book is not None else None
     base = {ref: s for ref, (b, s) in states.items() if b == name}
@@ -122,10 +152,13 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
     privacy: Privacy = settings.personal_data
     new_states: dict[str, RowState] = {}
     issues = list(plan.issues)  # text-safety notes are added while the rows are written, before 校验 is
-    rows = iter_rows(plan, table, petitions, settings, privacy=privacy, states=new_states, notes=issues)
+    # After _apply: the clerks' 受理日期 / 延期至 / 办结日期 from this very book move the deadlines now.
+    memo = _Memo(deadlines, result, keep=settings.outgoing_copy != "off") if deadlines is not None else None
+    rows = iter_rows(plan, table, petitions, settings, privacy=privacy, states=new_states, notes=issues,
+                     deadlines=memo)
     year = _book_year(name, settings)
     spec = _spec(plan, table, rows, issues, book, [petitions[s.ref] for s in plan.slots if s.kind == "ref"],
-                 settings, privacy, office, year, clock)
+                 settings, privacy, office, year, clock, deadlines)
     result.books.append(path)
     written = _write_safely(path, spec, settings, clock, run, result)
     if written:
@@ -139,7 +172,8 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
     if len(fix) > MAX_WARNINGS:
         run.warn(f"台账「{name}」另有 {len(fix) - MAX_WARNINGS} 处填写需要核对，详见「{SHEET_CHECKS}」表")
     if settings.outgoing_copy != "off":
-        _write_copy(path, plan, table, petitions, settings, settings.outgoing_copy, office, year, clock, result)
+        _write_copy(path, plan, table, petitions, settings, settings.outgoing_copy, office, year, clock, result,
+                    memo)
 
 
 def _book_year(name: str, settings: LedgerSettings) -> int:
@@ -196,7 +230,7 @@ def _set(p: Petition, key: str, value: Any) -> None:
 
 def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: list[Issue], book: Book | None,
           items: list[Petition], settings: LedgerSettings, privacy: Privacy, office: str, year: int,
-          clock: Clock) -> BookSpec:
+          clock: Clock, deadlines: LedgerDeadlines | None) -> BookSpec:
     cols = []
     for kind, key in plan.columns:
         if kind == "col":
@@ -212,6 +246,7 @@ def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: li
         row_count=len(plan.slots),
         issues=issues, stats=breakdowns(items, year), stats_caption=caption,
         extras=book.extras if book is not None else [], order=book.order if book is not None else [],
+        fills=deadlines.fills if deadlines is not None else {},
     )
 
 
@@ -253,14 +288,15 @@ def _write_pending(path: Path, pending: Path, spec: BookSpec, run: Run, result: 
 
 def _write_copy(path: Path, plan: Plan, table: Table | None, petitions: dict[str, Petition],
                 settings: LedgerSettings, privacy: Privacy, office: str, year: int, clock: Clock,
-                result: LedgerResult) -> None:
+                result: LedgerResult, memo: _Memo | None) -> None:
     # Only what the system knows leaves the office: rows kept as typed (not yet understood) and
     # columns a clerk added may hold anything, so neither goes into the copy.
     slim = Plan(columns=[c for c in plan.columns if c[0] == "col"], slots=[s for s in plan.slots if s.kind == "ref"],
                 changes={}, walkins=[], issues=[], first_values={})
-    rows = iter_rows(slim, table, petitions, settings, privacy=privacy, states={}, notes=[])
+    rows = iter_rows(slim, table, petitions, settings, privacy=privacy, states={}, notes=[], deadlines=memo)
     items = [petitions[s.ref] for s in slim.slots]
-    spec = _spec(slim, table, rows, [], None, items, settings, privacy, office, year, clock)
+    spec = _spec(slim, table, rows, [], None, items, settings, privacy, office, year, clock,
+                 memo.source if memo is not None else None)
     copy = path.with_name(f"{path.stem}（外发）{path.suffix}")
     tmp = files.temp_path(copy)
     write_book(tmp, spec)

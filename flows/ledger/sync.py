@@ -18,7 +18,7 @@ import hashlib
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -36,6 +36,7 @@ from flows.ledger.cells import (
     safe_text,
 )
 from flows.ledger.columns import BY_HEADER, BY_KEY, CLERK_COLUMNS, COLUMNS, Column, normalise_header
+from flows.ledger.deadlines import DeadlineCells
 from flows.ledger.render import Privacy, as_cell, bot_cells, clerk_cells, clerk_value
 from flows.ledger.routing import route
 from flows.ledger.settings import LedgerSettings
@@ -48,7 +49,7 @@ LEVEL_INFO = "提示"
 # Bot columns compared with what was written, to tell a clerk that typing there is not kept.
 _illegal = ILLEGAL.search
 _CLERK_COLUMN_KEYS = tuple(c.key for c in CLERK_COLUMNS)
-_BOT_KEYS = tuple(c.key for c in COLUMNS if c.owner == "bot" and c.key not in ("seq", "group"))
+_BOT_KEYS = tuple(c.key for c in COLUMNS if c.owner == "bot" and not c.derived and c.key not in ("seq", "group"))
 
 
 @dataclass
@@ -57,6 +58,12 @@ class Table:
 
     header: list[Any]
     rows: list[list[Any]]
+
+
+class Row(list):
+    """The cells of one 台账 row, and its deadline status (the writer colours the row by it)."""
+
+    __slots__ = ("status",)
 
 
 @dataclass
@@ -208,6 +215,10 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
     clerk_cols = [(c, idx[c.key]) for c in CLERK_COLUMNS if c.key in idx]
     check_bot = crc_keys(book_privacy)
     bot_idx = [idx.get(k) for k in check_bot]
+    # A bot column missing from the book (deleted, or renamed by an upgrade: 办结期限 used to hold the
+    # upstream 限办日期) makes every row's checksum differ although no clerk typed in a bot cell:
+    # skip the check for this book rather than flood 校验 with "已恢复" notes. The column comes back.
+    book_has_bot = None not in bot_idx
     header_of = {c.key: c.header for c in COLUMNS}
 
     for n, row in enumerate(table.rows):
@@ -252,7 +263,7 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
             plan.changes.setdefault(ref, []).append((col.key, old, parsed.value))
             if parsed.note:
                 plan.issues.append(Issue(excel_row, ref, col.header, canonical(raw), parsed.note, LEVEL_CHECK))
-        if state is not None and check_bot:
+        if state is not None and check_bot and book_has_bot:
             book_vals = [row[i] if i is not None else "" for i in bot_idx]
             if bot_crc(book_vals) != state.bot_crc:
                 now = bot_cells(p, group_threshold=settings.group_threshold, privacy=book_privacy)
@@ -342,20 +353,28 @@ def _walk_in_or_raw(n: int, row: list[Any], idx: dict[str, int], settings: Ledge
 
 
 def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], settings: LedgerSettings, *,
-              privacy: Privacy, states: dict[str, RowState], notes: list[Issue]) -> Iterator[list[Any]]:
+              privacy: Privacy, states: dict[str, RowState], notes: list[Issue],
+              deadlines: Callable[[Petition], DeadlineCells] | None = None) -> Iterator[Row]:
     """Cells of the new 台账 rows (text made safe), one row at a time so that 100,000 rows are
-    never all in memory; fills ``states`` (the snapshot to keep) and ``notes`` as it goes."""
+    never all in memory; fills ``states`` (the snapshot to keep) and ``notes`` as it goes.
+    ``deadlines`` fills the deadline columns and ``Row.status`` of every row with a ref."""
     src_idx = header_index(table) if table is not None else {}
     pos = {key: j for j, (kind, key) in enumerate(plan.columns) if kind == "col"}
     crc_pos = [pos[k] for k in crc_keys(privacy)]
     kinds = [BY_KEY[key].kind if kind == "col" else "extra" for kind, key in plan.columns]
     for seq, slot in enumerate(plan.slots, 1):
         src = table.rows[slot.row] if (table is not None and slot.row >= 0) else None
+        row = Row()
+        row.status = ""
         if slot.kind == "ref":
             p = store[slot.ref]
             bot = bot_cells(p, group_threshold=settings.group_threshold, privacy=privacy)
             clerk = clerk_cells(p, privacy=privacy)
             cells = {**bot, **clerk, **slot.keep, "seq": seq}
+            if deadlines is not None:
+                dl = deadlines(p)
+                cells.update(dl.cells())
+                row.status = dl.status
             written = {}
             for key in _CLERK_COLUMN_KEYS:
                 v = cells[key]
@@ -366,7 +385,6 @@ def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], se
         else:
             cells = {key: src[i] for key, i in src_idx.items()} if src is not None else {}
             cells["seq"] = seq
-        row: list[Any] = []
         for (kind, key), k in zip(plan.columns, kinds, strict=True):
             v = cells.get(key, "") if kind == "col" else (src[key] if src is not None else "")
             if type(v) is str and v:

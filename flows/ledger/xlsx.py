@@ -21,6 +21,7 @@ from typing import Any
 from flows.errors import SystemError_
 from flows.ledger.cells import safe_text
 from flows.ledger.columns import OWN_SHEETS, SHEET_CHECKS, SHEET_LEDGER, SHEET_STATS
+from flows.ledger.deadlines import ESTIMATED, EstimatedDate
 from flows.ledger.stats import Breakdown
 from flows.ledger.sync import Issue, Table
 
@@ -81,6 +82,9 @@ class BookSpec:
     stats_caption: str
     extras: list[ExtraSheet]
     order: list[str]
+    # deadline status -> row fill (RRGGBB), from flows.deadlines.status_fills(); a row says its
+    # status in ``row.status`` (sync.Row). Empty: no row is coloured.
+    fills: dict[str, str] = field(default_factory=dict)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -244,9 +248,9 @@ def write_book(path: Path, spec: BookSpec) -> None:
         fmt = _Formats(wb)
         names = _sheet_order(spec)
         sheets = {name: wb.add_worksheet(name) for name in names}
-        cell_fmt = _write_ledger(sheets[SHEET_LEDGER], spec, fmt)
+        looks = _write_ledger(sheets[SHEET_LEDGER], spec, fmt)
         with open(rows_xml, "w", encoding="utf-8", newline="") as out:
-            _stream_rows(out, spec, cell_fmt, fmt)
+            _stream_rows(out, spec, looks)
         _write_checks(sheets[SHEET_CHECKS], spec.issues, fmt)
         _write_stats(wb, sheets[SHEET_STATS], spec, fmt)
         for extra in spec.extras:
@@ -283,15 +287,18 @@ def _xml_text(v: str) -> str:
     return v
 
 
-def _stream_rows(out: Any, spec: BookSpec, cell_fmt: list[Any], fmt: _Formats) -> None:
+def _stream_rows(out: Any, spec: BookSpec, looks: dict[str, _Look]) -> None:
     letters = [_col_letter(c) for c in range(len(spec.columns))]
-    sx = [f.xf_index for f in cell_fmt]
-    s_date, s_dt, s_time = fmt.date.xf_index, fmt.datetime.xf_index, fmt.time.xf_index
+    plain = looks[""]
     epoch = _EPOCH
     buf: list[str] = []
     r = 1
     for r, row in enumerate(spec.rows, 2):
-        parts = [f'<row r="{r}">']
+        look = looks.get(getattr(row, "status", ""), plain)
+        sx, s_date, s_dt, s_time = look.cells, look.date, look.datetime, look.time
+        # The row's own style colours the cells left empty as well (Excel and LibreOffice apply it
+        # to cells that are not in the file), so a coloured row reads as one band.
+        parts = [f'<row r="{r}" s="{look.row}" customFormat="1">' if look.row is not None else f'<row r="{r}">']
         for c, v in enumerate(row):
             t = type(v)
             if t is str:
@@ -302,6 +309,8 @@ def _stream_rows(out: Any, spec: BookSpec, cell_fmt: list[Any], fmt: _Formats) -
                 continue
             elif t is date:
                 parts.append(f'<c r="{letters[c]}{r}" s="{s_date}"><v>{(v - epoch).days}</v></c>')
+            elif t is EstimatedDate:
+                parts.append(f'<c r="{letters[c]}{r}" s="{look.estimate}"><v>{(v - epoch).days}</v></c>')
             elif t is int or (t is float and math.isfinite(v)):
                 parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}"><v>{v!r}</v></c>')
             elif t is bool:
@@ -359,10 +368,22 @@ def _sheet_order(spec: BookSpec) -> list[str]:
     return order
 
 
+@dataclass
+class _Look:
+    """XF indices of one row colour: per column, for dates, estimated dates, times, the row."""
+
+    cells: list[int]
+    date: int
+    estimate: int
+    datetime: int
+    time: int
+    row: int | None  # the row's own style (None: an uncoloured row)
+
+
 class _Formats:
     def __init__(self, wb: Any):
         self.wb = wb
-        base = {"valign": "top", "font_size": 10}
+        base = self.base = {"valign": "top", "font_size": 10}
         self.head = {role: wb.add_format({"bold": True, "bg_color": color, "border": 1, "text_wrap": True,
                                           "align": "center", "valign": "vcenter", "font_size": 10})
                      for role, color in _HEAD_FILL.items()}
@@ -376,6 +397,23 @@ class _Formats:
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.fix = wb.add_format({**base, "bg_color": "#F8CBAD"})
         self._styles: dict[Style, Any] = {}
+
+    def data(self, fill: str) -> dict[str, Any]:
+        """The 台账 data formats (text, wrap, int, date, estimate, datetime, time) on ``fill``."""
+        base = dict(self.base)
+        if fill:
+            # A solid fill hides the grid lines, on screen and on paper: a light border keeps the
+            # printed ledger readable as a table.
+            base.update(bg_color="#" + fill, pattern=1, border=1, border_color="#BFBFBF")
+        add = self.wb.add_format
+        return {
+            "text": add(base), "long": add({**base, "text_wrap": True}), "int": add({**base, "align": "center"}),
+            "date": add({**base, "num_format": "yyyy-mm-dd", "align": "left"}),
+            # The marker is part of the number format: the cell stays a real date that sorts and filters.
+            "estimate": add({**base, "num_format": f'yyyy-mm-dd"{ESTIMATED}"', "align": "left"}),
+            "datetime": add({**base, "num_format": "yyyy-mm-dd hh:mm"}),
+            "time": add({**base, "num_format": "hh:mm:ss"}),
+        }
 
     def style(self, s: Style) -> Any:
         f = self._styles.get(s)
@@ -416,16 +454,20 @@ def _write_value(ws: Any, r: int, c: int, v: Any, text_fmt: Any, fmt: _Formats) 
         ws.write_string(r, c, safe_text(str(v))[0], text_fmt)
 
 
-def _write_ledger(ws: Any, spec: BookSpec, fmt: _Formats) -> list[Any]:
+def _write_ledger(ws: Any, spec: BookSpec, fmt: _Formats) -> dict[str, _Look]:
     cols = spec.columns
     ws.set_row(0, 30)
     for c, col in enumerate(cols):
         ws.set_column(c, c, col.width, None, {"hidden": True} if col.hidden else None)
         ws.write_string(0, c, col.header, fmt.head[col.role])
-    cell_fmt = [fmt.wrap if col.kind in ("long",) else fmt.int if col.kind == "int" else fmt.text for col in cols]
+    kinds = ["long" if col.kind == "long" else "int" if col.kind == "int" else "text" for col in cols]
+    # White is "no fill": a white fill would only hide the grid lines of the ordinary rows.
+    fills = {"": ""} | {status: hexa.upper() for status, hexa in spec.fills.items() if hexa.upper() != "FFFFFF"}
+    sets = {status: fmt.data(fill) for status, fill in fills.items()}
     # Placeholders in rows 2-3 make XlsxWriter register every data format (its xf_index is what the
     # streamed rows refer to); _splice drops this row.
-    for c, f in enumerate([*cell_fmt, fmt.date, fmt.datetime, fmt.time]):
+    placeholders = [f for s in sets.values() for f in s.values()]
+    for c, f in enumerate(placeholders):
         ws.write_blank(1, c, None, f)
     ws.write_blank(2, 0, None, fmt.text)  # in constant-memory mode row 2 is flushed (indexed) only now
     last = max(spec.row_count, 1)
@@ -455,7 +497,9 @@ def _write_ledger(ws: Any, spec: BookSpec, fmt: _Formats) -> list[Any]:
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_header("&C&14" + spec.title.replace("&", "&&"))
     ws.set_footer("&C第 &P 页，共 &N 页")
-    return cell_fmt
+    return {status: _Look([s[k].xf_index for k in kinds], s["date"].xf_index, s["estimate"].xf_index,
+                          s["datetime"].xf_index, s["time"].xf_index, s["text"].xf_index if status else None)
+            for status, s in sets.items()}
 
 
 def _write_checks(ws: Any, issues: list[Issue], fmt: _Formats) -> None:

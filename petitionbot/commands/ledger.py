@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from flows.ledger import LedgerResult, sync_ledger
+from flows.deadlines import STATUS_LABELS, build_engine
+from flows.ledger import LedgerDeadlines, LedgerResult, sync_ledger
 from flows.runs import Run
 from petitionbot.app import EXIT_OK, EXIT_PARTIAL, App
 
@@ -20,14 +21,21 @@ def register(top, run_flows) -> None:  # noqa: ARG001 - same signature for every
 def ledger(app: App) -> tuple[Run, LedgerResult]:
     """Run the ledger sync inside a Run (used by the CLI, the scheduler and the demo)."""
     with app.run("ledger") as run:
+        # The engine is built here, once per run, from the office's [deadlines] settings: the ledger
+        # only receives the callable, so it never depends on how deadlines are configured.
+        deadlines = LedgerDeadlines(build_engine(app.settings.deadlines), app.clock.today())
         result = sync_ledger(app.store, app.settings.ledger, app.clock, run, workdir=app.workdir,
-                             office=app.settings.office)
+                             office=app.settings.office, deadlines=deadlines)
     return run, result
 
 
 def report(run: Run, result: LedgerResult) -> str:
     lines = [f"台账同步完成：{len(result.written)} 本已更新，信访员修改入库 {result.edited} 件（{result.fields_changed} 项），"
              f"来访登记新编号 {len(result.imported)} 件，需核对的填写 {result.issues} 处"]
+    if result.deadline_status:
+        counts = "，".join(f"{label} {result.deadline_status[key]} 件" for key, label in STATUS_LABELS.items()
+                          if result.deadline_status.get(key))
+        lines.append(f"  期限状态：{counts}")
     for path in result.written:
         lines.append(f"  台账：{path}")
     for path in result.pending:

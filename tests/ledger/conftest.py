@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from flows.clock import FixedClock
-from flows.ledger import LedgerSettings, sync_ledger
+from flows.deadlines import default_engine
+from flows.ledger import LedgerDeadlines, LedgerSettings, sync_ledger
 from flows.ledger.flow import LedgerResult
 from flows.runs import Run
 from flows.store.sqlite import SqliteStore
@@ -53,11 +54,15 @@ class Syncer:
     def __init__(self, store, settings, clock, workdir: Path):
         self.store, self.settings, self.clock, self.workdir = store, settings, clock, workdir
         self.runs: list[Run] = []
+        self.with_deadlines = True  # as the shell does; False: the ledger alone, deadline columns empty
 
     def __call__(self) -> LedgerResult:
         run = Run.start("ledger", self.workdir / "runs", self.clock)
         self.runs.append(run)
-        return sync_ledger(self.store, self.settings, self.clock, run, workdir=self.workdir, office="余杭街道信访办")
+        # Built per call, like the shell builds it per run: today follows the (fixed) clock.
+        deadlines = LedgerDeadlines(default_engine(), self.clock.today()) if self.with_deadlines else None
+        return sync_ledger(self.store, self.settings, self.clock, run, workdir=self.workdir, office="余杭街道信访办",
+                           deadlines=deadlines)
 
     @property
     def run(self) -> Run:
