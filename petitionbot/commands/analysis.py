@@ -11,6 +11,7 @@ from flows.analysis.settings import AnalysisSettings, of
 from flows.errors import ConfigError
 from flows.runs import Run
 from petitionbot.app import EXIT_OK, App
+from petitionbot.commands import run_footer
 
 
 def register(top, run_flows) -> None:
@@ -77,10 +78,7 @@ def describe(run: Run, r: AnalysisResult) -> str:
     lines.append(f"  清单：{r.supervision_list}")
     for path in r.letters:
         lines.append(f"  督办单：{path}")
-    for w in run.warnings[:5]:
-        lines.append(f"  注意：{w}")
-    lines.append(f"运行记录：{run.folder}")
-    return "\n".join(lines)
+    return "\n".join(lines + run_footer(run, limit=5))
 
 
 def cli_run(args: argparse.Namespace) -> int:

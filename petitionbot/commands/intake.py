@@ -7,6 +7,7 @@ import argparse
 from flows.intake import IntakeOptions, run_intake
 from flows.runs import Run
 from petitionbot.app import EXIT_OK, EXIT_PARTIAL, App
+from petitionbot.commands import run_footer
 from petitionbot.robots import make_robot
 
 
@@ -39,10 +40,7 @@ def report(run: Run) -> str:
         lines.append(f"  未入库 {f['ref']}：{f['reason']}")
     if len(run.failures) > 10:
         lines.append(f"  ……另有 {len(run.failures) - 10} 件，见 {run.folder / 'summary.json'}")
-    for w in run.warnings[:10]:
-        lines.append(f"  注意：{w}")
-    lines.append(f"运行记录：{run.folder}")
-    return "\n".join(lines)
+    return "\n".join(lines + run_footer(run))
 
 
 def cli(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from loguru import logger
 from flows.model import Petition
 from flows.runs import Run
 from petitionbot.app import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, App
+from petitionbot.commands import run_footer
 
 
 def register(top, run_flows) -> None:
@@ -63,12 +64,7 @@ def report(run: Run) -> str:
     t: dict[str, Any] = run.extra.get("letters", {})
     lines = [f"文书起草完成：新起草 {t.get('new', 0)} 份，数据变化另起新版 {t.get('version', 0)} 份，"
              f"无变化 {t.get('unchanged', 0)} 份，PDF {t.get('pdf', 0)} 份，失败 {run.counts.failed} 项"]
-    for w in run.warnings[:10]:
-        lines.append(f"  注意：{w}")
-    if len(run.warnings) > 10:
-        lines.append(f"  ……另有 {len(run.warnings) - 10} 条，见 {run.folder / 'summary.json'}")
-    lines.append(f"运行记录：{run.folder}")
-    return "\n".join(lines)
+    return "\n".join(lines + run_footer(run))
 
 
 def cli(args: argparse.Namespace) -> int:
