@@ -17,7 +17,7 @@ from pathlib import Path
 from loguru import logger
 
 from flows.clock import Clock, FixedClock, SystemClock
-from flows.errors import BusinessError, ConfigError, PetitionbotError, SystemError_, TransientError
+from flows.errors import ConfigError, PetitionbotError
 from flows.privacy import redactor
 from flows.runs import Run
 from flows.store import Store, open_store
@@ -109,11 +109,7 @@ class App:
                 status = "partial"
             if self.stop_requested.is_set():
                 status, message = "stopped", "收到停止请求，已处理完当前一件后停止；其余下次运行时处理"
-        except (SystemError_, TransientError) as exc:
-            status, message = "failed", str(exc)
-            logger.error("运行失败：{}", exc)
-            raise
-        except BusinessError as exc:
+        except PetitionbotError as exc:
             status, message = "failed", str(exc)
             logger.error("运行失败：{}", exc)
             raise
@@ -137,11 +133,7 @@ def _redact_run(run: Run) -> None:
 
 
 def exit_code_for(exc: BaseException) -> int:
-    if isinstance(exc, ConfigError):
-        return EXIT_CONFIG
-    if isinstance(exc, PetitionbotError):
-        return EXIT_FAILED
-    return EXIT_FAILED
+    return EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_FAILED
 
 
 def _parse_as_of(text: str) -> date:
