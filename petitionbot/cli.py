@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except PetitionbotError as exc:
-        logger.error("{}", exc)
+        logger.debug("命令以错误结束：{}", exc)  # the console shows the 错误 line below once
         print(f"错误：{exc}", file=sys.stderr)
         return exit_code_for(exc)
     except KeyboardInterrupt:
