@@ -51,7 +51,28 @@ def _store(db: Path, rows: int):
             p = _petition(i, day0 + timedelta(days=i % 360))
             tx.execute("INSERT INTO petitions (ref, source, upstream_state, data, fingerprint, first_seen_at, updated_at)"
                        " VALUES (?, 'upstream', 'active', ?, ?, 'x', 'x')", (p.ref, _dump(p), fingerprint(p)))
+    _analysis(store, rows)
     return store
+
+
+def _analysis(store, rows: int) -> None:
+    """Findings as an analysis run leaves them (table 0040): a quarter suggested by the model, one in
+    ten a repeat with its explanation, one in a hundred in a group alert."""
+    import petitionbot.config  # noqa: F401 - flows.analysis.settings needs the shell's Section first
+    from flows.analysis import tables
+
+    out = []
+    for i in range(rows):
+        rep = i % 10 == 3
+        out.append({
+            "ref": f"YH2026{i:07d}", "category_suggested": ("城乡建设", "环境保护")[i % 2],
+            "category_confidence": 0.5 + (i % 50) / 100, "category_source": "model" if i % 4 == 1 else "upstream",
+            "category_why": "", "is_repeat": int(rep), "repeat_of": f"YH2026{max(i - 3, 0):07d}" if rep else "",
+            "repeat_matched": "", "repeat_count": 1 + i % 3 if rep else 0,
+            "repeat_why": f"与 YH2026{max(i - 3, 0):07d} 为同一信访人（电话 139****0001），内容相似度 0.82" if rep else "",
+            "supervise": 0, "supervise_why": "", "group_alert": int(i % 100 == 7), "alert_ids": [],
+        })
+    tables.replace_all(store, out, [], None)
 
 
 def _sync(work: Path, store):
@@ -66,8 +87,16 @@ def _sync(work: Path, store):
     # Assigned dates spread over 2026 with "today" 2026-12-30 give every status, and December's
     # handling deadlines fall in 2027, so the estimate marking is exercised as well.
     deadlines = LedgerDeadlines(build_engine(), clock.today())
-    return sync_ledger(store, LedgerSettings(backups=2), clock, run, workdir=work, office="余杭街道信访办",
-                       deadlines=deadlines)
+    # The analysis as petitionbot/commands/ledger.py wires it, also inside the measured phase: the
+    # taxonomy's categories as the drop-down, the analysis table read once into a plain mapping.
+    import petitionbot.config  # noqa: F401 - flows.analysis.settings needs the shell's Section first
+    from flows.analysis import ledger_columns, taxonomy
+    from flows.analysis.settings import AnalysisSettings
+
+    tax = taxonomy.load(AnalysisSettings().taxonomy_path())
+    settings = LedgerSettings(backups=2, categories=list(tax.categories))
+    return sync_ledger(store, settings, clock, run, workdir=work, office="余杭街道信访办",
+                       deadlines=deadlines, analysis=ledger_columns(store))
 
 
 def _cpu() -> float:

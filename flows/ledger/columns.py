@@ -50,6 +50,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("group", "是否集体访", "bot", "text", 7),
     Column("locality", "问题属地", "bot", "text", 12),
     Column("category", "内容分类", "bot", "text", 14),
+    # The analysis (issue 7), handed in by the shell as plain data: recomputed by every analysis run,
+    # so derived like the deadlines. The clerk accepts or changes the suggestion in 内容分类（确认）.
+    Column("category_suggested", "分类建议", "bot", "text", 12, derived=True),
+    Column("category_confidence", "建议可信度", "bot", "int", 8, derived=True),
     Column("summary", "诉求摘要", "bot", "long", 36),
     Column("content", "信访内容", "bot", "long", 48),
     # The deadlines (issue 5), beside the upstream's own 限办日期 and status: the clerk reads the
@@ -61,9 +65,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("deadline_note", "期限提示", "bot", "long", 30, derived=True),
     Column("due_on", "上游限办日期", "bot", "date", 11),
     Column("status", "上游状态", "bot", "text", 12),
+    # Repeats and group alerts, just before the clerk columns: what the clerk should look at first.
+    Column("repeat_kind", "初件/重件", "bot", "text", 8, derived=True),
+    Column("repeat_of", "首件编号", "bot", "text", 17, derived=True),
+    Column("repeat_count", "重复次数", "bot", "int", 7, derived=True),
+    Column("group_alert", "群体预警", "bot", "text", 8, derived=True),
+    Column("analysis_note", "分析说明", "bot", "long", 30, derived=True),
     Column("responsible_unit", "责任单位", "clerk", "text", 16),
     Column("responsible_person", "责任人", "clerk", "text", 10),
-    Column("category_confirmed", "核定分类", "clerk", "text", 12),
+    # A drop-down of the taxonomy's categories when the shell passes them (settings.categories);
+    # without them a free-text column as before. Training (`analyze train`) learns from this column.
+    Column("category_confirmed", "内容分类（确认）", "clerk", "choice", 14, choices="categories"),
     Column("decision", "受理情况", "clerk", "choice", 10, choices="decisions"),
     Column("accepted_on", "受理日期", "clerk", "date", 11),
     Column("extension_until", "延期至", "clerk", "date", 11),
@@ -77,7 +89,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 BY_KEY = {c.key: c for c in COLUMNS}
-BY_HEADER = {c.header: c for c in COLUMNS}
+# Headers of older books, read as today's column (the writer then writes today's header).
+_OLD_HEADERS = {"核定分类": "category_confirmed"}
+BY_HEADER = {c.header: c for c in COLUMNS} | {old: BY_KEY[key] for old, key in _OLD_HEADERS.items()}
 CLERK_COLUMNS = tuple(c for c in COLUMNS if c.clerk)
 # Clerk columns stored in Petition.clerk (responsible_unit is a Petition field of its own).
 CLERK_KEYS = tuple(c.key for c in CLERK_COLUMNS if c.key != "responsible_unit")
@@ -91,4 +105,4 @@ OWN_SHEETS = (SHEET_LEDGER, SHEET_CHECKS, SHEET_STATS)
 
 def normalise_header(text: object) -> str:
     """Headers as a clerk may have retyped them: stray spaces, line breaks, full-width slash."""
-    return "".join(str(text or "").split()).replace("／", "/")
+    return "".join(str(text or "").split()).replace("／", "/").replace("(", "（").replace(")", "）")

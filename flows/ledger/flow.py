@@ -25,7 +25,7 @@ from flows.ledger.deadlines import DeadlineCells, LedgerDeadlines
 from flows.ledger.render import Privacy, clerk_value
 from flows.ledger.settings import LedgerSettings
 from flows.ledger.stats import breakdowns
-from flows.ledger.sync import LEVEL_FIX, Issue, Plan, RowState, Table, iter_rows, reconcile
+from flows.ledger.sync import LEVEL_FIX, Analysis, Issue, Plan, RowState, Table, iter_rows, reconcile
 from flows.ledger.xlsx import Book, BookSpec, ColSpec, read_book, write_book
 from flows.model import Petition
 from flows.runs import Run
@@ -74,9 +74,13 @@ def book_folder(settings: LedgerSettings, workdir: Path) -> Path:
 
 
 def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, *, workdir: Path,
-                office: str = "", deadlines: LedgerDeadlines | None = None) -> LedgerResult:
+                office: str = "", deadlines: LedgerDeadlines | None = None,
+                analysis: Analysis | None = None) -> LedgerResult:
     """``deadlines`` (from the shell: ``LedgerDeadlines(build_engine(...), today)``) fills the
-    deadline columns and colours the rows; without it those columns stay empty."""
+    deadline columns and colours the rows; without it those columns stay empty.
+    ``analysis`` (from the shell: ``flows.analysis.ledger_columns(store)``, ref -> {header: value})
+    fills 分类建议, 初件/重件, 群体预警 and the rest; the ledger never imports the analysis package.
+    The drop-down of 内容分类（确认） is ``settings.categories`` (the shell fills it from the taxonomy)."""
     folder = book_folder(settings, workdir)
     folder.mkdir(parents=True, exist_ok=True)
     result = LedgerResult()
@@ -109,7 +113,7 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
         if name in unreadable:
             continue
         _sync_book(folder / name, books.get(name), new_refs.get(name, []), petitions, states, store, settings,
-                   clock, run, office, result, deadlines)
+                   clock, run, office, result, deadlines, analysis)
         books[name] = None  # free this year's grid before the next book is handled
     for warning, n in result.estimated.items():
         # One line per estimated year, with a count: 10,000 rows must not make 10,000 warnings.
@@ -142,7 +146,8 @@ def _refs(table: Table) -> list[str]:
 
 def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: dict[str, Petition],
                states: dict[str, tuple[str, RowState]], store: Store, settings: LedgerSettings, clock: Clock,
-               run: Run, office: str, result: LedgerResult, deadlines: LedgerDeadlines | None) -> None:
+               run: Run, office: str, result: LedgerResult, deadlines: LedgerDeadlines | None,
+               analysis: Analysis | None = None) -> None:
     name = path.name
     table = book.table if book is not None else None
     base = {ref: s for ref, (b, s) in states.items() if b == name}
@@ -155,7 +160,7 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
     # After _apply: the clerks' 受理日期 / 延期至 / 办结日期 from this very book move the deadlines now.
     memo = _Memo(deadlines, result, keep=settings.outgoing_copy != "off") if deadlines is not None else None
     rows = iter_rows(plan, table, petitions, settings, privacy=privacy, states=new_states, notes=issues,
-                     deadlines=memo)
+                     deadlines=memo, analysis=analysis)
     year = _book_year(name, settings)
     spec = _spec(plan, table, rows, issues, book, [petitions[s.ref] for s in plan.slots if s.kind == "ref"],
                  settings, privacy, office, year, clock, deadlines)
@@ -173,7 +178,7 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
         run.warn(f"台账「{name}」另有 {len(fix) - MAX_WARNINGS} 处填写需要核对，详见「{SHEET_CHECKS}」表")
     if settings.outgoing_copy != "off":
         _write_copy(path, plan, table, petitions, settings, settings.outgoing_copy, office, year, clock, result,
-                    memo)
+                    memo, analysis)
 
 
 def _book_year(name: str, settings: LedgerSettings) -> int:
@@ -228,6 +233,10 @@ def _set(p: Petition, key: str, value: Any) -> None:
         p.clerk[key] = value
 
 
+# The input message a clerk sees on selecting a cell of the column (Excel caps it at 255 characters).
+_NOTES = {"category_confirmed": "同意“分类建议”请选同一分类，不同意请改选；确认的分类用于下次训练分类模型"}
+
+
 def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: list[Issue], book: Book | None,
           items: list[Petition], settings: LedgerSettings, privacy: Privacy, office: str, year: int,
           clock: Clock, deadlines: LedgerDeadlines | None) -> BookSpec:
@@ -236,7 +245,8 @@ def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: li
         if kind == "col":
             c = BY_KEY[key]
             cols.append(ColSpec(c.header, c.kind, c.width, c.owner, hidden=c.personal and privacy == "hide",
-                                choices=getattr(settings, c.choices) if c.choices else None))
+                                choices=(getattr(settings, c.choices) or None) if c.choices else None,
+                note=_NOTES.get(c.key, "")))
         else:
             header = canonical(table.header[key]) if table is not None else ""
             cols.append(ColSpec(header, "extra", 14, "extra"))
@@ -288,12 +298,13 @@ def _write_pending(path: Path, pending: Path, spec: BookSpec, run: Run, result: 
 
 def _write_copy(path: Path, plan: Plan, table: Table | None, petitions: dict[str, Petition],
                 settings: LedgerSettings, privacy: Privacy, office: str, year: int, clock: Clock,
-                result: LedgerResult, memo: _Memo | None) -> None:
+                result: LedgerResult, memo: _Memo | None, analysis: Analysis | None = None) -> None:
     # Only what the system knows leaves the office: rows kept as typed (not yet understood) and
     # columns a clerk added may hold anything, so neither goes into the copy.
     slim = Plan(columns=[c for c in plan.columns if c[0] == "col"], slots=[s for s in plan.slots if s.kind == "ref"],
                 changes={}, walkins=[], issues=[], first_values={})
-    rows = iter_rows(slim, table, petitions, settings, privacy=privacy, states={}, notes=[], deadlines=memo)
+    rows = iter_rows(slim, table, petitions, settings, privacy=privacy, states={}, notes=[], deadlines=memo,
+                     analysis=analysis)
     items = [petitions[s.ref] for s in slim.slots]
     spec = _spec(slim, table, rows, [], None, items, settings, privacy, office, year, clock,
                  memo.source if memo is not None else None)

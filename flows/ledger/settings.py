@@ -64,6 +64,12 @@ class LedgerSettings(_Section):
         default_factory=lambda: ["满意", "基本满意", "不满意", "未评价"], min_length=1, description="满意度下拉选项")
     decisions: list[str] = Field(default_factory=lambda: ["受理", "不予受理", "不再受理"], min_length=1,
                                  description="受理情况下拉选项")
+    # Filled by the shell from the analysis taxonomy (petitionbot/commands/ledger.py) unless set here:
+    # the ledger itself never reads the taxonomy.
+    categories: list[str] = Field(default_factory=list,
+                                  description="“内容分类（确认）”下拉选项；留空则使用智能分析的分类目录")
+    category_aliases: dict[str, str] = Field(default_factory=dict,
+                                             description="信访员可能填写的旧名称/新名称 → 本办分类目录中的名称")
     routing: RoutingSettings = RoutingSettings()
 
     @field_validator("filename")
@@ -73,7 +79,7 @@ class LedgerSettings(_Section):
             raise ValueError("文件名必须包含 {year} 并以 .xlsx 结尾")
         return v
 
-    @field_validator("statuses", "reply_methods", "satisfaction_levels", "decisions")
+    @field_validator("statuses", "reply_methods", "satisfaction_levels", "decisions", "categories")
     @classmethod
     def _fits_dropdown(cls, v: list[str]) -> list[str]:
         # Excel caps an inline drop-down list at 255 characters (items joined by commas).
@@ -91,6 +97,9 @@ class LedgerSettings(_Section):
             raise ValueError(f"status_aliases 指向了不在 statuses 中的状态：{'、'.join(bad)}")
         if self.initial_status and self.initial_status not in self.statuses:
             raise ValueError("initial_status 必须是 statuses 中的一项")
+        bad = sorted({v for v in self.category_aliases.values() if v not in self.categories})
+        if bad and self.categories:
+            raise ValueError(f"category_aliases 指向了不在 categories 中的分类：{'、'.join(bad)}")
         return self
 
     def book_name(self, year: int) -> str:

@@ -52,6 +52,15 @@ _CLERK_COLUMN_KEYS = tuple(c.key for c in CLERK_COLUMNS)
 _BOT_KEYS = tuple(c.key for c in COLUMNS if c.owner == "bot" and not c.derived and c.key not in ("seq", "group"))
 
 
+_ALIASES = {"statuses": "status_aliases", "categories": "category_aliases"}
+
+# The analysis columns, as the shell hands them in: ref -> {header: value} (``flows.analysis.ledger_columns``).
+Analysis = Mapping[str, Mapping[str, Any]]
+_ANALYSIS = tuple((c.header, c.key) for c in COLUMNS if c.key in (
+    "category_suggested", "category_confidence", "repeat_kind", "repeat_of", "repeat_count", "group_alert",
+    "analysis_note"))
+
+
 @dataclass
 class Table:
     """The 台账 sheet as read: header cells and data rows (padded to the header's width)."""
@@ -114,8 +123,11 @@ def parse_clerk(col: Column, raw: Any, settings: LedgerSettings, today: date) ->
     if col.kind == "date":
         return parse_date(raw, today)
     if col.kind == "choice":
-        aliases = settings.status_aliases if col.choices == "statuses" else None
-        return parse_choice(raw, getattr(settings, col.choices), aliases)
+        options = getattr(settings, col.choices)
+        if not options:  # 内容分类（确认） without a taxonomy from the shell: free text, as before
+            return parse_text(raw)
+        aliases = _ALIASES.get(col.choices)
+        return parse_choice(raw, options, getattr(settings, aliases) if aliases else None)
     return parse_text(raw)
 
 
@@ -354,10 +366,12 @@ def _walk_in_or_raw(n: int, row: list[Any], idx: dict[str, int], settings: Ledge
 
 def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], settings: LedgerSettings, *,
               privacy: Privacy, states: dict[str, RowState], notes: list[Issue],
-              deadlines: Callable[[Petition], DeadlineCells] | None = None) -> Iterator[Row]:
+              deadlines: Callable[[Petition], DeadlineCells] | None = None,
+              analysis: Analysis | None = None) -> Iterator[Row]:
     """Cells of the new 台账 rows (text made safe), one row at a time so that 100,000 rows are
     never all in memory; fills ``states`` (the snapshot to keep) and ``notes`` as it goes.
-    ``deadlines`` fills the deadline columns and ``Row.status`` of every row with a ref."""
+    ``deadlines`` fills the deadline columns and ``Row.status`` of every row with a ref;
+    ``analysis`` (ref -> {header: value}) the analysis columns (empty for a ref it does not know)."""
     src_idx = header_index(table) if table is not None else {}
     pos = {key: j for j, (kind, key) in enumerate(plan.columns) if kind == "col"}
     crc_pos = [pos[k] for k in crc_keys(privacy)]
@@ -375,6 +389,12 @@ def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], se
                 dl = deadlines(p)
                 cells.update(dl.cells())
                 row.status = dl.status
+            if analysis is not None:
+                found = analysis.get(slot.ref)
+                if found:
+                    for header, key in _ANALYSIS:
+                        v = found.get(header, "")
+                        cells[key] = "" if v is None else v
             written = {}
             for key in _CLERK_COLUMN_KEYS:
                 v = cells[key]

@@ -479,7 +479,7 @@ def _write_ledger(ws: Any, spec: BookSpec, fmt: _Formats) -> dict[str, _Look]:
         if col.choices:
             ws.data_validation(1, c, MAX_ROW, c, {
                 "validate": "list", "source": col.choices, "ignore_blank": True,
-                "input_title": col.header[:32], "input_message": "请从下拉列表中选择"[:255],
+                "input_title": col.header[:32], "input_message": (col.note or "请从下拉列表中选择")[:255],
                 "error_type": "warning", "error_title": "不在下拉选项中",
                 "error_message": f"“{col.header}”建议从下拉列表中选择；如确需填写其他内容，系统会在「校验」表中提示核对。"[:255],
             })

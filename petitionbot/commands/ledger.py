@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from pydantic import ValidationError
+
 from flows.deadlines import STATUS_LABELS, build_engine
-from flows.ledger import LedgerDeadlines, LedgerResult, sync_ledger
+from flows.errors import ConfigError
+from flows.ledger import LedgerDeadlines, LedgerResult, LedgerSettings, sync_ledger
 from flows.runs import Run
 from petitionbot.app import EXIT_OK, EXIT_PARTIAL, App
 
@@ -24,9 +27,37 @@ def ledger(app: App) -> tuple[Run, LedgerResult]:
         # The engine is built here, once per run, from the office's [deadlines] settings: the ledger
         # only receives the callable, so it never depends on how deadlines are configured.
         deadlines = LedgerDeadlines(build_engine(app.settings.deadlines), app.clock.today())
-        result = sync_ledger(app.store, app.settings.ledger, app.clock, run, workdir=app.workdir,
-                             office=app.settings.office, deadlines=deadlines)
+        settings, analysis = with_analysis(app, run)
+        result = sync_ledger(app.store, settings, app.clock, run, workdir=app.workdir,
+                             office=app.settings.office, deadlines=deadlines, analysis=analysis)
     return run, result
+
+
+def with_analysis(app: App, run: Run) -> tuple[LedgerSettings, dict]:
+    """The ledger settings with the taxonomy's categories as the 内容分类（确认） drop-down, and the
+    analysis columns (ref -> {header: value}) as plain data: the ledger never imports the analysis."""
+    from flows.analysis import ledger_columns, taxonomy
+    from flows.analysis.settings import of
+
+    settings: LedgerSettings = app.settings.ledger
+    if not settings.categories:
+        try:
+            base = app.settings.source.parent if app.settings.source else None
+            tax = taxonomy.load(of(app.settings).taxonomy_path(base))
+            cats = list(tax.categories)
+            # Old and new names a clerk may still type (生态环境 for 环境保护), mapped to the office's scheme.
+            aliases = {n: tax.canonical(n) for n in (*tax.legacy, *tax.current)
+                       if n not in cats and tax.canonical(n) in cats}
+            settings = LedgerSettings.model_validate(
+                settings.model_dump() | {"categories": cats, "category_aliases": aliases})
+        except (ConfigError, ValidationError) as exc:
+            run.warn(f"台账：分类目录无法作为“内容分类（确认）”的下拉选项，本列暂按文字填写：{exc}")
+    try:
+        analysis = ledger_columns(app.store)
+    except Exception as exc:  # noqa: BLE001 - the ledger must still be written without the analysis
+        run.warn(f"台账：智能分析结果读取失败，分析列本次留空：{type(exc).__name__}: {exc}")
+        analysis = {}
+    return settings, analysis
 
 
 def report(run: Run, result: LedgerResult) -> str:
