@@ -29,6 +29,7 @@ class RobotOptions:
     retries: int = 3  # extra attempts after the first, for transient failures only
     backoff_s: float = 0.5  # first backoff; doubles each retry, capped at backoff_max_s
     backoff_max_s: float = 30.0
+    retry_after_max_s: float = 300.0  # a Retry-After beyond this is waited only this long
     sleep: Callable[[float], None] | None = None  # injectable for tests; default sleeps on the robot's loop
     executable_path: str | None = None
     recycle_every: int = 200  # details per browser context before it is replaced (flat memory)
@@ -73,7 +74,7 @@ class Retry:
 
     def delay(self, attempt: int, exc: TransientError) -> float:
         if exc.retry_after is not None:
-            return min(exc.retry_after, 300.0)
+            return min(exc.retry_after, self.options.retry_after_max_s)
         return min(self.options.backoff_s * (2**attempt), self.options.backoff_max_s)
 
     async def sleep(self, seconds: float) -> None:
