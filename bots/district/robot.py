@@ -32,6 +32,7 @@ from flows.errors import (
     PetitionbotError,
     SessionExpired,
     SystemError_,
+    UpstreamDown,
     Withdrawn,
 )
 
@@ -148,6 +149,31 @@ class DistrictRobot:
 
     # -- login -----------------------------------------------------------------------------
     async def _login(self) -> None:
+        try:
+            await self._login_once()
+        except UpstreamDown:
+            # The login contexts are gone by now: show what the upstream answers, for the record.
+            await self._evidence_of_unreachable("login-upstream-down")
+            raise
+
+    async def _evidence_of_unreachable(self, label: str) -> None:
+        evidence_dir = self._evidence_dir()
+        if evidence_dir is None:
+            return
+        ctx = await self._need_browser().new_context(trace=False, timeout_ms=min(self.options.timeout_ms, 5_000))
+        try:
+            page = await ctx.new_page()
+            try:
+                await page.goto(self.options.url, wait_until="domcontentloaded")
+            except Exception:  # noqa: BLE001 - the browser's error page is the evidence
+                pass
+            folder = await capture_evidence(page, None, evidence_dir, label, trace=False)
+            if folder is not None:
+                logger.info("已保存失败现场：{}", folder)
+        finally:
+            await close_context(ctx)
+
+    async def _login_once(self) -> None:
         saved = read_state(self.options.state_path)
         if saved is not None and await self._open_control(saved):
             logger.info("沿用已保存的上级系统会话")
