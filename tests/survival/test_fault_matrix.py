@@ -1,0 +1,165 @@
+"""Fault matrix: every simulator fault knob against the whole intake (``commands.intake.intake``),
+real Chromium against the real simulator. Each row ends with its documented outcome
+(docs/guarantees.md, "Upstream faults"): ok with every petition stored once, or failed with the
+right error class, a Chinese message in summary.json, and evidence (screenshot, HTML, trace) in the
+run folder. A failed run loses nothing: the rerun after the fault clears stores every petition once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from flows.errors import LayoutChanged, SystemError_, UpstreamDown
+from petitionbot.commands.intake import intake
+from tests.e2e.conftest import dataset, petition
+from tests.survival.conftest import CHINESE, FAST
+
+N = 14  # two list pages at page size 10
+REFS = {f"YH2026{n:06d}" for n in range(1, N + 1)}
+
+
+def env(make_env, **overrides):
+    data = dataset(*(petition(ref) for ref in sorted(REFS)))
+    return make_env(data, **{**FAST, **overrides})
+
+
+def summary(app) -> dict:
+    return json.loads((app.last_run.folder / "summary.json").read_text(encoding="utf-8"))
+
+
+def assert_ok(app, run) -> None:
+    assert run.status == "ok", run.message
+    assert run.counts.new == N and run.counts.failed == 0
+    assert app.store.refs() == REFS
+    assert summary(app)["status"] == "ok"
+
+
+def assert_failed(app, exc_info, cls) -> dict:
+    assert isinstance(exc_info.value, cls), repr(exc_info.value)
+    s = summary(app)
+    assert s["status"] == "failed"
+    assert CHINESE.search(s["message"]), s["message"]
+    assert CHINESE.search(str(exc_info.value))
+    return s
+
+
+def assert_evidence(app) -> set[str]:
+    folder = app.last_run.evidence_dir
+    assert folder.is_dir(), "no evidence folder in the run folder"
+    names = {f.name for f in folder.rglob("*") if f.is_file()}
+    assert {"screenshot.png", "page.html"} <= names, names
+    assert summary(app)["evidence"], "summary.json lists no evidence"
+    return names
+
+
+def assert_nothing_lost_on_rerun(app, sim) -> None:
+    sim.admin.set_knobs(latency_ms=0, error_rate=0, error_every=0, rate_limit_every=0, stall_count=0,
+                        down="", layout="v1", fault_paths=[])
+    again = intake(app)
+    assert again.status == "ok"
+    assert app.store.refs() == REFS  # each exactly once: refs are the store's primary key
+    assert again.counts.new + again.counts.unchanged == N
+
+
+def test_latency_spikes_slow_the_run_but_it_ends_ok(make_env):
+    app, sim = env(make_env)
+    sim.admin.set_knobs(latency_ms=150)
+    started = time.monotonic()
+    assert_ok(app, intake(app))
+    assert time.monotonic() - started > 0.15 * 5  # the latency was really served
+
+
+def test_ten_percent_server_errors_are_retried_and_the_run_ends_ok(make_env):
+    app, sim = env(make_env, retries=5)
+    sim.admin.set_knobs(error_rate=0.1)
+    assert_ok(app, intake(app))
+    assert sim.admin.state()["counters"]["http_500"] >= 1
+
+
+def test_429_with_retry_after_is_honoured_and_the_run_ends_ok(make_env):
+    app, sim = env(make_env, retry_after_max_seconds=0.5)
+    # On the data paths: an every-4th 429 that also hits the login would fall on the same request of
+    # each login attempt (4 requests each) and no retry could ever get through.
+    sim.admin.set_knobs(rate_limit_every=4, retry_after=1, fault_paths=["/api/", "/petition/", "/attachment/"])
+    started = time.monotonic()
+    assert_ok(app, intake(app))
+    throttled = sim.admin.state()["counters"]["http_429"]
+    assert throttled >= 3
+    # each 429 was waited out (Retry-After 1 s, capped by config at 0.5 s), not hammered
+    assert time.monotonic() - started >= 0.5 * throttled / FAST["concurrency"]
+
+
+def test_a_single_stall_beyond_the_timeout_is_retried_and_the_run_ends_ok(make_env):
+    app, sim = env(make_env, timeout_seconds=1)
+    sim.admin.set_knobs(stall_seconds=2.5, stall_count=1, fault_paths=["/petition/"])
+    assert_ok(app, intake(app))
+
+
+def test_a_stall_beyond_the_timeout_that_persists_fails_as_upstream_down_with_evidence(make_env):
+    app, sim = env(make_env, timeout_seconds=1, retries=1)
+    sim.admin.set_knobs(stall_seconds=2.5, stall_count=-1, fault_paths=["/petition/"])
+    with pytest.raises(UpstreamDown) as exc:
+        intake(app)
+    s = assert_failed(app, exc, UpstreamDown)
+    assert "超时" in s["message"]
+    assert "trace.zip" in assert_evidence(app)
+    assert_nothing_lost_on_rerun(app, sim)
+
+
+def test_session_expiry_in_the_middle_of_paging_logs_in_again_and_ends_ok(make_env):
+    app, sim = env(make_env)
+    sim.admin.schedule("list_page", 2, {"op": "expire_sessions"})
+    assert_ok(app, intake(app))
+    assert sim.admin.state()["counters"]["login_post"] == 2  # exactly one fresh login, no storm
+
+
+def test_session_expiry_while_fetching_details_logs_in_again_and_ends_ok(make_env):
+    app, sim = env(make_env)
+    sim.admin.schedule("detail", 5, {"op": "expire_sessions"})
+    assert_ok(app, intake(app))
+    assert sim.admin.state()["counters"]["login_post"] == 2
+
+
+def test_layout_v2_is_read_as_well_as_v1(make_env):
+    app, sim = env(make_env)
+    sim.admin.set_knobs(layout="v2")
+    assert_ok(app, intake(app))
+    assert app.store.get("YH2026000001").petitioners[0].id_number == "330110198001010018"
+
+
+def test_a_broken_layout_stops_the_run_as_layout_changed_with_evidence(make_env):
+    app, sim = env(make_env)
+    sim.admin.set_knobs(layout="broken")
+    with pytest.raises(LayoutChanged) as exc:
+        intake(app)
+    assert_failed(app, exc, LayoutChanged)
+    assert "trace.zip" in assert_evidence(app)
+    assert app.store.refs() == set()  # nothing half-read was stored
+    assert_nothing_lost_on_rerun(app, sim)
+
+
+@pytest.mark.parametrize("mode", ["503", "close"])
+def test_an_upstream_that_is_down_fails_as_upstream_down_with_evidence(make_env, mode):
+    app, sim = env(make_env, retries=2)
+    sim.admin.set_knobs(down=mode)
+    with pytest.raises(UpstreamDown) as exc:
+        intake(app)
+    s = assert_failed(app, exc, UpstreamDown)
+    assert "重试 2 次后仍失败" in s["message"]
+    assert_evidence(app)
+    assert_nothing_lost_on_rerun(app, sim)
+
+
+def test_an_upstream_that_goes_down_mid_run_keeps_what_was_stored_and_the_rerun_completes(make_env):
+    app, sim = env(make_env, concurrency=1, retries=1)
+    sim.admin.schedule("detail", 6, {"op": "knobs", "knobs": {"down": "503"}})
+    with pytest.raises(SystemError_) as exc:
+        intake(app)
+    assert_failed(app, exc, UpstreamDown)
+    assert_evidence(app)
+    kept = app.store.refs()
+    assert 1 <= len(kept) < N and kept <= REFS
+    assert_nothing_lost_on_rerun(app, sim)
