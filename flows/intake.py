@@ -13,6 +13,7 @@ history.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,13 @@ class IntakeOptions:
 
 
 def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> None:
+    # Phase durations go into summary.json: an operator sees where a slow night went.
+    timings = run.extra.setdefault("seconds", {})
+    started = time.perf_counter()
     robot.login()
+    timings["login"] = round(time.perf_counter() - started, 3)
     listings = _dedupe(robot.list_assigned(), run)
+    timings["list"] = round(time.perf_counter() - started - timings["login"], 3)
     run.counts.listed = len(listings)
     listed = {item.ref: item for item in listings}
     stored = {p.ref: p for p in store.petitions() if p.source == "upstream"}
@@ -83,6 +89,7 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
         failpoints.hit("intake.after_store")
         store.resolve_quarantine(petition.ref)
 
+    timings["after_login"] = round(time.perf_counter() - started - timings["login"], 3)
     if options.sign and not run.stopping:
         registered = store.refs()  # never sign for an item we could not register
         for item in listed.values():
