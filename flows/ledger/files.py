@@ -44,6 +44,33 @@ def temp_path(book: Path) -> Path:
     return book.with_name(f".{book.stem}.{os.getpid()}.tmp{book.suffix}")
 
 
+def sweep_temps(book: Path) -> list[Path]:
+    """Delete temp files a killed run left beside ``book`` (``.<stem>.<pid>.tmp.xlsx`` and the
+    writer's ``.part`` / ``.rows`` side files), unless their process is still alive."""
+    gone = []
+    for f in book.parent.glob(f".{glob_escape(book.stem)}.*.tmp{book.suffix}*"):
+        pid = f.name[len(book.stem) + 2:].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another run is writing right now (should not happen: runs hold a lock)
+        f.unlink(missing_ok=True)
+        gone.append(f)
+    return gone
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def backup(book: Path, now: datetime, keep: int) -> Path | None:
     """Copy the current book into ``备份/`` with a timestamp; keep the newest ``keep``."""
     if keep <= 0 or not book.exists():

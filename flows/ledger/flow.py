@@ -16,6 +16,7 @@ from typing import Any
 
 from loguru import logger
 
+from flows import failpoints
 from flows.clock import Clock
 from flows.errors import SystemError_
 from flows.ledger import files, state
@@ -153,6 +154,9 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
     base = {ref: s for ref, (b, s) in states.items() if b == name}
     plan = reconcile(table, petitions, new_refs, base, settings, clock.today(), book_privacy=settings.personal_data)
     _apply(plan, petitions, store, run, name, clock, result)
+    # Crash here: the clerks' edits are in the store, the book is the old one and the snapshot too;
+    # the next run reads the same edits again, finds them equal to the store, and writes the book.
+    failpoints.hit("ledger.after_apply")
 
     privacy: Privacy = settings.personal_data
     new_states: dict[str, RowState] = {}
@@ -167,6 +171,9 @@ def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: di
     result.books.append(path)
     written = _write_safely(path, spec, settings, clock, run, result)
     if written:
+        # Crash here: the new book is in place but the snapshot is the previous write's. The next
+        # run compares the book (= store) with the store first, so nothing is taken as a clerk edit.
+        failpoints.hit("ledger.before_snapshot")
         state.save_states(store, name, new_states, states)
     fix = [i for i in issues if i.level == LEVEL_FIX]
     result.issues += len(fix)
@@ -188,6 +195,7 @@ def _book_year(name: str, settings: LedgerSettings) -> int:
 
 def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, book: str, clock: Clock,
            result: LedgerResult) -> None:
+    resolved: set[str] = set()
     for w in plan.walkins:
         known = state.walkin_ref(store, w.fingerprint)
         if known and known in petitions:
@@ -197,6 +205,7 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
             changes = [(k, clerk_value(p, k), v) for k, v in w.typed.items() if canonical(v) != canonical(clerk_value(p, k))]
             if changes:
                 plan.changes.setdefault(known, []).extend(changes)
+            resolved.add(known)
             continue
         draft = w.draft
         draft.ref = store.next_local_ref(draft.assigned_on.year)
@@ -206,6 +215,13 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
         w.slot.kind, w.slot.ref = "ref", draft.ref
         result.imported.append(draft.ref)
         run.counts.new += 1
+    if resolved:
+        # The ref was also in no book (it never reached one), so reconcile appended it as a new row:
+        # the walk-in row is that petition, so the appended one would show it twice (found by the
+        # crash test: killed after the import, before the book was written; an open book does the same).
+        plan.slots = [s for s in plan.slots if not (s.kind == "ref" and s.row == -1 and s.ref in resolved)]
+        for ref in resolved:
+            plan.first_values.pop(ref, None)
     # One transaction for all saves: a thousand clerk edits are one commit, not a thousand.
     with store.transaction():
         for ref, changes in plan.changes.items():
@@ -266,9 +282,12 @@ def _write_safely(path: Path, spec: BookSpec, settings: LedgerSettings, clock: C
     if files.is_open(path):
         _write_pending(path, pending, spec, run, result, "正在被打开")
         return False
+    files.sweep_temps(path)
     tmp = files.temp_path(path)
     try:
         write_book(tmp, spec)
+        # Crash here: the old book is untouched; the temp file is swept by the next run.
+        failpoints.hit("ledger.before_replace")
         files.backup(path, clock.now(), settings.backups)
         files.replace(tmp, path)
     except PermissionError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import openpyxl
+
 from flows.ledger.cells import CUT_MARKER, EXCEL_CELL_LIMIT
 from tests.factories import make_petition
 from tests.ledger.helpers import append_row, checks, open_book, rows_by_ref, set_cell
@@ -37,6 +39,11 @@ def test_open_book_gets_a_pending_file_and_the_next_run_applies_it(seeded, sync,
     assert any("已合并" in w for w in sync.run.warnings)
     rows = rows_by_ref(sync.book)
     assert walk_in_ref in rows and rows["YH2026110001"]["办理状态"] == "办理中"
+    # The walk-in row and the petition it became are one row, not the typed row plus an appended one.
+    ws = openpyxl.load_workbook(sync.book)["台账"]
+    col = [c.value for c in ws[1]].index("信访件编号") + 1
+    refs = [ws.cell(r, col).value for r in range(2, ws.max_row + 1)]
+    assert refs.count(walk_in_ref) == 1 and len(refs) == 4
 
 
 def test_permission_error_on_replace_writes_pending(seeded, sync, monkeypatch):
