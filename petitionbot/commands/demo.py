@@ -86,11 +86,12 @@ def demo_config(localities: list[str], smtp_port: int) -> str:
     """Routing by locality and one mailbox per unit, so the demo's reminders have somewhere to go."""
     units = {loc: loc + ("居委会" if loc.endswith("社区") else "村委会") for loc in sorted(set(localities))}
     lines = ["\n[ledger.routing]\ndefault_unit = \"综治办\"\n[ledger.routing.by_locality]"]
-    lines += [f'"{loc}" = "{unit}"' for loc, unit in units.items()]
+    # json.dumps gives a valid TOML basic string for any text (quotes, backslashes, control characters).
+    lines += [f"{json.dumps(loc, ensure_ascii=False)} = {json.dumps(unit, ensure_ascii=False)}" for loc, unit in units.items()]
     lines += ["\n[reminders]", 'supervisors = [{ name = "信访办主任", email = "zhuren@demo.invalid" }]',
               f'\n[reminders.smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\nsender = "xfb@demo.invalid"']
     for n, unit in enumerate([*units.values(), "综治办"], 1):
-        lines.append(f'\n[reminders.units."{unit}"]\nemail = ["unit{n:02d}@demo.invalid"]\n'
+        lines.append(f'\n[reminders.units.{json.dumps(unit, ensure_ascii=False)}]\nemail = ["unit{n:02d}@demo.invalid"]\n'
                      f'leader = {{ name = "分管领导", email = "leader{n:02d}@demo.invalid" }}')
     return "\n".join(lines) + "\n"
 
