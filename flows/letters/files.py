@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from flows import failpoints
 from flows.store import Store
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -42,13 +43,22 @@ def file_sha256(path: Path) -> str | None:
 def atomic_write(path: Path, data: bytes) -> None:
     """Readers (and Word) see the old file or the whole new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A run killed between writing its temp file and the replace leaves the temp behind (no
+    # ``finally`` runs on SIGKILL): sweep it now. Letter runs are serialised by the run lock.
+    for stale in path.parent.glob(f".{_glob_escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
         tmp.write_bytes(data)
+        failpoints.hit("letters.before_replace")
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,9 @@ class LetterBook:
             existing = file_sha256(target)
             if existing is None:
                 atomic_write(target, data)
+                # Crash here: the file is whole but not recorded. The next run renders the same
+                # bytes (rendering is deterministic), finds them at the target and records them.
+                failpoints.hit("letters.before_record")
                 break
             if existing == digest:
                 break  # written by an earlier run that stopped before recording it

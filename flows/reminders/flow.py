@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flows import failpoints
 from flows.clock import Clock
 from flows.deadlines.calendar import ESTIMATE_MARK
 from flows.deadlines.engine import Engine, zh_date
@@ -123,6 +124,8 @@ def run_reminders(petitions: Iterable[Petition], *, store: Store, engine: Engine
     if dry_run:
         return result
     outbox.enqueue(batch, day=day, now=moment, run_id=run.id if run else None)
+    # Crash here: the messages are stored and logged, nothing sent; the next run sends them (as due).
+    failpoints.hit("reminders.after_enqueue")
     if sending:
         _deliver(outbox, channels, moment, result, warn)
     result.stuck = len(outbox.stuck())
@@ -201,11 +204,17 @@ def _deliver(outbox: Outbox, channels: Mapping[str, Channel], moment: datetime, 
         try:
             if channel is None:
                 raise ChannelError(f"渠道 {q.message.channel} 未配置")
-            channel.send(q.message)
+            failpoints.hit("reminders.before_send")
+            # The outbox key goes with the message: e-mail makes its Message-ID from it, so a copy
+            # sent again after a crash in the window below is the same message, recognisably.
+            channel.send(replace(q.message, key=q.key))
         except ChannelError as exc:
             result.failed += 1
             retry_at = outbox.mark_failed(q, str(exc), moment)
             warn(f"发送失败，{retry_at:%m-%d %H:%M} 后重试：{q.message.subject}（{exc}）")
             continue
+        # The one window of doubt: delivered, not yet marked. A crash here resends this message on
+        # the next run (at-least-once, same Message-ID); nothing else happens in between.
+        failpoints.hit("reminders.after_send")
         outbox.mark_sent(q.id, moment)
         result.sent += 1

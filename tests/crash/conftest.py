@@ -27,6 +27,7 @@ class Office:
 
     def __init__(self, root: Path, extra_toml: str = ""):
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self.workdir = root / "work"
         self.cfg = root / "petitionbot.toml"
         self.cfg.write_text(f'office = "余杭街道信访办"\n[storage]\nworkdir = "work"\n{extra_toml}', encoding="utf-8")

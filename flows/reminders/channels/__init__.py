@@ -23,6 +23,7 @@ class Message:
     attachments: list[str] = field(default_factory=list)  # file paths; chat robots only name them
     mentions: list[str] = field(default_factory=list)  # mobiles to @ in a chat group
     secret_name: str = ""  # DingTalk: env var holding the signing secret (never the secret itself)
+    key: str = ""  # the outbox key: stable across retries (e-mail's Message-ID is made from it)
 
 
 class ChannelError(TransientError):
