@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import os
 import re
 import shutil
 import threading
 import time
-from collections.abc import Coroutine
+import zipfile
+from collections.abc import Coroutine, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -167,6 +169,69 @@ _BLANK_PASSWORDS_JS = """() => {
 }"""
 
 
+# Headers that carry a live session or credentials: never kept in a saved trace.
+SECRET_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization", "x-csrf-token"})
+REDACTED = "******"
+
+
+def _scrub_value(value: Any) -> Any:
+    """Headers, cookie lists and post data of a trace event, without their secrets."""
+    if isinstance(value, list):
+        return [_scrub_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key == "cookies" and isinstance(item, list):
+            out[key] = []  # HAR's parsed cookie lists (request and response)
+        elif (key == "value" and str(value.get("name", "")).lower() in SECRET_HEADERS
+              and isinstance(item, str)):
+            out[key] = REDACTED  # {"name": "Cookie", "value": ...} in a HAR header list
+        elif key.lower() in SECRET_HEADERS and isinstance(item, str):
+            out[key] = REDACTED  # {"cookie": ...} header maps in API request events
+        else:
+            out[key] = _scrub_value(item)
+    return out
+
+
+def _scrub_lines(data: bytes) -> bytes:
+    lines = []
+    for line in data.split(b"\n"):
+        if line.strip():
+            try:
+                line = json.dumps(_scrub_value(json.loads(line)), ensure_ascii=False).encode()
+            except ValueError:
+                pass  # not JSON: left as is, the secret values are still replaced below
+        lines.append(line)
+    return b"\n".join(lines)
+
+
+def scrub_trace(path: Path, secrets: Iterable[str] = ()) -> None:
+    """Rewrite a Playwright trace zip in place without session cookies, authorization headers
+    and the given secret values (password, cookie values), in every member (network log, action
+    log, captured resources). Playwright records request headers, cookies included, in the
+    trace's network log; a trace kept as evidence must not hand over a live session."""
+    words = sorted({s.encode() for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as src:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename.endswith((".network", ".trace")):
+                    data = _scrub_lines(data)
+                for word in words:
+                    data = data.replace(word, REDACTED.encode())
+                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    os.replace(tmp, path)
+
+
+def _redact(data: bytes, secrets: Iterable[str]) -> bytes:
+    for word in sorted({s.encode() for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        data = data.replace(word, REDACTED.encode())
+    return data
+
+
 def _private_file(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
@@ -174,11 +239,20 @@ def _private_file(path: Path, data: bytes) -> None:
 
 
 async def capture_evidence(page: Page | None, ctx: BrowserContext | None, evidence_dir: Path | None,
-                           label: str, *, trace: bool = True) -> Path | None:
+                           label: str, *, trace: bool = True, secrets: Iterable[str] = ()) -> Path | None:
     """Screenshot, HTML of the page and each frame (password values blanked) and the context's
-    trace chunk, into ``evidence_dir/<time>-<label>/``. Never raises: evidence is best effort."""
+    trace chunk, into ``evidence_dir/<time>-<label>/`` (folder 0700, files 0600). The trace is
+    scrubbed of cookies and authorization headers, and ``secrets`` (the password) and the
+    context's cookie values are replaced in every file. Never raises: evidence is best effort."""
     if evidence_dir is None:
         return None
+    hidden = [s for s in secrets if s]
+    source = ctx if ctx is not None else (page.context if page is not None else None)
+    if source is not None:
+        try:
+            hidden += [c["value"] for c in await source.cookies() if len(c.get("value") or "") >= 8]
+        except PlaywrightError:
+            pass
     safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", label)[:60] or "failure"
     folder = Path(evidence_dir) / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}-{safe}"
     try:
@@ -196,7 +270,7 @@ async def capture_evidence(page: Page | None, ctx: BrowserContext | None, eviden
             except PlaywrightError:
                 continue
             name = "page.html" if i == 0 else f"frame-{i}.html"
-            _private_file(folder / name, f"<!-- {frame.url} -->\n{html}".encode())
+            _private_file(folder / name, _redact(f"<!-- {frame.url} -->\n{html}".encode(), hidden))
     if trace and ctx is not None:
         try:
             # Save this chunk and start the next: the context goes on working after the failure.
@@ -205,4 +279,9 @@ async def capture_evidence(page: Page | None, ctx: BrowserContext | None, eviden
             os.chmod(folder / "trace.zip", 0o600)
         except (PlaywrightError, OSError):
             pass
+        if (folder / "trace.zip").exists():
+            try:
+                scrub_trace(folder / "trace.zip", hidden)
+            except (OSError, zipfile.BadZipFile):
+                (folder / "trace.zip").unlink(missing_ok=True)  # better no trace than a leaking one
     return folder

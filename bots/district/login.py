@@ -33,14 +33,16 @@ async def fresh_login(browser: Browser, options: RobotOptions, *, evidence_dir: 
         captcha = None
         if form["captcha"] >= 0:
             if captcha_solver is None:
-                await capture_evidence(page, None, evidence_dir, "captcha", trace=False)
+                await capture_evidence(page, None, evidence_dir, "captcha", trace=False,
+                                       secrets=(options.password,))
                 raise SessionExpired(CAPTCHA_MESSAGE, hint=CAPTCHA_HINT)
             captcha = captcha_solver()
         resp = await pages.submit_login(page, form, options.username, options.password, captcha)
         pages.check_response(resp, "提交登录")
         if await pages.login_form(page) is not None:
             reason = await pages.login_error(page) or "登录后仍停留在登录页"
-            await capture_evidence(page, None, evidence_dir, "login-failed", trace=False)
+            await capture_evidence(page, None, evidence_dir, "login-failed", trace=False,
+                                   secrets=(options.password,))
             raise LoginFailed(f"登录上级系统失败：{reason}", hint="请核对用户名和密码；为免账号被锁定，机器人不会自动重试")
         return await ctx.storage_state()
     except (PetitionbotError, pages.SessionLost):

@@ -167,7 +167,8 @@ class DistrictRobot:
                 await page.goto(self.options.url, wait_until="domcontentloaded")
             except Exception:  # noqa: BLE001 - the browser's error page is the evidence
                 pass
-            folder = await capture_evidence(page, None, evidence_dir, label, trace=False)
+            folder = await capture_evidence(page, None, evidence_dir, label, trace=False,
+                                            secrets=(self.options.password,))
             if folder is not None:
                 logger.info("已保存失败现场：{}", folder)
         finally:
@@ -535,6 +536,7 @@ class DistrictRobot:
         return Path(self.options.evidence_dir)
 
     async def _keep_evidence(self, page: Any, ctx: Any, label: str) -> None:
-        folder = await capture_evidence(page, ctx, self._evidence_dir(), label, trace=self.options.trace)
+        folder = await capture_evidence(page, ctx, self._evidence_dir(), label, trace=self.options.trace,
+                                        secrets=(self.options.password,))
         if folder is not None:
             logger.info("已保存失败现场：{}", folder)
