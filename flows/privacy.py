@@ -69,41 +69,61 @@ class Redactor:
         self._hide = hide_names
         self._names: set[str] = set()
         self._secrets: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        # Immutable snapshots read without the lock: (words, their lengths longest first, first characters).
+        self._index: tuple[frozenset[str], tuple[int, ...], frozenset[str]] = (frozenset(), (), frozenset())
         self._lock = threading.Lock()
 
+    # Known words are found by set lookups, not by one big regex alternation: that regex had to be
+    # recompiled for every new name, and ``re`` keeps the last 512 compiled patterns, so a long
+    # intake (thousands of names) grew the process by ~12 KB per petition and spent O(n^2) time.
     def add_names(self, *names: str) -> None:
         new = {n.strip() for n in names if n and len(n.strip()) >= 2} - self._names
         if new:
             with self._lock:
                 self._names |= new
-                self._pattern = None
+                self._reindex()
 
     def add_secrets(self, *secrets: str) -> None:
         new = {s for s in secrets if s and len(s) >= 4} - self._secrets
         if new:
             with self._lock:
                 self._secrets |= new
-                self._pattern = None
+                self._reindex()
 
-    def _compiled(self) -> re.Pattern[str] | None:
-        with self._lock:
-            if self._pattern is None and (self._names or self._secrets):
-                words = sorted(self._names | self._secrets, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(w) for w in words))
-            return self._pattern
+    def _reindex(self) -> None:
+        words = frozenset(self._names | self._secrets)
+        self._index = (words, tuple(sorted({len(w) for w in words}, reverse=True)), frozenset(w[0] for w in words))
 
-    def _replace(self, m: re.Match[str]) -> str:
-        word = m.group(0)
+    def _replace(self, word: str) -> str:
         if word in self._secrets:
             return "******"
         return "***" if self._hide else mask_name(word)
 
+    def _replace_known(self, text: str) -> str:
+        words, lengths, firsts = self._index
+        if not words or firsts.isdisjoint(text):
+            return text
+        out: list[str] = []
+        i, start, n = 0, 0, len(text)
+        while i < n:
+            if text[i] in firsts:
+                for length in lengths:  # longest first, as the alternation did
+                    word = text[i:i + length]
+                    if len(word) == length and word in words:
+                        out.append(text[start:i])
+                        out.append(self._replace(word))
+                        i += length
+                        start = i
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        out.append(text[start:])
+        return "".join(out)
+
     def __call__(self, text: str) -> str:
-        pattern = self._compiled()
-        if pattern is not None:
-            text = pattern.sub(self._replace, text)
-        return scrub_patterns(text)
+        return scrub_patterns(self._replace_known(text))
 
 
 redactor = Redactor()  # the process-wide one the log sinks use
