@@ -206,13 +206,14 @@ def _scrub_lines(data: bytes) -> bytes:
     return b"\n".join(lines)
 
 
-def scrub_trace(path: Path, secrets: Iterable[str] = ()) -> None:
-    """Rewrite a Playwright trace zip in place without session cookies, authorization headers
+def scrub_trace(path: Path, secrets: Iterable[str] = (), *, dest: Path | None = None) -> None:
+    """Rewrite a Playwright trace zip (in place, or into ``dest``) without session cookies, authorization headers
     and the given secret values (password, cookie values), in every member (network log, action
     log, captured resources). Playwright records request headers, cookies included, in the
     trace's network log; a trace kept as evidence must not hand over a live session."""
     words = sorted({s.encode() for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
-    tmp = path.with_name(path.name + ".tmp")
+    dest = dest or path
+    tmp = dest.with_name(dest.name + ".tmp")
     with zipfile.ZipFile(path) as src:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -223,7 +224,7 @@ def scrub_trace(path: Path, secrets: Iterable[str] = ()) -> None:
                 for word in words:
                     data = data.replace(word, REDACTED.encode())
                 dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    os.replace(tmp, path)
+    os.replace(tmp, dest)
 
 
 def _redact(data: bytes, secrets: Iterable[str]) -> bytes:
@@ -236,6 +237,27 @@ def _private_file(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+
+
+async def _save_trace(ctx: BrowserContext, folder: Path, secrets: list[str]) -> None:
+    """Save the context's trace chunk, scrubbed, as ``folder/trace.zip``; the raw chunk never
+    survives this call (deleted whether the scrub worked or not)."""
+    raw = folder / ".trace-raw.zip"
+    try:
+        # Save this chunk and start the next: the context goes on working after the failure.
+        await ctx.tracing.stop_chunk(path=raw)
+        await ctx.tracing.start_chunk()
+    except PlaywrightError:
+        pass
+    finally:
+        if raw.exists():
+            try:
+                os.chmod(raw, 0o600)
+                scrub_trace(raw, secrets, dest=folder / "trace.zip")
+            except (OSError, zipfile.BadZipFile):
+                pass  # better no trace than a leaking one
+            finally:
+                raw.unlink(missing_ok=True)
 
 
 async def capture_evidence(page: Page | None, ctx: BrowserContext | None, evidence_dir: Path | None,
@@ -272,16 +294,7 @@ async def capture_evidence(page: Page | None, ctx: BrowserContext | None, eviden
             name = "page.html" if i == 0 else f"frame-{i}.html"
             _private_file(folder / name, _redact(f"<!-- {frame.url} -->\n{html}".encode(), hidden))
     if trace and ctx is not None:
-        try:
-            # Save this chunk and start the next: the context goes on working after the failure.
-            await ctx.tracing.stop_chunk(path=folder / "trace.zip")
-            await ctx.tracing.start_chunk()
-            os.chmod(folder / "trace.zip", 0o600)
-        except (PlaywrightError, OSError):
-            pass
-        if (folder / "trace.zip").exists():
-            try:
-                scrub_trace(folder / "trace.zip", hidden)
-            except (OSError, zipfile.BadZipFile):
-                (folder / "trace.zip").unlink(missing_ok=True)  # better no trace than a leaking one
+        # Shielded: a lane that fails while another lane's failure cancels it must still finish
+        # the scrub; cancelled half-way, the raw trace (cookies and all) would stay on disk.
+        await asyncio.shield(_save_trace(ctx, folder, hidden))
     return folder
