@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.errors import LayoutChanged, UpstreamDown
+from flows.errors import LayoutChanged, LoginFailed, UpstreamDown
 from petitionbot import config
 from petitionbot.app import App
 from petitionbot.commands import export as export_cmd
@@ -29,6 +29,7 @@ from petitionbot.sim import start_simulator
 from petitionbot.sim.generate import generate
 
 PASSWORD = "Canary#Pw-7f3a9c-2026"
+WRONG = "Wrong#Canary-pw-4410"
 
 
 def cookie_values(path: Path) -> set[str]:
@@ -66,7 +67,12 @@ def demo(tmp_path_factory):
             "[upstream]\n", "[upstream]\nretries = 1\nbackoff_seconds = 0.05\nretry_after_max_seconds = 0.1\n"),
             encoding="utf-8")
         app = App(config.load(cfg), as_of=date(2026, 11, 20), trigger="demo")
-        # Faults first, so that evidence with traces of logged-in contexts is written: the list
+        # A wrong password first: login-failed evidence holds a page whose password field was typed in.
+        mp.setenv("PETITIONBOT_UPSTREAM_PASSWORD", WRONG)
+        with pytest.raises(LoginFailed):
+            intake(app)
+        mp.setenv("PETITIONBOT_UPSTREAM_PASSWORD", PASSWORD)
+        # Faults next, so that evidence with traces of logged-in contexts is written: the list
         # (control context, traced with snapshots and network) and the detail lanes.
         sim.admin.schedule("list_page", 2, {"op": "knobs", "knobs": {"down": "503"}})
         with pytest.raises(UpstreamDown):
@@ -105,7 +111,7 @@ def test_the_storage_state_file_is_private(demo):
 
 
 def test_no_password_and_no_session_cookie_in_any_file_or_mail(demo):
-    secrets = [PASSWORD.encode(), *(c.encode() for c in demo["cookies"])]
+    secrets = [PASSWORD.encode(), WRONG.encode(), *(c.encode() for c in demo["cookies"])]
     allowed = state_path(demo["app"].settings)
     found, seen = [], 0
     for name, data in blobs(demo["out"]):
@@ -120,9 +126,12 @@ def test_no_password_and_no_session_cookie_in_any_file_or_mail(demo):
 
 
 def test_evidence_html_has_password_fields_blank(demo):
+    with_password_field = 0
     for p in demo["out"].rglob("*.html"):
         text = p.read_text(encoding="utf-8", errors="replace")
-        assert PASSWORD not in text
+        assert PASSWORD not in text and WRONG not in text
+        with_password_field += 'type="password"' in text
+    assert with_password_field >= 1  # the login-failed page was kept, its field blanked
 
 
 def test_masked_export_carries_no_name_id_or_phone_in_clear(demo):
