@@ -395,6 +395,10 @@ def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], se
                     for header, key in _ANALYSIS:
                         v = found.get(header, "")
                         cells[key] = "" if v is None else v
+                    if privacy != "show":
+                        # The explanation names the shared identity (masked, but an accuser's must
+                        # not appear at all): a copy that leaves the office carries the flags only.
+                        cells["analysis_note"] = ""
             written = {}
             for key in _CLERK_COLUMN_KEYS:
                 v = cells[key]

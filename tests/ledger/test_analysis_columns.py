@@ -151,3 +151,13 @@ def test_command_wires_analysis_and_taxonomy(tmp_path, capsys):
     col = openpyxl.utils.get_column_letter(header(ws)["内容分类（确认）"])
     dv = next(d for d in ws.data_validations.dataValidation if str(d.sqref).startswith(col))
     assert "环境保护" in dv.formula1 and "城乡建设" in dv.formula1
+
+
+def test_outgoing_copy_keeps_the_flags_but_not_the_explanation(store, clock, tmp_path):
+    _seed(store)
+    _sync(store, clock, tmp_path, _settings(outgoing_copy="mask"), ANALYSIS)
+    copy = tmp_path / "ledger" / "信访台账2026（外发）.xlsx"
+    repeat = rows_by_ref(copy)["YH2026110002"]
+    assert repeat["初件/重件"] == "重件" and repeat["群体预警"] == "是"
+    assert not repeat["分析说明"]
+    assert "139****0001" in rows_by_ref(tmp_path / "ledger" / "信访台账2026.xlsx")["YH2026110002"]["分析说明"]
