@@ -17,15 +17,18 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from flows.analysis.settings import AnalysisSettings
+from flows.deadlines.settings import DeadlineSettings
 from flows.errors import ConfigError
+from flows.ledger.settings import LedgerSettings
+from flows.letters.settings import LettersSettings
+from flows.reminders.settings import ReminderSettings
+from flows.settings_base import Section
+from petitionbot.scheduler.settings import ServiceSettings
 
 DEFAULT_CONFIG = "petitionbot.toml"
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
 class UpstreamSettings(Section):
@@ -57,12 +60,6 @@ class LoggingSettings(Section):
     retention_days: int = Field(90, ge=1, le=3650)
 
 
-from flows.analysis.settings import AnalysisSettings  # noqa: E402 - after Section, which it subclasses
-from flows.deadlines.settings import DeadlineSettings  # noqa: E402 - after Section, which it subclasses
-from flows.ledger.settings import LedgerSettings  # noqa: E402 - with the other feature sections
-from flows.letters.settings import LettersSettings  # noqa: E402 - after Section, which it subclasses
-from flows.reminders.settings import ReminderSettings  # noqa: E402 - after Section, which it subclasses
-from petitionbot.scheduler.settings import ServiceSettings  # noqa: E402 - after Section, which it subclasses
 
 
 class Settings(Section):

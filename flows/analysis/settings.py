@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from petitionbot.config import Section
+from flows.settings_base import Section
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN_TAXONOMY = ROOT / "templates" / "taxonomy"

@@ -10,10 +10,6 @@ Public API (what the ledger, the export and the reminders use)::
     status_fills() -> {status: "RRGGBB"}               # ledger row colours
 """
 
-# petitionbot.config composes this package's settings; loading it first, before any submodule,
-# makes the import cycle benign whichever side a caller imports first.
-import petitionbot.config  # noqa: F401  isort: skip
-
 # Names are resolved lazily (PEP 562): petitionbot.config imports flows.deadlines.settings while
 # it is still loading, so this package must not import its other modules eagerly.
 import importlib

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from petitionbot.config import Section
+from flows.settings_base import Section
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,17 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from flows.settings_base import Section
 
 
-class _Section(BaseModel):
-    # Same contract as ``petitionbot.config.Section``. Importing that class here would make an
-    # import cycle (the shell's config module imports this one), so the two are kept identical
-    # by a test instead.
-    model_config = ConfigDict(extra="forbid", validate_default=True)
-
-
-class RoutingSettings(_Section):
+class RoutingSettings(Section):
     """Rules that give a new petition its 责任单位. A clerk's entry in the ledger always wins."""
 
     by_ref: dict[str, str] = Field(default_factory=dict, description="按信访件编号指定责任单位（优先级最高）")
@@ -37,7 +32,7 @@ DEFAULT_STATUS_ALIASES = {
 }
 
 
-class LedgerSettings(_Section):
+class LedgerSettings(Section):
     """The Excel tracking book (台账)."""
 
     folder: Path = Field(Path("ledger"), description="台账所在文件夹；相对路径相对于工作目录 workdir")

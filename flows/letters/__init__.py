@@ -14,12 +14,8 @@ Layout: ``rules`` / ``context`` / ``kinds`` / ``files`` are plain Python; ``engi
 sandboxed Jinja; ``docx_adapter`` is the only module that touches the .docx format.
 """
 
-# petitionbot.config composes LettersSettings and imports flows.letters.settings while it is
-# still loading; loading it first makes that cycle benign whichever side is imported first.
-import petitionbot.config  # noqa: F401, E402  isort: skip
-
-import importlib  # noqa: E402
-from typing import Any  # noqa: E402
+import importlib
+from typing import Any
 
 # Resolved lazily (PEP 562) so loading the config does not pull in docxtpl and lxml.
 _WHERE = {

@@ -9,10 +9,6 @@ Public API::
     Item                                   # what ``draft_supervision(unit, items)`` receives
 """
 
-# petitionbot.config composes this package's settings; loading it first, before any submodule,
-# makes the import cycle benign whichever side a caller imports first.
-import petitionbot.config  # noqa: F401  isort: skip
-
 # Lazy names (PEP 562): petitionbot.config imports flows.reminders.settings while still loading.
 import importlib
 from typing import Any

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from petitionbot.config import Section
+from flows.settings_base import Section
 
 
 class Contact(Section):

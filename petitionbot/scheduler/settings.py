@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-# Only Section at import time: config.py imports this module while it is still being defined.
-from petitionbot.config import Section
+from flows.settings_base import Section
 
 if TYPE_CHECKING:
     from petitionbot.config import Settings

@@ -7,7 +7,6 @@ from datetime import date
 
 import openpyxl
 
-import petitionbot.config  # noqa: F401 - flows.analysis.settings needs the shell's Section first
 from flows.analysis import classify, taxonomy
 from flows.analysis.settings import AnalysisSettings
 from flows.ledger import LedgerSettings, sync_ledger

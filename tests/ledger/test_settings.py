@@ -8,14 +8,10 @@ from pydantic import ValidationError
 from flows.ledger import LedgerSettings
 from flows.ledger.columns import CLERK_KEYS
 from flows.ledger.routing import route
-from flows.ledger.settings import RoutingSettings, _Section
+from flows.ledger.settings import RoutingSettings
 from flows.model import CLERK_FIELDS
 from petitionbot import config
 from tests.factories import make_petition
-
-
-def test_section_contract_is_the_shells():
-    assert _Section.model_config == config.Section.model_config
 
 
 def test_clerk_columns_are_exactly_the_models_clerk_fields():
