@@ -12,8 +12,8 @@ history.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
