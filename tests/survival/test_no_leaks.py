@@ -84,7 +84,7 @@ def demo(tmp_path_factory):
             intake(app)
         sim.admin.set_knobs(layout="v1")
         sim.admin.expire_sessions()  # the next run logs in again: a second cookie to look for
-        for name, step in steps(catcher):
+        for _name, step in steps(catcher):
             step(app, out)
         cookies |= cookie_values(state_path(app.settings))
         for masked, name in ((False, "export.jsonl"), (True, "export-masked.jsonl")):

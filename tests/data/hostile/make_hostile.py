@@ -49,7 +49,7 @@ def build() -> dict:
     # 1. formula injection in every text field (title, content, demand, office, handover no, locality,
     #    category, petitioner name / address / phone / id) -- one formula per petition, every field covered
     text_fields = ["title", "content", "demand", "assigning_office", "handover_no", "locality", "category"]
-    for i, formula in enumerate(FORMULAS):
+    for formula in FORMULAS:
         fields = {f: formula + f"（{f}）" for f in text_fields}
         who = {"name": formula[:12], "id_number": GOOD_ID, "phone": formula[:15], "address": formula + "地址"}
         items.append((petition(ref(), **fields, petitioners=[who]), ""))
