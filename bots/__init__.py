@@ -78,3 +78,7 @@ class Robot(Protocol):
 
     def sign(self, ref: str) -> bool:
         """签收 one item. True if signed now, False if it was already signed."""
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counts for the run summary (retries, re-logins, ...): no personal data, no refs."""

@@ -278,7 +278,10 @@ async def capture_evidence(page: Page | None, ctx: BrowserContext | None, eviden
     safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", label)[:60] or "failure"
     folder = Path(evidence_dir) / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}-{safe}"
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # mkdir's mode applies to the leaf only: make the evidence folder itself private too.
+        Path(evidence_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(evidence_dir, 0o700)
+        folder.mkdir(exist_ok=True, mode=0o700)
     except OSError:
         return None
     if page is not None and not page.is_closed():

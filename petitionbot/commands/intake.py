@@ -27,8 +27,11 @@ def intake(app: App, *, sign: bool | None = None) -> Run:
         robot = make_robot(app.settings, password=password, evidence_dir=run.evidence_dir)
         options = IntakeOptions(attachments_dir=app.workdir / "attachments",
                                 sign=app.settings.upstream.sign if sign is None else sign)
-        with robot:
-            run_intake(robot, app.store, run, options)
+        try:
+            with robot:
+                run_intake(robot, app.store, run, options)
+        finally:
+            run.extra["robot"] = robot.stats  # retries, re-logins, recycled contexts: where a night went
     return run
 
 

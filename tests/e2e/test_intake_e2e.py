@@ -27,6 +27,8 @@ def test_happy_path_stores_every_petition_with_attachments_and_signs(make_env):
     assert att.name == "现场照片说明.txt" and (app.workdir / att.path).read_text(encoding="utf-8") == "照片说明"
     summary = json.loads((run.folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["counts"]["new"] == 25 and summary["status"] == "ok"
+    assert summary["robot"]["contexts"] >= 1 and summary["robot"]["relogins"] == 0
+    assert set(summary["seconds"]) >= {"login", "list", "after_login"}
     assert stat.S_IMODE(state_path(app.settings).stat().st_mode) == 0o600
     # a rerun with nothing new fetches nothing, signs nothing, changes nothing
     again = intake(app, sign=True)

@@ -102,6 +102,8 @@ def test_the_run_left_evidence_with_traces(demo):
     for p in traces + htmls:
         assert stat.S_IMODE(p.stat().st_mode) == 0o600
         assert stat.S_IMODE(p.parent.stat().st_mode) == 0o700
+    for folder in {p for p in demo["out"].rglob("evidence") if p.is_dir()}:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # the folder itself, not only each bundle
 
 
 def test_the_storage_state_file_is_private(demo):
