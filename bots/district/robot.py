@@ -197,8 +197,12 @@ class DistrictRobot:
         page = await ctx.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # 签收's confirm() and the alert after it
         try:
-            resp = await self.retry.run("打开上级系统", lambda: page.goto(self.options.url, wait_until="domcontentloaded"))
-            pages.check_response(resp, "打开上级系统")
+            async def open_checked() -> None:
+                # Checked inside the retry: a 429/5xx on the first page after a good login is
+                # retried here, instead of failing the login it followed.
+                pages.check_response(await page.goto(self.options.url, wait_until="domcontentloaded"), "打开上级系统")
+
+            await self.retry.run("打开上级系统", open_checked)
             live = await pages.login_form(page) is None
         except BaseException:
             await close_context(ctx)

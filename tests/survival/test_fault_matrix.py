@@ -163,3 +163,12 @@ def test_an_upstream_that_goes_down_mid_run_keeps_what_was_stored_and_the_rerun_
     kept = app.store.refs()
     assert 1 <= len(kept) < N and kept <= REFS
     assert_nothing_lost_on_rerun(app, sim)
+
+
+def test_429_on_the_page_after_a_good_login_does_not_throw_the_login_away(make_env):
+    app, sim = env(make_env, retry_after_max_seconds=0.2)
+    # every 2nd request to the main frame page: the one the control context opens after the login
+    sim.admin.set_knobs(rate_limit_every=2, retry_after=1, fault_paths=["/main"])
+    assert_ok(app, intake(app))
+    counters = sim.admin.state()["counters"]
+    assert counters["http_429"] >= 1 and counters["login_post"] == 1  # the password was sent once
