@@ -30,6 +30,8 @@ class ScriptedRobot:
         self.fetched: list[str] = []
         self.signed: set[str] = set()
 
+    stats: dict = {}  # part of the robot port
+
     def login(self):
         pass
 

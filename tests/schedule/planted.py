@@ -46,6 +46,10 @@ class PlantedRobot:
     def __exit__(self, *exc: object) -> None:
         pass
 
+    @property
+    def stats(self) -> dict[str, int]:
+        return {"retries": 0, "relogins": 0}
+
     def login(self) -> None:
         pass
 
