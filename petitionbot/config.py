@@ -37,6 +37,7 @@ class UpstreamSettings(Section):
     site: str = Field("district", pattern=r"^[a-z_]+$", description="上游系统适配器名称")
     headless: bool = True
     concurrency: int = Field(4, ge=1, le=16, description="同时打开的详情页数")
+    details_per_page: int = Field(2, ge=1, le=4, description="每个详情页同时在取的信访件数（1 为逐件读取）")
     page_size: int = Field(100, ge=10, le=100)
     timeout_seconds: float = Field(20, gt=0, le=600)
     retries: int = Field(3, ge=0, le=10, description="暂时性错误的最多重试次数")

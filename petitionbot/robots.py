@@ -28,6 +28,7 @@ def make_robot(settings: Settings, *, password: str, evidence_dir: Path, headles
         evidence_dir=evidence_dir,
         headless=up.headless if headless is None else headless,
         concurrency=up.concurrency,
+        per_page=up.details_per_page,
         attachment_max_bytes=int(up.attachment_max_mb * 1024 * 1024),
         timeout_ms=int(up.timeout_seconds * 1000),
         retries=up.retries,

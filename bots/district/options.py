@@ -24,6 +24,10 @@ class RobotOptions:
     evidence_dir: Path | None = None  # where screenshots, HTML and traces of failures go
     headless: bool = True
     concurrency: int = 4  # detail pages fetched in parallel
+    # Details in flight per page: parsing is an inert DOMParser call that does not touch the
+    # page's document, so two details can share a page and keep the network busy while the
+    # browser parses (more pages would cost memory and CPU on a 2-core machine instead).
+    per_page: int = 2
     attachment_max_bytes: int = 20 * 1024 * 1024
     timeout_ms: int = 15_000  # per page load or action
     retries: int = 3  # extra attempts after the first, for transient failures only

@@ -197,11 +197,14 @@ async def next_page(page: Page, frame: Frame, timeout_ms: int) -> None:
 
 # -- detail --------------------------------------------------------------------------------
 _DETAIL_JS = """(spec) => {
+  // spec.html: parse fetched HTML with the browser's parser, inert (no scripts, no subresources);
+  // otherwise read the page that is loaded.
+  const doc = spec.html != null ? new DOMParser().parseFromString(spec.html, 'text/html') : document;
   const norm = s => (s || '').replace(/[\\s:：]/g, '');
   const want = new Map();
   for (const [key, names] of Object.entries(spec.fields)) for (const n of names) if (!want.has(n)) want.set(n, key);
   const fields = {}, attachments = [];
-  for (const el of document.querySelectorAll('th, dt, label')) {
+  for (const el of doc.querySelectorAll('th, dt, label')) {
     const key = want.get(norm(el.textContent));
     const value = el.nextElementSibling;
     if (!key || !value || key in fields) continue;
@@ -213,7 +216,7 @@ _DETAIL_JS = """(spec) => {
     }
   }
   let petitioners = [], petitionerTable = false;
-  for (const t of document.querySelectorAll('table')) {
+  for (const t of doc.querySelectorAll('table')) {
     const head = t.querySelector('thead tr') || t.querySelector('tr');
     if (!head) continue;
     const heads = [...head.children].map(c => norm(c.textContent));
@@ -233,11 +236,15 @@ _DETAIL_JS = """(spec) => {
 }"""
 
 
-async def read_detail(page: Page) -> dict[str, Any]:
-    return await page.evaluate(_DETAIL_JS, {
-        "fields": {k: list(v) for k, v in labels.FIELD_LABELS.items()},
-        "people": {k: list(v) for k, v in labels.PETITIONER_LABELS.items()},
-    })
+_DETAIL_SPEC = {
+    "fields": {k: list(v) for k, v in labels.FIELD_LABELS.items()},
+    "people": {k: list(v) for k, v in labels.PETITIONER_LABELS.items()},
+}
+
+
+async def read_detail(page: Page, html: str | None = None) -> dict[str, Any]:
+    """The labelled values of the loaded page, or of ``html`` parsed inertly in ``page``."""
+    return await page.evaluate(_DETAIL_JS, {**_DETAIL_SPEC, "html": html})
 
 
 def sign_button(page: Page) -> Any:

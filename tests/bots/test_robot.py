@@ -156,3 +156,12 @@ def test_lanes_recycle_their_context_and_stop_cleanly_when_the_caller_stops(make
     for _ in robot.fetch(refs):
         break  # the caller stops early: lanes must wind down, not hang or leak contexts
     assert len(browser.browser.contexts) == contexts_before
+
+
+def test_one_detail_at_a_time_and_several_per_page_fetch_the_same(make_robot, sim_dataset):
+    refs = [p["ref"] for p in own(sim_dataset)][:8]
+    sequential = {r.ref: r.fields for r in make_robot(concurrency=1, per_page=1).fetch(refs)}
+    shared = make_robot(concurrency=2, per_page=3)
+    overlapped = {r.ref: r.fields for r in shared.fetch(refs)}
+    assert sequential == overlapped and set(sequential) == set(refs)
+    assert shared.contexts_opened == 2  # two pages' contexts served eight details
