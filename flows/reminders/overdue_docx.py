@@ -42,12 +42,15 @@ TABLE_STYLE = "清单表格"
 def _table_style(doc) -> None:
     style = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     style.font.name = BODY_FONT
-    style.font.size = Pt(12)
+    style.font.size = Pt(TABLE_PT)
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     style.paragraph_format.space_after = Pt(0)
 
 
-COL_WIDTHS = (1900, 3300, 1500, 1100, 1700, 1300)  # twips; sums to the 156 mm text block
+# twips: they sum to the 156 mm text block (8,844 twips); at 10 pt a ref and a Chinese date
+# each fit one line.
+COL_WIDTHS = (2250, 1694, 1000, 1100, 2000, 800)
+TABLE_PT = 10  # the body's 3号 would not fit six columns in 156 mm
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
