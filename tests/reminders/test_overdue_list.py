@@ -1,5 +1,6 @@
 """The supervisors' overdue list as a document."""
 
+
 def test_overdue_docx_table_fits_the_text_block():
     from flows.reminders.overdue_docx import COL_WIDTHS
 
