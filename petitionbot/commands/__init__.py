@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.runs import Run
+from petitionbot.app import EXIT_OK, EXIT_PARTIAL
 
 
 def run_footer(run: Run, limit: int = 10) -> list[str]:
@@ -12,3 +13,9 @@ def run_footer(run: Run, limit: int = 10) -> list[str]:
         lines.append(f"  ……另有 {len(run.warnings) - limit} 条提示，见 {run.folder / 'summary.json'}")
     lines.append(f"运行记录：{run.folder}")
     return lines
+
+
+def finish(run: Run, report: str) -> int:
+    """Print a flow's Chinese report; the exit code says whether some items failed (quarantined)."""
+    print(report)
+    return EXIT_PARTIAL if run.counts.failed else EXIT_OK

@@ -6,8 +6,8 @@ import argparse
 
 from flows.intake import IntakeOptions, run_intake
 from flows.runs import Run
-from petitionbot.app import EXIT_OK, EXIT_PARTIAL, App
-from petitionbot.commands import run_footer
+from petitionbot.app import App
+from petitionbot.commands import finish, run_footer
 from petitionbot.robots import make_robot
 
 
@@ -49,5 +49,4 @@ def report(run: Run) -> str:
 def cli(args: argparse.Namespace) -> int:
     app = App.from_args(args.config, args.as_of, trigger=args.trigger)
     run = intake(app, sign=True if args.sign else None)
-    print(report(run))
-    return EXIT_PARTIAL if run.counts.failed else EXIT_OK
+    return finish(run, report(run))

@@ -11,8 +11,8 @@ from loguru import logger
 
 from flows.model import Petition
 from flows.runs import Run
-from petitionbot.app import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, App
-from petitionbot.commands import run_footer
+from petitionbot.app import EXIT_FAILED, EXIT_OK, App
+from petitionbot.commands import finish, run_footer
 
 
 def register(top, run_flows) -> None:
@@ -70,8 +70,7 @@ def report(run: Run) -> str:
 def cli(args: argparse.Namespace) -> int:
     app = App.from_args(args.config, args.as_of, trigger=args.trigger)
     run = letters(app, pdf=True if args.pdf else None)
-    print(report(run))
-    return EXIT_PARTIAL if run.counts.failed else EXIT_OK
+    return finish(run, report(run))
 
 
 def check_cli(args: argparse.Namespace) -> int:
