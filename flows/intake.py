@@ -83,11 +83,11 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
         failpoints.hit("intake.before_store")
         old = stored.get(petition.ref)
         if old is None:
-            _insert(store, petition, run)
+            _insert(store, petition, run)  # also closes the ref's quarantine, atomically
         else:
             _update(store, old, petition, run)
+            store.resolve_quarantine(petition.ref)
         failpoints.hit("intake.after_store")
-        store.resolve_quarantine(petition.ref)
 
     timings["after_login"] = round(time.perf_counter() - started - timings["login"], 3)
     if options.sign and not run.stopping:

@@ -32,7 +32,8 @@ class Store(Protocol):
         """Every petition, ordered by (assigned_on, ref)."""
 
     def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream") -> None:
-        """Store a new petition in its own transaction. Raises StoreError on a duplicate ref."""
+        """Store a new petition, and close its open quarantine, in one transaction.
+        Raises StoreError on a duplicate ref."""
 
     def save(
         self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None

@@ -114,9 +114,6 @@ class SqliteStore:
     def refs(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT ref FROM petitions")}
 
-    def fingerprints(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT ref, fingerprint FROM petitions").fetchall())
-
     def petitions(self, *, include_withdrawn: bool = True) -> Iterator[Petition]:
         sql = "SELECT data FROM petitions"
         if not include_withdrawn:
@@ -140,6 +137,9 @@ class SqliteStore:
                     "INSERT INTO history (ref, at, source, field, old, new, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (petition.ref, now, source, "created", None, None, run_id),
                 )
+                # Stored now, so an earlier quarantine of this ref is over: in the same transaction,
+                # or a crash right after the insert would leave it open while nothing refetches it.
+                tx.execute("UPDATE quarantine SET resolved = 1 WHERE ref = ? AND resolved = 0", (petition.ref,))
         except StoreError as exc:
             if isinstance(exc.__cause__, sqlite3.IntegrityError):
                 raise StoreError(f"信访件编号重复：{petition.ref}", ref=petition.ref) from exc

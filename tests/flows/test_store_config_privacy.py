@@ -80,3 +80,11 @@ def test_migration_split_ignores_semicolons_in_comments_and_strings():
 
     script = "-- a; comment\nCREATE TABLE t (a TEXT DEFAULT 'x;y');\n-- more; here\nINSERT INTO t VALUES ('1;2');\n"
     assert split_sql(script) == ["CREATE TABLE t (a TEXT DEFAULT 'x;y');", "INSERT INTO t VALUES ('1;2');"]
+
+
+def test_insert_closes_the_refs_quarantine_in_the_same_transaction(tmp_path):
+    store = open_store(str(tmp_path / "q.db"))
+    store.quarantine("R1", "缺少收信日期", {"ref": "R1"}, run_id="r1")
+    store.quarantine("R2", "缺少标题", {"ref": "R2"}, run_id="r1")
+    store.insert(make_petition("R1"), run_id="r2")
+    assert [q["ref"] for q in store.quarantined()] == ["R2"]
