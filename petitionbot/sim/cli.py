@@ -35,6 +35,10 @@ def register(subparsers: Any, run_flows: Any = None) -> None:
     gen.add_argument("--malformed-share", type=float, default=0.0, help="格式错误件的比例（默认 0）")
     gen.set_defaults(func=_generate)
 
+    from petitionbot.sim.hotline.cli import register as register_hotline  # the second upstream's simulator
+
+    register_hotline(sub)
+
 
 def _serve(args: argparse.Namespace) -> int:
     from petitionbot.sim.runner import build_server

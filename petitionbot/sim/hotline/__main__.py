@@ -1,0 +1,5 @@
+import sys
+
+from petitionbot.sim.hotline.cli import main
+
+sys.exit(main())
