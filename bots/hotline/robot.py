@@ -1,0 +1,485 @@
+"""HotlineRobot: the ``bots.Robot`` port for the 12345 hotline work-order platform.
+
+Shape of a run: one *control* context (the workbench, its iframe lists, 接单) and, while
+fetching, one *work* context per ``recycle_every`` orders whose request API reads details
+(``concurrency`` at a time) and downloads the one attachment each; the HTML is parsed inert
+in one page. Login happens in an untraced context (the 口令 never lands in a trace); its
+cookies are handed to the others. Everything runs on the :class:`bots.browser.Browser` loop;
+the public methods are synchronous.
+
+Shared with the district robot by import: options, the saved session file, retry with
+backoff and Retry-After, the HTTP-answer rules, attachment downloads, evidence, the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urljoin
+
+from loguru import logger
+
+from bots import FetchFailure, Listing, Scraped, ScrapedAttachment
+from bots.browser import Browser, capture_evidence, close_context, map_error
+from bots.district import download
+from bots.district.options import Retry, RobotOptions, read_state, write_state
+from bots.hotline import labels, pages
+from bots.hotline.pages import SessionLost, check_response
+from bots.hotline.stream import Emit, stream
+from flows.errors import (
+    BusinessError,
+    LayoutChanged,
+    LoginFailed,
+    MalformedPetition,
+    NotOurs,
+    PetitionbotError,
+    SessionExpired,
+    SystemError_,
+    UpstreamDown,
+    Withdrawn,
+)
+
+__all__ = ["HotlineRobot", "RobotOptions"]
+
+T = TypeVar("T")
+MAX_PAGES = 2000
+MAX_WALKS = 3  # re-reads of a list whose rows moved while we paged
+MAX_RELOGINS = 3  # per robot: a platform that keeps dropping sessions must not cause a login storm
+_REF_SENTINEL = "\x00REF\x00"
+_LABEL_OF = {key: label for label, key in labels.FIELD_LABELS.items()}
+RELOGIN_HINT = "请稍后重新运行；如仍失败请联系热线平台管理员"
+
+
+async def fresh_login(browser: Browser, options: RobotOptions, *,
+                      evidence_dir: Callable[[], Path | None]) -> dict[str, Any]:
+    """One login attempt; the storage state. A refused 口令 is never retried (the platform
+    locks a 工号 after a few wrong ones). ``evidence_dir`` is asked only when evidence is
+    kept, so a good login does not use up the run's evidence budget."""
+    ctx = await browser.new_context(trace=False, timeout_ms=options.timeout_ms)
+    page = await ctx.new_page()
+    try:
+        check_response(await page.goto(options.url, wait_until="domcontentloaded"), "打开登录页")
+        if not await pages.on_login_page(page):
+            return await ctx.storage_state()  # already logged in (a single sign-on cookie)
+        check_response(await pages.submit_login(page, options.username, options.password), "提交登录")
+        if await pages.on_login_page(page):
+            reason = await pages.login_error(page) or "登录后仍停留在登录页"
+            await capture_evidence(page, None, evidence_dir(), "login-failed", trace=False, secrets=(options.password,))
+            raise LoginFailed(f"登录热线平台失败：{reason}", hint="请核对工号和口令；为免工号被锁定，机器人不会自动重试")
+        return await ctx.storage_state()
+    except (PetitionbotError, SessionLost):
+        raise
+    except Exception as exc:  # noqa: BLE001 - map Playwright's errors at the boundary
+        raise map_error(exc, "登录热线平台") from exc
+    finally:
+        await close_context(ctx)
+
+
+class HotlineRobot:
+    def __init__(self, options: RobotOptions, *, browser: Browser | None = None):
+        self.options = options
+        self.retry = Retry(options)
+        self._browser = browser
+        self._own_browser = browser is None
+        self._storage: dict[str, Any] | None = None
+        self._gen = 0  # bumped at each login; a work context compares it to know its cookies are stale
+        self._relogins = 0
+        self._control: tuple[Any, Any] | None = None
+        self._detail_urls: dict[str, str] = {}
+        self._template: str | None = None
+        self._evidence = 0
+        self._login_lock: asyncio.Lock | None = None
+        self.contexts_opened = 0  # work contexts, one per ``recycle_every`` orders
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counts for the run summary: no personal data, no refs (the district robot's keys)."""
+        return {"relogins": self._relogins, "retries": self.retry.count, "contexts": self.contexts_opened,
+                "evidence": self._evidence}
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> HotlineRobot:
+        if self._browser is None:
+            self._browser = Browser(executable_path=self.options.executable_path, headless=self.options.headless)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._browser is None:
+            return
+        if self._control is not None:
+            try:
+                self._browser.run(close_context(self._control[0]), timeout=30)
+            except Exception:  # noqa: BLE001 - shutting down; the run's own error matters more
+                pass
+            self._control = None
+        if self._own_browser:
+            self._browser.close()
+            self._browser = None
+
+    def _run(self, coro: Awaitable[T]) -> T:
+        return self._need_browser().run(self._guard(coro))
+
+    async def _guard(self, coro: Awaitable[T]) -> T:
+        try:
+            return await coro
+        except PetitionbotError:
+            raise
+        except SessionLost as exc:
+            raise SessionExpired("热线平台会话失效", hint=RELOGIN_HINT) from exc
+        except Exception as exc:  # noqa: BLE001 - nothing from Playwright may leave bots/
+            raise map_error(exc, "操作热线平台") from exc
+
+    # -- the port --------------------------------------------------------------------------
+    def login(self) -> None:
+        self._run(self._login())
+
+    def list_assigned(self) -> list[Listing]:
+        return self._run(self._list_assigned())
+
+    def sign(self, ref: str) -> bool:
+        """接单: True if accepted now, False if the order was no longer waiting for it."""
+        return self._run(self._accept(ref))
+
+    def fetch(self, refs: Sequence[str]) -> Iterator[Scraped | FetchFailure]:
+        wanted = list(dict.fromkeys(refs))
+        if not wanted:
+            return
+        self._run(self._prepare_fetch(wanted))
+        yield from stream(self._need_browser(), lambda emit, cancel: self._fetch_all(wanted, emit, cancel),
+                          maxsize=2 * self.options.concurrency, drain_timeout_s=2 * self.options.timeout_ms / 1000 + 10)
+
+    # -- login -----------------------------------------------------------------------------
+    async def _login(self) -> None:
+        saved = read_state(self.options.state_path)
+        if saved is not None and await self._open_control(saved):
+            logger.info("沿用已保存的热线平台会话")
+            return
+        state = await self.retry.run("登录热线平台", lambda: fresh_login(
+            self._need_browser(), self.options, evidence_dir=self._evidence_dir))
+        write_state(self.options.state_path, state)
+        self._gen += 1
+        if not await self._open_control(state):
+            raise SessionExpired("登录成功后会话立即失效", hint=RELOGIN_HINT)
+        logger.info("已登录热线平台")
+
+    async def _open_control(self, state: dict[str, Any]) -> bool:
+        """Open the control context on ``state``; True if it is a live session."""
+        if self._control is not None:
+            await close_context(self._control[0])
+            self._control = None
+        ctx = await self._need_browser().new_context(storage_state=state, trace=self.options.trace,
+                                                     timeout_ms=self.options.timeout_ms)
+        page = await ctx.new_page()
+        try:
+            async def open_checked() -> None:
+                check_response(await page.goto(self.options.url, wait_until="domcontentloaded"), "打开热线平台")
+
+            await self.retry.run("打开热线平台", open_checked)
+            live = not await pages.on_login_page(page)
+        except BaseException:
+            await close_context(ctx)
+            raise
+        if not live:
+            await close_context(ctx)
+            return False
+        self._storage = state
+        self._control = (ctx, page)
+        return True
+
+    async def _ensure_login(self) -> None:
+        if self._control is None:
+            await self._login()
+
+    async def _relogin(self, seen_gen: int) -> None:
+        """One fresh login after the session expired, shared by every task that noticed."""
+        if self._login_lock is None:
+            self._login_lock = asyncio.Lock()
+        async with self._login_lock:
+            if self._gen != seen_gen:
+                return  # another task already logged in again
+            if self._relogins >= MAX_RELOGINS:
+                raise SessionExpired("热线平台会话反复失效", hint=RELOGIN_HINT)
+            self._relogins += 1
+            logger.warning("热线平台会话已过期，重新登录（第 {} 次）", self._relogins)
+            state = await self.retry.run("重新登录热线平台", lambda: fresh_login(
+                self._need_browser(), self.options, evidence_dir=self._evidence_dir))
+            write_state(self.options.state_path, state)
+            self._storage = state
+            self._gen += 1
+            if self._control is not None:
+                await self._control[0].add_cookies(state["cookies"])
+
+    async def _with_relogin(self, what: str, op: Callable[[], Awaitable[T]]) -> T:
+        await self._ensure_login()
+        seen = self._gen
+        try:
+            try:
+                return await self.retry.run(what, op)
+            except SessionLost:
+                await self._relogin(seen)
+                try:
+                    return await self.retry.run(what, op)
+                except SessionLost as exc:
+                    raise SessionExpired(f"{what}：重新登录后会话仍然失效", hint=RELOGIN_HINT) from exc
+        except SystemError_:
+            ctx, page = self._control if self._control else (None, None)
+            await self._keep_evidence(page, ctx, what)
+            raise
+
+    # -- lists -----------------------------------------------------------------------------
+    async def _list_assigned(self) -> list[Listing]:
+        found: dict[str, Listing] = {}
+        for pattern in (labels.TAB_ACCEPT, labels.TAB_HANDLING):
+            await self._with_relogin("读取工单列表", lambda p=pattern: self._collect(p, found))
+        logger.info("待接单和处理中工单共 {} 件", len(found))
+        return list(found.values())
+
+    async def _collect(self, pattern: str, found: dict[str, Listing]) -> None:
+        for _ in range(MAX_WALKS):
+            rows_seen, totals = await self._walk(pattern, found)
+            if len(set(totals)) == 1 and (totals[0] is None or rows_seen == totals[0]):
+                return
+            # Orders moved (dispatched, withdrawn, accepted) while we paged: walk again; the union
+            # keeps everything already seen, so an order that slid onto an earlier page is caught.
+            logger.info("工单列表在翻页期间发生变化，重新读取")
+        logger.warning("工单列表在 {} 次读取中都在变化，按已读到的结果继续", MAX_WALKS)
+
+    async def _walk(self, pattern: str, found: dict[str, Listing], *, first_only: bool = False
+                    ) -> tuple[int, list[int | None]]:
+        assert self._control is not None
+        _, page = self._control
+        check_response(await page.goto(self.options.url, wait_until="domcontentloaded"), "打开热线平台")
+        if await pages.on_login_page(page):
+            raise SessionLost()
+        frame = await pages.open_tab(page, pattern)
+        rows_seen, totals, last_page = 0, [], 0
+        for _ in range(MAX_PAGES):
+            rows, current, count, total = await pages.read_list(frame)
+            if current <= last_page:
+                raise LayoutChanged("翻页后页码没有前进")
+            last_page = current
+            for row in rows:
+                ref = row["ref"].strip()
+                found[ref] = Listing(ref=ref, title=row.get("title", ""), status=row.get("status", "").strip(),
+                                     assigned_on=row.get("assigned_on", "").strip(), due_on=row.get("due_on", "").strip())
+                if row.get("href"):
+                    self._learn_url(ref, row["href"])
+            rows_seen += len(rows)
+            totals.append(total)
+            if first_only or current >= count:
+                return rows_seen, totals
+            await pages.next_page(frame)
+        raise LayoutChanged("工单列表页数异常（超过上限）")
+
+    def _learn_url(self, ref: str, href: str) -> None:
+        self._detail_urls[ref] = href
+        encoded = quote(ref, safe="-_.!~*'()")
+        if self._template is None and ref and href.count(encoded) == 1:
+            self._template = href.replace(encoded, _REF_SENTINEL)
+
+    def _detail_url(self, ref: str) -> str | None:
+        if ref in self._detail_urls:
+            return self._detail_urls[ref]
+        if self._template is None:
+            return None
+        return self._template.replace(_REF_SENTINEL, quote(ref, safe="-_.!~*'()"))
+
+    async def _discover_urls(self) -> None:
+        """Learn where details live from the first page of each tab (cheaper than a listing)."""
+        for pattern in (labels.TAB_ACCEPT, labels.TAB_HANDLING):
+            if self._template is not None:
+                return
+            await self._with_relogin("读取工单列表", lambda p=pattern: self._walk(p, {}, first_only=True))
+
+    # -- details ---------------------------------------------------------------------------
+    async def _prepare_fetch(self, refs: list[str]) -> None:
+        await self._ensure_login()
+        if self._template is None and any(r not in self._detail_urls for r in refs):
+            await self._discover_urls()
+
+    async def _fetch_all(self, refs: list[str], emit: Emit, cancel: threading.Event) -> None:
+        try:
+            size = max(1, self.options.recycle_every)
+            for start in range(0, len(refs), size):
+                if cancel.is_set():
+                    return
+                await self._fetch_chunk(refs[start:start + size], emit, cancel)
+        except PetitionbotError:
+            raise
+        except SessionLost as exc:
+            raise SessionExpired("热线平台会话失效", hint=RELOGIN_HINT) from exc
+        except Exception as exc:  # noqa: BLE001 - nothing from Playwright may leave bots/
+            raise map_error(exc, "读取工单") from exc
+
+    async def _fetch_chunk(self, refs: list[str], emit: Emit, cancel: threading.Event) -> None:
+        """One fresh work context for these orders (a long run's memory stays flat)."""
+        ctx = await self._need_browser().new_context(storage_state=self._storage, trace=self.options.trace,
+                                                     snapshots=False, timeout_ms=self.options.timeout_ms)
+        self.contexts_opened += 1
+        try:
+            page = await ctx.new_page()  # only parses fetched HTML, inert; never navigates
+            lanes = asyncio.Semaphore(max(1, self.options.concurrency))
+            cookies_of = [self._gen]
+
+            async def one(ref: str) -> None:
+                async with lanes:
+                    if cancel.is_set():
+                        return
+                    if cookies_of[0] != self._gen:  # another task logged in again meanwhile
+                        await ctx.add_cookies(self._storage["cookies"])  # type: ignore[index]
+                        cookies_of[0] = self._gen
+                    await emit(await self._fetch_one(ctx, page, ref))
+
+            tasks = [asyncio.create_task(one(ref)) for ref in refs]
+            try:
+                await asyncio.gather(*tasks)
+            except BaseException:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
+        finally:
+            await close_context(ctx)
+
+    async def _fetch_one(self, ctx: Any, page: Any, ref: str) -> Scraped | FetchFailure:
+        url = self._detail_url(ref)
+        if url is None:
+            return FetchFailure(ref, NotOurs("本单位的工单列表中没有该工单", ref=ref))
+        seen = self._gen
+        try:
+            try:
+                return await self.retry.run("读取工单详情", lambda: self._read_one(ctx, page, ref, url))
+            except SessionLost:
+                await self._relogin(seen)
+                await ctx.add_cookies(self._storage["cookies"])  # type: ignore[index]
+                try:
+                    return await self.retry.run("读取工单详情", lambda: self._read_one(ctx, page, ref, url))
+                except SessionLost as exc:
+                    raise SessionExpired("重新登录后会话仍然失效", ref=ref, hint=RELOGIN_HINT) from exc
+        except BusinessError as exc:
+            exc.ref = exc.ref or ref
+            return FetchFailure(ref, exc)
+        except SystemError_ as exc:
+            exc.ref = exc.ref or ref
+            await self._detail_evidence(ctx, url, ref)
+            raise
+
+    async def _read_one(self, ctx: Any, page: Any, ref: str, url: str) -> Scraped:
+        # The request API (same cookies) and an inert parse: one round trip, no scripts, no
+        # stylesheet; the detail is server-rendered, so nothing is lost against a navigation.
+        resp = await ctx.request.get(url, max_redirects=0, timeout=self.options.timeout_ms, fail_on_status_code=False)
+        try:
+            check_response(resp, "读取工单详情")
+            status = resp.status
+            html = await resp.text() if status == 200 else ""
+        finally:
+            await resp.dispose()
+        self._refused(status, ref, "读取工单详情", unexpected=MalformedPetition)
+        data = await pages.read_detail(page, html)
+        values: dict[str, str] = data["values"]
+        missing = [k for k in labels.REQUIRED_FIELDS if k not in values]
+        if missing:
+            raise LayoutChanged(f"工单详情找不到这些栏目：{'、'.join(_LABEL_OF[k] for k in missing)}", ref=ref)
+        if values["ref"].strip() != ref:
+            raise MalformedPetition("详情页显示的工单编号与所请求的不一致", ref=ref)
+        fields = {k: v for k, v in values.items() if "." not in k and k != "attachment"}
+        person = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("petitioner.")}
+        attachments = [await self._download(ctx, urljoin(url, link["href"]), link["name"]) for link in data["links"]]
+        return Scraped(ref=ref, fields=fields, petitioners=[person] if any(v.strip() for v in person.values()) else [],
+                       attachments=attachments)
+
+    async def _download(self, ctx: Any, href: str, name: str) -> ScrapedAttachment:
+        try:
+            # Retried on its own: a throttled download must not re-read the detail.
+            return await self.retry.run("下载附件", lambda: download.fetch(ctx, href, name, self.options))
+        except UpstreamDown as exc:
+            # The detail page has just answered, so the platform is up and only this file is
+            # not: the order still arrives (its 办理时限 is days away at most), the file marked.
+            logger.warning("附件下载失败：{}", exc.message)
+            return ScrapedAttachment(name=name, error=f"附件下载失败：{exc.message}")
+
+    @staticmethod
+    def _refused(status: int, ref: str, what: str, *, unexpected: type[PetitionbotError]) -> None:
+        """403 → NotOurs (改派), 404 → Withdrawn (撤单), any other non-200 → ``unexpected``."""
+        if status == 403:
+            raise NotOurs("热线平台拒绝访问：该工单已改派其他单位", ref=ref)
+        if status == 404:
+            raise Withdrawn("热线平台中没有该工单（可能已被撤回）", ref=ref)
+        if status != 200:
+            raise unexpected(f"{what}失败（HTTP {status}）", ref=ref)
+
+    # -- 接单 -------------------------------------------------------------------------------
+    async def _accept(self, ref: str) -> bool:
+        await self._ensure_login()
+        if self._detail_url(ref) is None:
+            await self._discover_urls()
+        url = self._detail_url(ref)
+        if url is None:
+            raise NotOurs("本单位的工单列表中没有该工单，无法接单", ref=ref)
+        accepted = await self._with_relogin("接单", lambda: self._accept_once(ref, url))
+        if accepted:
+            logger.info("已接单 {}", ref)
+        return accepted
+
+    async def _accept_once(self, ref: str, url: str) -> bool:
+        assert self._control is not None
+        _, page = self._control
+        before = await self._open_detail(page, ref, url)
+        if not await pages.accept_button(page).count():
+            if before["values"].get("status", "").strip() == labels.WAITING_STATUS:
+                raise LayoutChanged("详情页显示待接单，却找不到“接单”按钮", ref=ref)
+            return False
+        resp = await pages.confirm_accept(page)
+        check_response(resp, "接单")
+        self._refused(resp.status if resp is not None else 200, ref, "接单", unexpected=LayoutChanged)
+        if await pages.on_login_page(page):
+            raise SessionLost()
+        after = await pages.read_detail(page)
+        if after["values"].get("status", "").strip() == labels.WAITING_STATUS:
+            raise LayoutChanged("点击接单后状态仍为待接单", ref=ref)
+        # Status moved but no success notice: someone else accepted it a moment before us.
+        return labels.ACCEPTED_NOTICE in after["notice"]
+
+    async def _open_detail(self, page: Any, ref: str, url: str) -> dict[str, Any]:
+        resp = await page.goto(url, wait_until="domcontentloaded")
+        check_response(resp, "打开工单")
+        self._refused(resp.status if resp is not None else 200, ref, "打开工单", unexpected=LayoutChanged)
+        if await pages.on_login_page(page):
+            raise SessionLost()
+        data = await pages.read_detail(page)
+        if "ref" not in data["values"]:
+            raise LayoutChanged("详情页找不到工单栏目", ref=ref)
+        return data
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _need_browser(self) -> Browser:
+        if self._browser is None:
+            raise SystemError_("机器人未启动：请用 with HotlineRobot(...) as robot: 使用")
+        return self._browser
+
+    def _evidence_dir(self) -> Path | None:
+        if self.options.evidence_dir is None or self._evidence >= self.options.max_evidence:
+            return None
+        self._evidence += 1
+        return Path(self.options.evidence_dir)
+
+    async def _keep_evidence(self, page: Any, ctx: Any, label: str) -> None:
+        folder = await capture_evidence(page, ctx, self._evidence_dir(), label, trace=self.options.trace,
+                                        secrets=(self.options.password,))
+        if folder is not None:
+            logger.info("已保存失败现场：{}", folder)
+
+    async def _detail_evidence(self, ctx: Any, url: str, ref: str) -> None:
+        """The detail as a person would see it (the work page only ever held parsed HTML)."""
+        page = await ctx.new_page()
+        try:
+            try:
+                await page.goto(url, wait_until="domcontentloaded", timeout=min(self.options.timeout_ms, 5_000))
+            except Exception:  # noqa: BLE001 - the browser's error page is evidence too
+                pass
+            await self._keep_evidence(page, ctx, f"detail-{ref}")
+        finally:
+            await page.close()
