@@ -221,7 +221,7 @@ def detail_page(o: dict[str, Any], *, xsrf: str, units: dict[str, str], fid: str
         f'<div class="ops">{ops}<a href="javascript:history.back()">返回列表</a></div>'
         f'<section class="card"><h3>工单信息</h3>{_dl(info)}</section>'
         f'<section class="card"><h3>诉求人信息</h3>{_dl(person)}</section>'
-        f'<section class="card"><h3>诉求内容</h3>'
+        f'<section class="card"><h3>诉求详情</h3>'
         f'{_dl([(label("诉求内容", 22), escape(ds.text(o.get("content"))))], "gd-info gd-content")}</section>'
         f'<section class="card"><h3>附件</h3>{_dl([(label("附件", 23), _attachment(ref, o.get("attachment"), fid))])}'
         "</section>"
@@ -261,7 +261,7 @@ CSS = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;font-s
 .gd-info{display:grid;grid-template-columns:90px 1fr 90px 1fr;gap:6px 10px;margin:4px 0}
 .gd-info dt{color:#567;text-align:right}.gd-info dd{margin:0}.gd-content{grid-template-columns:90px 1fr}
 .gd-content dd{white-space:pre-wrap;line-height:1.6}.size{color:#888}
-.ops{margin:6px 0}.hl-msg{background:#eaf7ea;border:1px solid #9c9;padding:6px 10px}
+.ops{margin:6px 0}.ops a{margin-left:10px}.hl-msg{background:#eaf7ea;border:1px solid #9c9;padding:6px 10px}
 .gd-mask{position:fixed;inset:0;background:rgba(0,0,0,.35);display:flex;align-items:center;justify-content:center}
 .gd-mask[hidden]{display:none}.gd-dialog{background:#fff;padding:14px 20px;border-radius:5px;width:420px}
 .gd-dialog-title{font-weight:bold;margin-bottom:8px}.gd-dialog textarea{width:100%;margin-bottom:8px}
