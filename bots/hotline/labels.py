@@ -7,7 +7,7 @@ the mapping proposed). A new wording from a platform upgrade goes here.
 
 from __future__ import annotations
 
-# label on the page -> key of ``Scraped.fields`` (or ``petitioner.<key>``, or ``attachment``)
+# label on the page -> key of ``Scraped.fields`` (or ``petitioner.<key>``, or ``attachments``)
 FIELD_LABELS: dict[str, str] = {
     "工单编号": "ref",
     "工单状态": "status",
@@ -25,7 +25,7 @@ FIELD_LABELS: dict[str, str] = {
     "诉求内容": "content",
     "诉求人": "petitioner.name",
     "联系电话": "petitioner.phone",  # masked (139****0001) on confidential orders
-    "附件": "attachment",
+    "附件": "attachments",
 }
 
 LIST_LABELS: dict[str, str] = {

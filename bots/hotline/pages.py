@@ -11,7 +11,9 @@ from typing import Any
 
 from playwright.async_api import Frame, Page, Response
 
-from bots.district.pages import SessionLost, check_response
+# The district's label-driven readers are site-agnostic: a table found by its header words, and
+# values found by the words before them (th, dt or label, then the next element).
+from bots.district.pages import _DETAIL_JS, _LIST_JS, SessionLost, check_response
 from bots.hotline import labels
 from flows.errors import LayoutChanged
 
@@ -20,6 +22,7 @@ __all__ = ["SessionLost", "check_response"]
 FRAME_NAME = "gdFrame"
 PAGER_RE = re.compile(r"第\s*(\d+)\s*页\s*/\s*共\s*(\d+)\s*页")
 TOTAL_RE = re.compile(r"共\s*(\d+)\s*条")
+_LIST_SPEC = {key: [label] for label, key in labels.LIST_LABELS.items()}
 
 
 # -- login ---------------------------------------------------------------------------------
@@ -75,33 +78,9 @@ async def open_tab(page: Page, pattern: str) -> Frame:
     return frame
 
 
-_LIST_JS = """(spec) => {
-  const norm = s => (s || '').replace(/\\s/g, '');
-  for (const t of document.querySelectorAll('table')) {
-    const head = t.querySelector('thead tr') || t.querySelector('tr');
-    if (!head) continue;
-    const heads = [...head.children].map(c => norm(c.textContent));
-    const idx = {};
-    heads.forEach((h, i) => { if (h in spec) idx[spec[h]] = i; });
-    if (!('ref' in idx)) continue;
-    const rows = [];
-    for (const tr of t.querySelectorAll('tbody tr')) {
-      const cells = [...tr.children];
-      if (cells.length < heads.length) continue;  // 暂无工单
-      const r = {};
-      for (const [k, i] of Object.entries(idx)) r[k] = cells[i].textContent;
-      const a = cells[idx.ref].querySelector('a[href]'); r.href = a ? a.href : '';
-      rows.push(r);
-    }
-    return {found: true, rows, text: document.body.innerText};
-  }
-  return {found: false, rows: [], text: document.body ? document.body.innerText : ''};
-}"""
-
-
 async def read_list(frame: Frame) -> tuple[list[dict[str, str]], int, int, int | None]:
     """(rows, current page, page count, total or None) as the list shows them."""
-    data = await frame.evaluate(_LIST_JS, labels.LIST_LABELS)
+    data = await frame.evaluate(_LIST_JS, _LIST_SPEC)
     if not data["found"]:
         raise LayoutChanged("工单列表找不到工单编号列")
     pager = PAGER_RE.search(data["text"])
@@ -119,29 +98,22 @@ async def next_page(frame: Frame) -> None:
 
 
 # -- detail --------------------------------------------------------------------------------
-_DETAIL_JS = """(spec) => {
-  // spec.html: parse fetched HTML with the browser's parser, inert (no scripts, no subresources);
-  // otherwise read the loaded page.
-  const doc = spec.html != null ? new DOMParser().parseFromString(spec.html, 'text/html') : document;
-  const norm = s => (s || '').replace(/[\\s:：]/g, '');
-  const values = {}, links = [];
-  for (const dt of doc.querySelectorAll('dl > dt')) {
-    const key = spec.labels[norm(dt.textContent)];
-    const dd = dt.nextElementSibling;
-    if (!key || !dd || dd.tagName !== 'DD' || key in values) continue;
-    values[key] = dd.textContent;
-    if (key === 'attachment')
-      for (const a of dd.querySelectorAll('a[href]')) links.push({name: a.textContent, href: a.getAttribute('href')});
-  }
-  const notice = doc.querySelector('[role=status]');
-  return {values, links, notice: notice ? notice.textContent : ''};
-}"""
+_DETAIL_SPEC = {"fields": {key: [label] for label, key in labels.FIELD_LABELS.items()}, "people": {}}
 
 
 async def read_detail(page: Page, html: str | None = None) -> dict[str, Any]:
     """The labelled values of the loaded page, or of ``html`` parsed inertly in ``page``:
-    ``{"values": {key: text}, "links": [{name, href}], "notice": text}``."""
-    return await page.evaluate(_DETAIL_JS, {"labels": labels.FIELD_LABELS, "html": html})
+    ``{"values": {key: text}, "links": [{name, href}]}`` (the attachment's links)."""
+    data = await page.evaluate(_DETAIL_JS, {**_DETAIL_SPEC, "html": html})
+    values = data["fields"]
+    values.pop("attachments", None)
+    return {"values": values, "links": data["attachments"]}
+
+
+async def notice(page: Page) -> str:
+    """The platform's message after an action (接单成功, or why it refused)."""
+    box = page.get_by_role("status")
+    return (await box.first.inner_text()).strip() if await box.count() else ""
 
 
 # -- 接单 -----------------------------------------------------------------------------------

@@ -8,7 +8,11 @@ cookies are handed to the others. Everything runs on the :class:`bots.browser.Br
 the public methods are synchronous.
 
 Shared with the district robot by import: options, the saved session file, retry with
-backoff and Retry-After, the HTTP-answer rules, attachment downloads, evidence, the browser.
+backoff and Retry-After, the HTTP-answer rules, the label-driven page readers, attachment
+downloads, evidence, the browser. Still written twice, because the district robot keeps
+them inside its class: the lifecycle and guard, the session (saved state, control context,
+one shared re-login, ``_with_relogin``), detail-URL learning, ``_fetch_one``'s error split and
+the evidence helpers. They are site-agnostic and belong in the shared robot kit.
 """
 
 from __future__ import annotations
@@ -122,7 +126,7 @@ class HotlineRobot:
     def _run(self, coro: Awaitable[T]) -> T:
         return self._need_browser().run(self._guard(coro))
 
-    async def _guard(self, coro: Awaitable[T]) -> T:
+    async def _guard(self, coro: Awaitable[T], what: str = "操作热线平台") -> T:
         try:
             return await coro
         except PetitionbotError:
@@ -130,7 +134,7 @@ class HotlineRobot:
         except SessionLost as exc:
             raise SessionExpired("热线平台会话失效", hint=RELOGIN_HINT) from exc
         except Exception as exc:  # noqa: BLE001 - nothing from Playwright may leave bots/
-            raise map_error(exc, "操作热线平台") from exc
+            raise map_error(exc, what) from exc
 
     # -- the port --------------------------------------------------------------------------
     def login(self) -> None:
@@ -301,18 +305,11 @@ class HotlineRobot:
             await self._discover_urls()
 
     async def _fetch_all(self, refs: list[str], emit: Emit, cancel: threading.Event) -> None:
-        try:
-            size = max(1, self.options.recycle_every)
-            for start in range(0, len(refs), size):
-                if cancel.is_set():
-                    return
-                await self._fetch_chunk(refs[start:start + size], emit, cancel)
-        except PetitionbotError:
-            raise
-        except SessionLost as exc:
-            raise SessionExpired("热线平台会话失效", hint=RELOGIN_HINT) from exc
-        except Exception as exc:  # noqa: BLE001 - nothing from Playwright may leave bots/
-            raise map_error(exc, "读取工单") from exc
+        size = max(1, self.options.recycle_every)
+        for start in range(0, len(refs), size):
+            if cancel.is_set():
+                return
+            await self._guard(self._fetch_chunk(refs[start:start + size], emit, cancel), "读取工单")
 
     async def _fetch_chunk(self, refs: list[str], emit: Emit, cancel: threading.Event) -> None:
         """One fresh work context for these orders (a long run's memory stays flat)."""
@@ -385,7 +382,7 @@ class HotlineRobot:
             raise LayoutChanged(f"工单详情找不到这些栏目：{'、'.join(_LABEL_OF[k] for k in missing)}", ref=ref)
         if values["ref"].strip() != ref:
             raise MalformedPetition("详情页显示的工单编号与所请求的不一致", ref=ref)
-        fields = {k: v for k, v in values.items() if "." not in k and k != "attachment"}
+        fields = {k: v for k, v in values.items() if "." not in k}
         person = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("petitioner.")}
         attachments = [await self._download(ctx, urljoin(url, link["href"]), link["name"]) for link in data["links"]]
         return Scraped(ref=ref, fields=fields, petitioners=[person] if any(v.strip() for v in person.values()) else [],
@@ -441,7 +438,7 @@ class HotlineRobot:
         if after["values"].get("status", "").strip() == labels.WAITING_STATUS:
             raise LayoutChanged("点击接单后状态仍为待接单", ref=ref)
         # Status moved but no success notice: someone else accepted it a moment before us.
-        return labels.ACCEPTED_NOTICE in after["notice"]
+        return labels.ACCEPTED_NOTICE in await pages.notice(page)
 
     async def _open_detail(self, page: Any, ref: str, url: str) -> dict[str, Any]:
         resp = await page.goto(url, wait_until="domcontentloaded")

@@ -22,13 +22,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, unquote
 
+from petitionbot.sim import admin as district_admin
 from petitionbot.sim.admin import AdminError
 from petitionbot.sim.admin_client import AdminClient
 from petitionbot.sim.hotline.state import DEFAULT_KNOBS, HotlineState
-from petitionbot.sim.state import Schedule
 
 SETTINGS = {"idle_minutes": float, "lockout_after": int}
 FAULT_STATUSES = (404, 429, 500, 502, 503)
+# Answered by the district simulator's admin handler: they touch only what both states share.
+GENERIC_ROUTES = frozenset({"state", "reset", "expire_sessions", "schedule"})
 
 
 def set_knobs(state: HotlineState, knobs: dict[str, Any]) -> dict[str, Any]:
@@ -72,20 +74,10 @@ def run_action(state: HotlineState, action: dict[str, Any]) -> Any:
 def handle(state: HotlineState, method: str, path: str, body: Any) -> tuple[int, Any]:
     parts = [unquote(p) for p in path.split("/")[2:]]  # after "/_admin/"
     head = parts[0] if parts else ""
-    if (method, head) == ("GET", "state"):
-        return 200, state.snapshot()
-    if (method, head) == ("POST", "reset"):
-        state.reset((body or {}).get("dataset"))
-        return 200, {"ok": True}
+    if head in GENERIC_ROUTES:
+        return district_admin.handle(state, method, path, body)
     if head == "knobs":
         return 200, dict(state.knobs) if method == "GET" else set_knobs(state, body or {})
-    if (method, head) == ("POST", "expire_sessions"):
-        return 200, {"expired": state.expire_sessions()}
-    if (method, head) == ("POST", "schedule"):
-        sched = Schedule(counter=str(body["counter"]), at=int(body["at"]), action=dict(body["action"]))
-        with state.lock:
-            state.schedules.append(sched)
-        return 200, {"ok": True}
     if head == "orders":
         if len(parts) == 1 and method == "POST":
             items = body.get("orders", [body]) if isinstance(body, dict) else list(body or [])

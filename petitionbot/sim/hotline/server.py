@@ -11,7 +11,6 @@ import hmac
 import json
 import random
 import secrets
-import socket
 import time
 from base64 import b64decode
 from http.cookies import SimpleCookie
@@ -23,8 +22,9 @@ from petitionbot.sim import dataset as ds
 from petitionbot.sim import faults
 from petitionbot.sim.hotline import admin
 from petitionbot.sim.hotline import views as v
-from petitionbot.sim.hotline.state import TABS, HotlineState, Session
+from petitionbot.sim.hotline.state import TABS, HotlineState
 from petitionbot.sim.server import LOOPBACK, Handler, SimServer
+from petitionbot.sim.state import Session
 
 SESSION_COOKIE = "HLSID"
 XSRF_COOKIE = "HL_XSRF"
@@ -88,7 +88,7 @@ class HotlineHandler(Handler):
         if delay:
             time.sleep(delay)  # the knob's whole point: a slow or stalled platform
         if fault is not None:
-            return self._generic_fault(fault)
+            return self._fault(fault)  # the district's answers: close, 503, 429, 500
         if targeted is not None:
             status = int(targeted.get("status", 500))
             retry = {"Retry-After": str(targeted.get("retry_after", 1))} if status in (429, 503) else None
@@ -98,20 +98,6 @@ class HotlineHandler(Handler):
             self._route(path, query)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout in the robot): nothing to answer
-
-    def _generic_fault(self, fault: faults.Fault) -> None:
-        if fault.kind == "close":
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
-        if fault.kind == "503":
-            return self._error(503, "平台维护中，请稍后再试。", {"Retry-After": "30"})
-        if fault.kind == "429":
-            return self._error(429, "请求过于频繁，请稍后再试。", {"Retry-After": str(fault.retry_after)})
-        return self._error(500, "系统异常，请稍后再试。")
 
     def _admin_api(self, path: str) -> None:
         if self.client_address[0] not in LOOPBACK:
@@ -171,7 +157,7 @@ class HotlineHandler(Handler):
         password = self.state.password_of(username)
         ok = password is not None and hmac.compare_digest(form.get("klHash", "").encode(),
                                                           login_hash(xsrf, password).encode())
-        fresh = self.state.authenticate(username, ok)
+        fresh = self.state.attempt(username, ok)
         if fresh is None:
             left = max(self.state.lockout_after - self.state.failed_in_a_row[username], 0)
             message = f"工号或口令错误，还可尝试 {left} 次。" if left else "该工号已被锁定，请联系管理员解锁。"
@@ -181,7 +167,7 @@ class HotlineHandler(Handler):
 
     # -- pages -----------------------------------------------------------------------------
     def _counts(self, s: Session) -> dict[str, int]:
-        return {tab: self.state.query(s.unit, tab, page=1, size=1)[0] for tab in TABS}
+        return {tab: self.state.tab_rows(s.unit, tab, page=1, size=1)[0] for tab in TABS}
 
     def _page_workbench(self, s: Session, query: dict[str, str]) -> None:
         label = f"{self.state.units.get(s.unit, s.unit)} · 工号 {s.username}"
@@ -199,7 +185,7 @@ class HotlineHandler(Handler):
         except ValueError:
             return self._error(400, "参数错误。")
         size = max(int(self.state.knobs.get("page_size") or 10), 1)
-        total, rows = self.state.query(s.unit, tab, page=page_no, size=size)
+        total, rows = self.state.tab_rows(s.unit, tab, page=page_no, size=size)
         self._send(200, v.list_page(tab, rows, page_no=page_no, size=size, total=total),
                    headers={"Cache-Control": "no-store"})
 

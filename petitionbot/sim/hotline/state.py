@@ -1,8 +1,9 @@
 """Everything the hotline simulator remembers: work orders, sessions, knobs, counters.
 
-Like the district simulator's state (and reusing its generic pieces: the dataset's units and
-users, how a stored value prints, scheduled admin actions), but for 工单: one lock, nothing
-validated, so the robot and the flows meet whatever a real platform's database holds.
+The district simulator's state, inherited for what is generic (sessions, idle expiry,
+records, counters, scheduled actions, one lock), with the hotline's tabs, 接单/退单, login
+lockout and targeted faults. Nothing is validated, so the robot and the flows meet whatever
+a real platform's database holds.
 """
 
 from __future__ import annotations
@@ -10,16 +11,13 @@ from __future__ import annotations
 import copy
 import json
 import random
-import secrets
-import threading
-import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from petitionbot.sim import dataset as ds
-from petitionbot.sim.state import Schedule
+from petitionbot.sim.state import Schedule, Session, SimState
 
 ACCEPT_FROM = "待接单"
 ACCEPTED = "处理中"  # what 接单 sets
@@ -50,28 +48,19 @@ DEFAULT_KNOBS: dict[str, Any] = {
 
 
 @dataclass
-class Session:
-    token: str
-    last_seen: float
-    username: str = ""
-    unit: str = ""
+class HotlineState(SimState):
+    """The district simulator's state (sessions, records, counters, schedules) holding work
+    orders: its record methods (find, add, update, withdraw) work on ``petitions``, which
+    here is the same list as ``orders``."""
 
-
-@dataclass
-class HotlineState:
-    initial: dict[str, Any]
-    idle_minutes: float = 30
     lockout_after: int = 5  # wrong 口令 in a row before the 工号 is locked
     page_size: int = 10  # rows per list page until a knob changes it
-    seed: int = 0
-    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.initial = load(self.initial)
         self._base_settings = (self.idle_minutes, self.lockout_after)
         self.reset()
 
-    # -- lifecycle -------------------------------------------------------------------------
     def reset(self, dataset: dict[str, Any] | None = None) -> None:
         with self.lock:
             if dataset is not None:
@@ -79,6 +68,7 @@ class HotlineState:
             self.idle_minutes, self.lockout_after = self._base_settings
             self.data = copy.deepcopy(self.initial)
             self.orders: list[dict[str, Any]] = self.data["orders"]
+            self.petitions = self.orders
             self.users = ds.users_of(self.data)
             self.units = ds.unit_names(self.data)
             self.sessions: dict[str, Session] = {}
@@ -91,34 +81,7 @@ class HotlineState:
             self.schedules: list[Schedule] = []
             self.rng = random.Random(self.seed)
 
-    # -- sessions --------------------------------------------------------------------------
-    def new_session(self) -> Session:
-        with self.lock:
-            s = Session(token=secrets.token_hex(16), last_seen=time.monotonic())
-            self.sessions[s.token] = s
-            return s
-
-    def session(self, token: str | None) -> Session | None:
-        """The live session for a cookie value, touching it; None when unknown or idle too long."""
-        if not token:
-            return None
-        with self.lock:
-            s = self.sessions.get(token)
-            if s is None:
-                return None
-            now = time.monotonic()
-            if now - s.last_seen > self.idle_minutes * 60:
-                del self.sessions[token]
-                return None
-            s.last_seen = now
-            return s
-
-    def expire_sessions(self) -> int:
-        with self.lock:
-            n = len(self.sessions)
-            self.sessions.clear()
-            return n
-
+    # -- login -----------------------------------------------------------------------------
     def password_of(self, username: str) -> str | None:
         user = self.users.get(username)
         return user[0] if user else None
@@ -127,8 +90,8 @@ class HotlineState:
         with self.lock:
             return self.failed_in_a_row[username] >= self.lockout_after
 
-    def authenticate(self, username: str, ok: bool) -> Session | None:
-        """Record one attempt (``ok``: the 口令 matched); a fresh session when it counts."""
+    def attempt(self, username: str, ok: bool) -> Session | None:
+        """Record one login attempt (``ok``: the 口令 matched); a fresh session when it counts."""
         with self.lock:
             self.login_attempts[username] += 1
             if not ok or username not in self.users or self.locked(username):
@@ -140,11 +103,7 @@ class HotlineState:
             return s
 
     # -- orders ----------------------------------------------------------------------------
-    def find(self, ref: str) -> dict[str, Any] | None:
-        with self.lock:
-            return next((o for o in self.orders if ds.text(o.get("ref")) == ref), None)
-
-    def query(self, unit: str, tab: str, *, page: int, size: int) -> tuple[int, list[dict[str, Any]]]:
+    def tab_rows(self, unit: str, tab: str, *, page: int, size: int) -> tuple[int, list[dict[str, Any]]]:
         """(total, the page's rows) of one tab, newest dispatch first, as the platform sorts."""
         with self.lock:
             rows = [o for o in self.orders if ds.text(o.get("assigned_to")) == unit and tab_of(o) == tab]
@@ -170,39 +129,6 @@ class HotlineState:
             o["status"], o["return_reason"] = RETURNED, reason
             self.returned.append(ref)
             return True
-
-    def add(self, orders: list[dict[str, Any]]) -> int:
-        with self.lock:
-            fresh = [copy.deepcopy(o) for o in orders if isinstance(o, dict)]
-            self.orders.extend(fresh)
-            return len(fresh)
-
-    def update(self, ref: str, changes: dict[str, Any]) -> bool:
-        with self.lock:
-            o = self.find(ref)
-            if o is None:
-                return False
-            o.update(copy.deepcopy(changes))
-            return True
-
-    def withdraw(self, ref: str) -> bool:
-        """撤单: the platform takes the order back; it is gone (404) from then on."""
-        with self.lock:
-            o = self.find(ref)
-            if o is None:
-                return False
-            self.orders.remove(o)
-            return True
-
-    # -- counters and schedules ------------------------------------------------------------
-    def count(self, name: str) -> list[dict[str, Any]]:
-        """Bump a counter; return the scheduled actions now due (the caller runs them)."""
-        with self.lock:
-            self.counters[name] += 1
-            due = [s for s in self.schedules if s.counter == name and s.at == self.counters[name]]
-            for s in due:
-                self.schedules.remove(s)
-            return [s.action for s in due]
 
     def targeted_fault(self, path: str, ref: str) -> dict[str, Any] | None:
         """The first ``faults`` entry matching this request, used up once when it is counted."""

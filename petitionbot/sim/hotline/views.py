@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from petitionbot.sim import dataset as ds
 from petitionbot.sim.hotline.state import ACCEPT_FROM, TAB_TITLES
+from petitionbot.sim.views_detail import attachment_size as district_attachment_size
 
 SYSTEM_NAME = "杭州市12345政务服务便民热线 · 工单办理平台"
 PREFIX = "/gdpt"
@@ -147,14 +148,10 @@ def _dl(pairs: list[tuple[str, str]], cls: str = "gd-info") -> str:
 
 
 def attachment_size(att: dict[str, Any]) -> int:
+    """A transcript's ``text`` is the hotline's own; ``base64`` and ``size`` as in the district's."""
     if isinstance(att.get("text"), str):
         return len(att["text"].encode("utf-8"))
-    if isinstance(att.get("base64"), str):
-        return len(att["base64"]) * 3 // 4
-    try:
-        return max(int(att.get("size") or 0), 0)
-    except (TypeError, ValueError):
-        return 0
+    return district_attachment_size(att)
 
 
 def _attachment(ref: str, att: Any, fid: str) -> str:
