@@ -55,20 +55,16 @@ def set_knobs(state: HotlineState, knobs: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_action(state: HotlineState, action: dict[str, Any]) -> Any:
+    """A scheduled action: reassign, add (``orders``), knobs here; expire_sessions, withdraw
+    and update as the district simulator runs them."""
     op = action.get("op")
-    if op == "expire_sessions":
-        return state.expire_sessions()
-    if op == "withdraw":
-        return state.withdraw(str(action["ref"]))
     if op == "reassign":
         return state.update(str(action["ref"]), {"assigned_to": str(action.get("to", "CQ-JD"))})
-    if op == "update":
-        return state.update(str(action["ref"]), dict(action.get("changes") or {}))
     if op == "add":
         return state.add(list(action.get("orders") or []))
     if op == "knobs":
         return set_knobs(state, dict(action.get("knobs") or {}))
-    raise AdminError(400, f"未知的操作：{op}")
+    return district_admin.run_action(state, action)
 
 
 def handle(state: HotlineState, method: str, path: str, body: Any) -> tuple[int, Any]:
