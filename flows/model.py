@@ -15,6 +15,20 @@ FORMS = ("来信", "来访", "网上信访", "电话")
 PURPOSES = ("求决", "申诉", "检举控告", "建议意见", "其他")
 HANDOVERS = ("交办", "转送")
 ACCUSATION = "检举控告"  # purpose whose petitioner is never named outside the ledger
+# A group petition is named by its form: a visit of five or more people is a 集体访, a letter or
+# online petition signed by as many is a 联名信. A phone call is neither (one caller's headcount).
+GROUP_VISIT, GROUP_LETTER = "集体访", "联名信"
+
+
+def group_kind(form: str, headcount: int, threshold: int) -> str:
+    """集体访, 联名信, or "" (a visit of four, a phone call, one letter writer)."""
+    if (headcount or 0) < threshold:
+        return ""
+    if form == "来访":
+        return GROUP_VISIT
+    if form in ("来信", "网上信访"):
+        return GROUP_LETTER
+    return ""
 
 # Clerk-owned fields (ledger issue): written by clerks only, except their first value.
 CLERK_FIELDS = (
@@ -30,6 +44,7 @@ CLERK_FIELDS = (
     "reminder_log",  # 催办/督办记录
     "remarks",  # 备注
     "category_confirmed",  # 内容分类 confirmed by a clerk
+    "repeat_confirmed",  # 重件确认: a clerk's answer to a suspected repeat (是重件 / 不是重件)
 )
 
 

@@ -1,9 +1,14 @@
-"""群体预警: a group petition (headcount at the threshold) or a build-up of similar petitions.
+"""群体预警: a group petition (集体访 or 联名信) or a build-up of petitions about one matter.
 
-A cluster is a connected group of petitions within ``days`` of each other that are similar and
-either from one locality, or so alike that they are about one matter wherever they come from
-(a factory's smell reaches two villages). Blocking: only petitions inside the time window are
-compared, found by bisecting the date-sorted list.
+Group petitions are named by their form: a visit (来访) of ``threshold`` or more people is a
+集体访; a letter or online petition signed by as many is a 联名信. Both alert. A phone call is
+neither (its headcount is what one caller says).
+
+A cluster is a connected group of petitions from different people within ``days`` of each
+other whose same-matter score (``matter.py``: words, key objects, places, category) reaches
+``local`` inside one village, or the higher ``cross`` across villages (a factory's smell reaches
+two villages). Blocking: petitions are compared only inside the time window, by sparse matrix
+products over their word weights, so a year of petitions costs seconds.
 """
 
 from __future__ import annotations
@@ -12,13 +17,16 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flows.analysis.items import Item, similarity
+from flows.analysis import matter
+from flows.analysis.items import Item
+from flows.analysis.text import usable
+from flows.model import GROUP_VISIT, group_kind
 
 
 @dataclass
 class Alert:
     id: str
-    kind: str  # group | cluster
+    kind: str  # 集体访 | 联名信 | cluster
     day: str  # date of the latest item
     refs: list[str]
     localities: list[str]
@@ -27,9 +35,15 @@ class Alert:
 
 
 def group_alerts(items: list[Item], threshold: int) -> list[Alert]:
-    return [Alert(f"G-{i.ref}", "group", i.day.isoformat(), [i.ref], [i.locality],
-                  f"集体访：{i.ref} 人数 {i.headcount} 人（达到 {threshold} 人的预警线）")
-            for i in items if i.headcount >= threshold]
+    out = []
+    for i in items:
+        kind = group_kind(i.form, i.headcount, threshold)
+        if not kind:
+            continue
+        who = "来访人数" if kind == GROUP_VISIT else "联名人数"
+        out.append(Alert(f"G-{i.ref}", kind, i.day.isoformat(), [i.ref], [i.locality],
+                         f"{kind}：{i.ref}（{i.form}）{who} {i.headcount} 人，达到 {threshold} 人的预警线"))
+    return out
 
 
 class _Union:
@@ -47,35 +61,84 @@ class _Union:
         self.parent[self.find(a)] = self.find(b)
 
 
-def cluster_alerts(items: list[Item], *, min_size: int, days: int, local_similarity: float,
-                   matter_similarity: float, focus: set[str] | None = None,
+def same_person(a: Item, b: Item) -> bool:
+    """One person's petitions are a repeat, not a crowd."""
+    return any(k in b.keys and usable(k, who, b.keys[k]) for k, who in a.keys.items())
+
+
+def _matrix(items: list[Item]):  # noqa: ANN202 - a scipy CSR matrix
+    """Rows of L2-normalised word weights, one per item, over their joint vocabulary."""
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    data, cols, ptr = [], [], [0]
+    for it in items:
+        for w, v in it.f.vec.items():
+            cols.append(vocab.setdefault(w, len(vocab)))
+            data.append(v)
+        ptr.append(len(cols))
+    return csr_matrix((data, cols, ptr), shape=(len(items), max(len(vocab), 1)))
+
+
+def cluster_pairs(items: list[Item], *, days: int, floor: float, focus: set[str] | None = None
+                  ) -> list[tuple[Item, Item, float]]:
+    """(a, b, cosine) for pairs of items within ``days`` whose word cosine reaches ``floor``; with
+    ``focus``, only pairs that involve one of those refs."""
+    ordered = sorted(items, key=lambda x: (x.day, x.ref))
+    if focus is not None:
+        # Only the window around the focus items takes part: their features are all we compute.
+        need = sorted({x.day for x in ordered if x.ref in focus})
+        window = timedelta(days=days)
+        ordered = [x for x in ordered if need and _near(need, x.day, window)]
+    if len(ordered) < 2:
+        return []
+    dates = [x.day for x in ordered]
+    x = _matrix(ordered)
+    out = []
+    span = timedelta(days=days)
+    i = 0
+    while i < len(ordered):
+        j = bisect.bisect_right(dates, dates[i])  # the block of one day
+        hi = bisect.bisect_right(dates, dates[i] + span)
+        sims = (x[i:j] @ x[i:hi].T).tocoo()
+        for r, c, v in zip(sims.row, sims.col, sims.data, strict=True):
+            a, b = i + int(r), i + int(c)
+            if b <= a or v < floor:
+                continue  # each pair once (the block holds later items and its own day)
+            ia, ib = ordered[a], ordered[b]
+            if focus is not None and ia.ref not in focus and ib.ref not in focus:
+                continue
+            out.append((ia, ib, float(v)))
+        i = j
+    return out
+
+
+def _near(days_sorted: list, d, window: timedelta) -> bool:  # noqa: ANN001 - dates
+    k = bisect.bisect_left(days_sorted, d - window)
+    return k < len(days_sorted) and days_sorted[k] <= d + window
+
+
+def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float, cross: float,
+                   weights: matter.Weights | None = None, floor: float = 0.08, focus: set[str] | None = None,
                    exclude_pairs: set[frozenset[str]] | None = None) -> list[Alert]:
     """Alerts for clusters; with ``focus``, only pairs involving those refs are compared (new items)."""
-    ordered = sorted(items, key=lambda x: (x.day, x.ref))
-    dates = [x.day for x in ordered]
-    window = timedelta(days=days)
     uf, edges = _Union(), []
-    for a in ordered:
-        if focus is not None and a.ref not in focus:
+    by_ref = {x.ref: x for x in items}
+    for a, b, _cos in cluster_pairs(items, days=days, floor=floor, focus=focus):
+        if exclude_pairs and frozenset((a.ref, b.ref)) in exclude_pairs:
             continue
-        lo = bisect.bisect_left(dates, a.day - window)
-        hi = bisect.bisect_right(dates, a.day + window)
-        for b in ordered[lo:hi]:
-            earlier = (b.day, b.ref) < (a.day, a.ref)
-            if b.ref == a.ref or (earlier and (focus is None or b.ref in focus)):
-                continue  # each pair once
-            if exclude_pairs and frozenset((a.ref, b.ref)) in exclude_pairs:
-                continue  # a repeat of oneself is not a crowd
-            need = local_similarity if a.locality and a.locality == b.locality else matter_similarity
-            s = similarity(a, b)
-            if s >= need:
-                uf.union(a.ref, b.ref)
-                edges.append((a.ref, b.ref, round(s, 2)))
+        if same_person(a, b):
+            continue
+        s = matter.score(a, b, weights)
+        same_place = bool(a.locality and a.locality == b.locality)
+        if s.total >= (local if same_place else cross):
+            uf.union(a.ref, b.ref)
+            edges.append((a.ref, b.ref, round(s.total, 2), s))
     groups: dict[str, list[Item]] = {}
-    by_ref = {x.ref: x for x in ordered}
     for ref in list(uf.parent):
         groups.setdefault(uf.find(ref), []).append(by_ref[ref])
     alerts = []
+    window = timedelta(days=days)
     for members in groups.values():
         members.sort(key=lambda x: (x.day, x.ref))
         best = _densest(members, window)
@@ -84,11 +147,34 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local_similar
         refs = [m.ref for m in best]
         locs = sorted({m.locality for m in best if m.locality})
         where = locs[0] if len(locs) == 1 else "、".join(locs) + "（跨村社，同一事项）"
+        inside = [e for e in edges if e[0] in refs and e[1] in refs]
+        common = _common(inside)
         explanation = (f"{best[0].day.isoformat()} 至 {best[-1].day.isoformat()} 的 {days} 天内，{where} "
-                       f"有 {len(best)} 件内容相似的来件：{'、'.join(refs)}")
-        pairs = [e for e in edges if e[0] in refs and e[1] in refs]
-        alerts.append(Alert(f"C-{refs[0]}", "cluster", best[-1].day.isoformat(), refs, locs, explanation, pairs))
+                       f"有 {len(best)} 件不同信访人反映同一事项：{'、'.join(refs)}"
+                       + (f"；共同点：{common}" if common else "")
+                       + f"；两两得分 {min(e[2] for e in inside):.2f}–{max(e[2] for e in inside):.2f}")
+        alerts.append(Alert(f"C-{refs[0]}", "cluster", best[-1].day.isoformat(), refs, locs, explanation,
+                            [(e[0], e[1], e[2]) for e in inside]))
     return alerts
+
+
+def _common(edges: list) -> str:  # noqa: ANN001
+    from collections import Counter
+
+    words, objs, spots = Counter(), Counter(), Counter()
+    for e in edges:
+        s: matter.PairScore = e[3]
+        words.update(s.shared_words[:3])
+        objs.update(s.objects)
+        spots.update(s.spots)
+    parts = []
+    if objs:
+        parts.append("关键对象 " + "、".join(w for w, _ in objs.most_common(3)))
+    if spots:
+        parts.append("地点 " + "、".join(w for w, _ in spots.most_common(2)))
+    if words:
+        parts.append("词语 " + "、".join(w for w, _ in words.most_common(4)))
+    return "，".join(parts)
 
 
 def _densest(members: list[Item], window: timedelta) -> list[Item]:

@@ -8,7 +8,7 @@ from flows.analysis import tables
 from flows.model import Petition
 from flows.store import Store
 
-EMPTY = {"category_suggested": "", "category_confidence": 0.0, "is_repeat": False, "repeat_of": "",
+EMPTY = {"category_suggested": "", "category_confidence": 0.0, "is_repeat": False, "repeat_tier": "", "repeat_of": "",
          "repeat_count": 0, "group_alert": False, "analysis_explanation": []}
 
 
@@ -18,8 +18,9 @@ def _fields(r: dict[str, Any] | None) -> dict[str, Any]:
     why = [x for x in (r["category_why"] and f"分类建议：{r['category_suggested']}（{r['category_why']}）",
                        r["repeat_why"], r["supervise_why"]) if x]
     return {"category_suggested": r["category_suggested"], "category_confidence": r["category_confidence"],
-            "is_repeat": bool(r["is_repeat"]), "repeat_of": r["repeat_of"], "repeat_count": r["repeat_count"],
-            "group_alert": bool(r["group_alert"]), "analysis_explanation": why + list(r["alert_ids"])}
+            "is_repeat": bool(r["is_repeat"]), "repeat_tier": r.get("repeat_tier") or "", "repeat_of": r["repeat_of"],
+            "repeat_count": r["repeat_count"], "group_alert": bool(r["group_alert"]),
+            "analysis_explanation": why + list(r["alert_ids"])}
 
 
 def export_fields(p: Petition, store: Store) -> dict[str, Any]:
@@ -45,15 +46,27 @@ LEDGER_COLUMNS = ("分类建议", "建议可信度", "初件/重件", "首件编
 
 def ledger_columns(store: Store) -> dict[str, dict[str, Any]]:
     """ref -> {ledger column: value} for the ledger owner to add (read once per sync)."""
+    alerts = {a["id"]: a for a in tables.alerts(store)}
     out = {}
     for ref, r in tables.all_rows(store).items():
+        suggested = r["category_source"] in ("model", "lexicon")
+        mine = [alerts[i] for i in r["alert_ids"] if i in alerts]
+        kinds = list(dict.fromkeys(ALERT_ZH.get(a["kind"], a["kind"]) for a in mine))
+        tier = r.get("repeat_tier") or ("重件" if r["is_repeat"] else "")
+        notes = [r["repeat_why"], r["supervise_why"], *(a["explanation"] for a in mine)]
+        if suggested and r["category_why"]:
+            notes.append(f"分类建议 {r['category_suggested']}：{r['category_why']}")
         out[ref] = {
-            "分类建议": r["category_suggested"] if r["category_source"] in ("model", "lexicon") else "",
-            "建议可信度": round(r["category_confidence"], 2) if r["category_source"] in ("model", "lexicon") else "",
-            "初件/重件": "重件" if r["is_repeat"] else "初件",
-            "首件编号": r["repeat_of"],
-            "重复次数": r["repeat_count"] or "",
-            "群体预警": "是" if r["group_alert"] else "",
-            "分析说明": "；".join(x for x in (r["repeat_why"], r["supervise_why"]) if x),
+            "分类建议": r["category_suggested"] if suggested else "",
+            "建议可信度": round(r["category_confidence"], 2) if suggested else "",
+            "初件/重件": tier or "初件",
+            "首件编号": r["repeat_of"] if tier else "",
+            "重复次数": r["repeat_count"] or "" if tier else "",
+            "群体预警": "、".join(kinds),
+            "分析说明": "；".join(x for x in notes if x),
         }
     return out
+
+
+# How the ledger names an alert's kind: a group petition by its form, a build-up as a cluster.
+ALERT_ZH = {"集体访": "集体访", "联名信": "联名信", "cluster": "同一事项聚集", "group": "集体访"}

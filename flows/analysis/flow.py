@@ -12,8 +12,8 @@ from typing import Any
 
 from loguru import logger
 
-from flows.analysis import classify, clusters, repeats, tables
-from flows.analysis.items import Item
+from flows.analysis import classify, clusters, matter, repeats, tables
+from flows.analysis.items import Item, TextContext
 from flows.analysis.settings import AnalysisSettings
 from flows.analysis.taxonomy import Taxonomy
 from flows.clock import Clock
@@ -27,26 +27,42 @@ class AnalysisResult:
     petitions: int = 0
     classified: int = 0
     model_used: bool = False
+    model_kind: str = ""  # base | office (fine-tuned on the office's confirmed labels)
     repeats: int = 0
+    suspected: int = 0
     supervise: list[dict[str, Any]] = field(default_factory=list)  # ref, repeat_of, unit, why
     alerts: list[dict[str, Any]] = field(default_factory=list)
     new_alerts: list[str] = field(default_factory=list)
     supervision_list: str = ""  # path of the supervisors' list
     letters: list[str] = field(default_factory=list)
+    decisions: int = 0  # clerk answers to repeat links recorded by this run
 
 
-def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy, model: Any | None
+# What a clerk may type in 重件确认 (the ledger offers the first two as a drop-down).
+ANSWERS = {"是重件": repeats.CONFIRM, "是": repeats.CONFIRM, "确认": repeats.CONFIRM, "重件": repeats.CONFIRM,
+           "不是重件": repeats.REJECT, "不是": repeats.REJECT, "否": repeats.REJECT, "非重件": repeats.REJECT,
+           "初件": repeats.REJECT}
+
+
+def clerk_answer(p: Petition) -> str:
+    v = "".join(str(p.clerk.get("repeat_confirmed") or "").split())
+    return ANSWERS.get(v, "")
+
+
+def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy, model: Any | None, *,
+            ctx: TextContext | None = None, decisions: dict[frozenset[str], str] | None = None,
+            weights: matter.Weights | None = None
             ) -> tuple[list[dict[str, Any]], list[clusters.Alert], dict[str, repeats.Repeat]]:
     """Pure analysis of ``petitions`` (no store): rows per petition, alerts, repeats."""
-    items = [Item.of(p) for p in petitions]
-    suggestions = classify.Classifier(tax, model).suggest_many(petitions)
-    reps = repeats.detect(items, min_similarity=settings.repeat_similarity,
-                          review_window_days=settings.review_window_days)
+    ctx = ctx or TextContext.load(settings.taxonomy_path(), {p.locality for p in petitions if p.locality})
+    suggestions = classify.Classifier(tax, model, ctx).suggest_many(petitions)
+    items = [Item.of(p, ctx, category=s.category) for p, s in zip(petitions, suggestions, strict=True)]
+    reps = repeats.detect(items, confident=settings.repeat_similarity, suspect=settings.repeat_suspect_similarity,
+                          review_window_days=settings.review_window_days, weights=weights, decisions=decisions)
     exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
     alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
-        items, min_size=settings.cluster_min, days=settings.cluster_days,
-        local_similarity=settings.cluster_similarity, matter_similarity=settings.matter_similarity,
-        exclude_pairs=exclude)
+        items, min_size=settings.cluster_min, days=settings.cluster_days, local=settings.cluster_similarity,
+        cross=settings.matter_similarity, weights=weights, exclude_pairs=exclude)
     by_ref: dict[str, list[str]] = {}
     for a in alerts:
         for ref in a.refs:
@@ -57,48 +73,98 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
         rows.append({
             "ref": p.ref, "category_suggested": s.category, "category_confidence": s.confidence,
             "category_source": s.source, "category_why": s.why,
-            "is_repeat": int(r is not None), "repeat_of": r.repeat_of if r else "",
-            "repeat_matched": r.matched if r else "", "repeat_count": r.count if r else 0,
-            "repeat_why": (f"与 {r.matched} 为同一信访人（{'；'.join(r.shared)}），内容相似度 {r.similarity:.2f}；"
-                           f"首件 {r.repeat_of}，此前已来 {r.count} 次") if r else "",
-            "supervise": int(bool(r and r.supervise)), "supervise_why": r.why_supervise if r else "",
+            "is_repeat": int(r is not None and r.tier == repeats.CONFIDENT), "repeat_tier": r.tier if r else "",
+            "repeat_of": r.repeat_of if r else "", "repeat_matched": r.matched if r else "",
+            "repeat_count": r.count if r else 0, "repeat_why": r.explain() if r else "",
+            "supervise": int(bool(r and r.supervise and r.tier == repeats.CONFIDENT)),
+            "supervise_why": r.why_supervise if r and r.tier == repeats.CONFIDENT else "",
             "group_alert": int(p.ref in by_ref), "alert_ids": by_ref.get(p.ref, []),
         })
     return rows, alerts, reps
 
 
+def record_answers(store: Store, petitions: list[Petition], before: dict[str, dict[str, Any]]) -> int:
+    """Turn each clerk's 重件确认 into a kept answer on the pair the ledger showed them."""
+    answers = []
+    for p in petitions:
+        answer = clerk_answer(p)
+        shown = before.get(p.ref) or {}
+        other = shown.get("repeat_matched") or ""
+        if answer and other:
+            answers.append((p.ref, other, answer))
+    known = tables.decisions(store)
+    new = [a for a in answers if known.get(frozenset((a[0], a[1]))) != a[2]]
+    tables.record_decisions(store, new)
+    return len(new)
+
+
+def context(store: Store, settings: AnalysisSettings, petitions: list[Petition], base: Path | None = None
+            ) -> TextContext:
+    """The text context with the store's feature cache loaded."""
+    ctx = TextContext.load(settings.taxonomy_path(base), {p.locality for p in petitions if p.locality})
+    ctx.cache = dict(tables.features(store))
+    return ctx
+
+
+def office_model(petitions: list[Petition], tax: Taxonomy, ctx: TextContext, workdir: Path, run: Run
+                 ) -> tuple[Any | None, str]:
+    """The model to classify with: the office's fine-tuned one, refitted when the clerks' confirmed
+    labels changed since it was made, else the shipped base model."""
+    base = classify.base_model()
+    if base is None:
+        return None, ""
+    ps, labels, digest, clerk = classify.office_labels(petitions, tax)
+    if not clerk:
+        return base, "base"
+    current = classify.load_model(workdir)
+    if current is not None and current.meta.get("digest") == digest:
+        return current, "office"
+    try:
+        model = classify.fine_tune(base, ctx, ps, labels, digest=digest)
+        model.save(workdir / classify.MODEL_FILE)
+        return model, "office"
+    except Exception as exc:  # noqa: BLE001 - the shipped model still classifies
+        run.warn(f"用本办已确认分类微调模型失败，本次使用内置模型：{type(exc).__name__}: {exc}")
+        return base, "base"
+
+
 def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock: Clock, run: Run, *,
-                 workdir: Path, app_settings: Any = None) -> AnalysisResult:
+                 workdir: Path, app_settings: Any = None, taxonomy_base: Path | None = None) -> AnalysisResult:
     petitions = [p for p in store.petitions() if p.upstream_state != "withdrawn"]
-    model = classify.load_model(workdir)
-    result = AnalysisResult(petitions=len(petitions), model_used=model is not None)
+    ctx = context(store, settings, petitions, taxonomy_base)
+    model, kind = office_model(petitions, tax, ctx, workdir, run)
+    result = AnalysisResult(petitions=len(petitions), model_used=model is not None, model_kind=kind)
     if model is None:
-        run.warn("尚未训练分类模型，分类建议只用关键词；可运行 petitionbot analyze train")
+        run.warn("内置分类模型缺失，分类建议只用关键词（请重新安装 petitionbot）")
+    before_rows = tables.all_rows(store)
+    result.decisions = record_answers(store, petitions, before_rows)
     before = {a["id"] for a in tables.alerts(store)}
-    rows, alerts, _reps = analyse(petitions, settings, tax, model)
+    rows, alerts, reps = analyse(petitions, settings, tax, model, ctx=ctx, decisions=tables.decisions(store))
+    tables.save_features(store, ctx.fresh_rows())
     alert_dicts = [{"id": a.id, "kind": a.kind, "day": a.day, "refs": a.refs, "localities": a.localities,
                     "explanation": a.explanation, "pairs": a.pairs} for a in alerts]
     tables.replace_all(store, rows, alert_dicts, run.id)
     by_ref = {p.ref: p for p in petitions}
     result.classified = sum(1 for r in rows if r["category_source"] in ("model", "lexicon"))
     result.repeats = sum(r["is_repeat"] for r in rows)
+    result.suspected = sum(1 for r in rows if r["repeat_tier"] == repeats.SUSPECTED)
     result.alerts = alert_dicts
     result.new_alerts = [a["id"] for a in alert_dicts if a["id"] not in before]
     result.supervise = [{"ref": r["ref"], "repeat_of": r["repeat_of"], "why": r["supervise_why"],
                          "unit": by_ref[r["ref"]].responsible_unit or "待分派"} for r in rows if r["supervise"]]
     run.counts.listed = len(petitions)
     run.counts.updated = len(rows)
-    run.extra["analysis"] = {"repeats": result.repeats, "supervise": len(result.supervise),
-                             "alerts": len(alert_dicts), "new_alerts": len(result.new_alerts),
-                             "model": result.model_used}
+    run.extra["analysis"] = {"repeats": result.repeats, "suspected": result.suspected,
+                             "supervise": len(result.supervise), "alerts": len(alert_dicts),
+                             "new_alerts": len(result.new_alerts), "model": kind, "decisions": result.decisions}
     path = run.folder / "督办建议与群体预警.txt"
     path.write_text(supervisors_text(result, by_ref, clock), encoding="utf-8")
     run.outputs.append(str(path))
     result.supervision_list = str(path)
     if settings.draft_supervision and app_settings is not None and result.supervise:
         result.letters = _draft_letters(result, by_ref, store, app_settings, clock, run)
-    logger.info("分析完成：{} 件，重复件 {}，建议督办 {}，预警 {}（新增 {}）", len(petitions), result.repeats,
-                len(result.supervise), len(alert_dicts), len(result.new_alerts))
+    logger.info("分析完成：{} 件，重件 {}，疑似重件 {}，建议督办 {}，预警 {}（新增 {}）", len(petitions), result.repeats,
+                result.suspected, len(result.supervise), len(alert_dicts), len(result.new_alerts))
     return result
 
 

@@ -1,18 +1,83 @@
-"""A light, matching-ready view of a petition: identity keys, dates, state, lazily its shingles.
+"""A light, matching-ready view of a petition: identity keys, dates, state, lazily its features.
 
-Shingles are computed on first use only, so indexing 100,000 past petitions costs the key
-extraction alone; similarity is paid for the few candidates an index returns.
+Word features are computed on first use only (or read from the feature cache), so indexing
+100,000 past petitions costs the key extraction alone; segmentation is paid for the few
+candidates an index returns and the petitions inside a cluster window.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-from flows.analysis.text import identity_keys, jaccard, matter_text, norm, shingles
+from flows.analysis import words
+from flows.analysis.text import Who, identity_keys, village_of
 from flows.model import Petition
 
 CLOSED_STATUSES = ("已办结", "已存档")
+# Changing how features are built invalidates every cached feature: bump with the code.
+FEATURES_VERSION = "w1"
+
+
+@dataclass
+class TextContext:
+    """What feature extraction needs besides the petition: the matter words and the place names
+    to strip, and a cache of features already computed (ref -> (digest, features))."""
+
+    matter: words.Matter
+    places: frozenset[str] = frozenset()
+    demand_weight: int = 2
+    # ref -> (digest, features or their JSON as the store keeps them)
+    cache: dict[str, tuple[str, words.Features | str]] = field(default_factory=dict)
+    fresh: dict[str, tuple[str, words.Features]] = field(default_factory=dict)  # computed this run
+
+    @classmethod
+    def load(cls, taxonomy_dir: Path, places: set[str] | frozenset[str] = frozenset()) -> TextContext:
+        return cls(words.load_matter(taxonomy_dir), frozenset(places))
+
+    def digest(self, p: Petition) -> str:
+        names = "|".join(x.name for x in p.petitioners)
+        raw = "\x1f".join((FEATURES_VERSION, str(self.demand_weight), self.matter_hash, p.title, p.content, p.demand,
+                           names, p.locality))
+        return hashlib.blake2b(raw.encode("utf-8"), digest_size=12).hexdigest()
+
+    @property
+    def matter_hash(self) -> str:
+        h = self.__dict__.get("_mh")
+        if h is None:
+            h = hashlib.blake2b(repr((sorted(self.matter.objects.items()), sorted(self.matter.spelling.items()),
+                                      sorted(self.matter.stopwords))).encode("utf-8"), digest_size=8).hexdigest()
+            self.__dict__["_mh"] = h
+        return h
+
+    def features(self, p: Petition) -> words.Features:
+        d = self.digest(p)
+        hit = self.fresh.get(p.ref) or self.cache.get(p.ref)
+        if hit is not None and hit[0] == d:
+            f = hit[1] if isinstance(hit[1], words.Features) else words.Features.load(hit[1])
+            self.cache[p.ref] = (d, f)
+        else:
+            f = self.compute(p)
+            self.fresh[p.ref] = (d, f)
+        if not f.vec:
+            f.vec = words.weigh(f.tokens, Counter(f.boost))
+        return f
+
+    def fresh_rows(self) -> list[tuple[str, str, str]]:
+        """(ref, digest, JSON) of the features computed since the cache was loaded."""
+        return [(ref, d, f.dump()) for ref, (d, f) in self.fresh.items()]
+
+    def compute(self, p: Petition) -> words.Features:
+        names = [x.name for x in p.petitioners if x.name]
+        places = [*self.places, p.locality, *(village_of(x.address) for x in p.petitioners)]
+        story, o1, a1, s1 = words.tokens_of(p.content, self.matter, names=names, places=places)
+        demand, o2, a2, s2 = words.tokens_of(f"{p.title}。{p.demand}", self.matter, names=names, places=places)
+        boost = demand * (self.demand_weight - 1)
+        return words.Features(story + demand, frozenset(o1 | o2), tuple(sorted(set(a1 + a2))), frozenset(s1 | s2),
+                              boost=boost)
 
 
 @dataclass
@@ -21,22 +86,25 @@ class Item:
     day: date
     locality: str
     headcount: int
-    keys: dict[str, str]
+    form: str
+    keys: dict[str, Who]
     petition: Petition
-    _sh: frozenset[str] | None = field(default=None, repr=False)
+    ctx: TextContext | None = field(default=None, repr=False)
+    category: str = ""  # the best category known (clerk, upstream or suggested), for agreement
+    _f: words.Features | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, p: Petition) -> Item:
-        return cls(p.ref, p.received_on, p.locality, p.headcount or 1, identity_keys(p), p)
+    def of(cls, p: Petition, ctx: TextContext | None = None, category: str = "") -> Item:
+        return cls(p.ref, p.received_on, p.locality, p.headcount or 1, p.form, identity_keys(p), p, ctx,
+                   category or p.category)
 
     @property
-    def sh(self) -> frozenset[str]:
-        if self._sh is None:
-            text = matter_text(self.petition)
-            if self.locality:  # a place name says where, not what: two villages can share one matter
-                text = text.replace(norm(self.locality), "")
-            self._sh = shingles(text[:600])  # junk appended to a text must not drown its matter
-        return self._sh
+    def f(self) -> words.Features:
+        if self._f is None:
+            if self.ctx is None:
+                raise RuntimeError("Item has no TextContext")
+            self._f = self.ctx.features(self.petition)
+        return self._f
 
     def closed_on(self) -> date | None:
         v = self.petition.clerk.get("closed_on")
@@ -52,14 +120,3 @@ class Item:
             return False
         state = str(self.petition.clerk.get("handling_status") or self.petition.status)
         return not any(s in state for s in CLOSED_STATUSES)
-
-
-def similarity(a: Item, b: Item) -> float:
-    return jaccard(a.sh, b.sh)
-
-
-def overlap(a: Item, b: Item) -> float:
-    """Share of the shorter text found in the longer: a repeat often adds "again" and history."""
-    if not a.sh or not b.sh:
-        return 0.0
-    return len(a.sh & b.sh) / min(len(a.sh), len(b.sh))

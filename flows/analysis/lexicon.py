@@ -21,7 +21,9 @@ class LexiconScore:
 
 
 def score(p: Petition, tax: Taxonomy) -> LexiconScore:
-    body, title = norm(f"{p.content} {p.demand}"), norm(p.title)
+    """A hit in the story counts 1, in the title or the demand 2 (what is asked for says more
+    about the category than the history told around it). No hit: no category, never 其他."""
+    body, title = norm(p.content), norm(f"{p.title} {p.demand}")
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
     for cat, words in tax.lexicon.items():
@@ -31,15 +33,15 @@ def score(p: Petition, tax: Taxonomy) -> LexiconScore:
             if w and w in body:
                 s += 1
             if w and w in title:
-                s += 1
+                s += 2
             if w and (w in body or w in title):
                 hits.setdefault(cat, []).append(w)
         if s:
             scores[cat] = s
     if not scores:
-        return LexiconScore("其他" if "其他" in tax.categories else "", 0.0, [], {})
+        return LexiconScore("", 0.0, [], {})
     best = max(scores, key=lambda c: scores[c])
     total = sum(scores.values())
     # Share of the keyword evidence, damped when there is little of it (one hit is weak).
-    conf = scores[best] / total * min(1.0, scores[best] / 3)
+    conf = scores[best] / total * min(1.0, scores[best] / 4)
     return LexiconScore(best, round(conf, 3), hits.get(best, []), {c: s / total for c, s in scores.items()})

@@ -1,7 +1,10 @@
-"""重复件: same petitioner (any shared identity, any co-signer) and essentially the same matter.
+"""重复件: the same person (any shared identity, any co-signer), essentially the same matter, again.
 
-An inverted index from identity keys to earlier items is the blocking step: only petitions
-that share an ID number, a phone or a normalised name+address are ever compared by text.
+Identity first: an inverted index from identity keys to earlier items is the blocking step, so
+only petitions that share an ID, a phone with the name, a name with the address (or, weakly, a
+name with the village) are ever compared by matter. Then a "same matter" score built for
+paraphrase (``matter.py``). Two tiers: 重件 (confident) and 疑似重件, which a clerk confirms or
+rejects in the ledger; the clerk's answer is remembered and wins over the score on every later run.
 """
 
 from __future__ import annotations
@@ -10,8 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flows.analysis.items import Item, overlap
-from flows.analysis.text import describe_key
+from flows.analysis import matter
+from flows.analysis.items import Item
+from flows.analysis.text import KIND_STRENGTH, MEDIUM, describe_key, kind_of, usable
+
+CONFIDENT, SUSPECTED = "重件", "疑似重件"
+CONFIRM, REJECT = "confirm", "reject"
 
 
 @dataclass
@@ -21,52 +28,111 @@ class Repeat:
     matched: str  # the earlier item it matched best
     count: int  # earlier items in the chain (1 = raised once before)
     shared: list[str]  # masked identities the two share
-    similarity: float
+    similarity: float  # the same-matter score
+    tier: str = CONFIDENT
+    strength: int = 0
+    pair: matter.PairScore | None = None
+    by_clerk: bool = False  # a clerk confirmed this link
     supervise: bool = False
     why_supervise: str = ""
     chain: list[str] = field(default_factory=list)
 
+    def explain(self) -> str:
+        who = "；".join(self.shared) or "信访员确认为同一人"
+        if self.by_clerk:
+            head = f"重件（信访员已确认）：与 {self.matched} 为同一信访人（{who}）"
+        elif self.tier == CONFIDENT:
+            head = f"重件：与 {self.matched} 为同一信访人（{who}）"
+        else:
+            head = f"疑似重件（请在“重件确认”列选择“是重件”或“不是重件”）：与 {self.matched} 可能为同一信访人（{who}）"
+        parts = [head]
+        if self.pair is not None:
+            parts.append(self.pair.explain())
+        parts.append(f"首件 {self.repeat_of}，此前已来 {self.count} 次")
+        return "；".join(parts)
+
+
+@dataclass
+class Candidate:
+    other: Item
+    keys: list[str]
+    strength: int
+
 
 class RepeatIndex:
-    def __init__(self, min_similarity: float = 0.35, review_window_days: int = 30):
-        self.min_similarity = min_similarity
+    def __init__(self, confident: float = 0.55, suspect: float = 0.30, review_window_days: int = 30, *,
+                 weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None):
+        self.confident, self.suspect = confident, suspect
+        self.weights = weights or matter.Weights()
         self.review_window = timedelta(days=review_window_days)
+        self.decisions = decisions or {}
         self.by_key: dict[str, list[Item]] = defaultdict(list)
+        self.by_ref: dict[str, Item] = {}
         self.root: dict[str, str] = {}  # ref -> first item of its chain
         self.chains: dict[str, list[str]] = defaultdict(list)  # first ref -> refs in order
 
     def add(self, item: Item) -> None:
         for k in item.keys:
             self.by_key[k].append(item)
+        self.by_ref[item.ref] = item
         root = self.root.setdefault(item.ref, item.ref)
         self.chains[root].append(item.ref)
 
-    def match(self, item: Item) -> Repeat | None:
-        """Best earlier match of ``item`` (not yet added), or None."""
-        seen: dict[str, tuple[Item, list[str]]] = {}
-        for k in item.keys:
+    def candidates(self, item: Item) -> dict[str, Candidate]:
+        """Earlier items that share a usable identity key with ``item`` (vetoes applied)."""
+        out: dict[str, Candidate] = {}
+        for k, who in item.keys.items():
             for other in self.by_key.get(k, ()):
                 if other.ref == item.ref or (other.day, other.ref) > (item.day, item.ref):
                     continue
-                seen.setdefault(other.ref, (other, []))[1].append(k)
-        best: tuple[float, Item, list[str]] | None = None
-        for other, keys in seen.values():
-            s = overlap(item, other)
-            if s >= self.min_similarity and (best is None or (s, other.day) > (best[0], best[1].day)):
-                best = (s, other, keys)
+                if not usable(k, who, other.keys[k]):
+                    continue  # e.g. one name, one village, two different resident IDs
+                c = out.setdefault(other.ref, Candidate(other, [], 0))
+                c.keys.append(k)
+                c.strength = max(c.strength, KIND_STRENGTH[kind_of(k)])
+        return out
+
+    def match(self, item: Item) -> Repeat | None:
+        """Best earlier match of ``item`` (not yet added), or None."""
+        cands = self.candidates(item)
+        for (a, b), answer in ((tuple(sorted(k)), v) for k, v in self.decisions.items()):
+            other = b if a == item.ref else a if b == item.ref else None
+            if answer == CONFIRM and other in self.by_ref and other not in cands:
+                o = self.by_ref[other]
+                if (o.day, o.ref) < (item.day, item.ref):
+                    cands[other] = Candidate(o, [], 0)
+        best: tuple[tuple, Repeat] | None = None
+        for c in cands.values():
+            answer = self.decisions.get(frozenset((item.ref, c.other.ref)))
+            if answer == REJECT:
+                continue  # a clerk said no: never proposed again
+            pair = matter.score(item, c.other, self.weights)
+            if answer == CONFIRM:
+                tier = CONFIDENT
+            elif pair.total >= self.confident and c.strength >= MEDIUM:
+                tier = CONFIDENT
+            elif pair.total >= self.suspect:
+                tier = SUSPECTED
+            else:
+                continue
+            rep = Repeat(item.ref, "", c.other.ref, 0, sorted({describe_key(k) for k in c.keys}), round(pair.total, 3),
+                         tier=tier, strength=c.strength, pair=pair, by_clerk=answer == CONFIRM)
+            rank = (answer == CONFIRM, tier == CONFIDENT, c.strength >= MEDIUM, pair.total, c.other.day)
+            if best is None or rank > best[0]:
+                best = (rank, rep)
         if best is None:
             return None
-        s, other, keys = best
-        root = self.root.get(other.ref, other.ref)
-        chain = self.chains.get(root, [root])
-        rep = Repeat(item.ref, root, other.ref, len(chain), sorted({describe_key(k) for k in keys}), round(s, 3),
-                     chain=list(chain))
-        self._supervision(rep, other, item)
+        rep = best[1]
+        root = self.root.get(rep.matched, rep.matched)
+        rep.repeat_of, rep.chain = root, list(self.chains.get(root, [root]))
+        rep.count = len(rep.chain)
+        self._supervision(rep, self.by_ref[rep.matched], item)
         return rep
 
     def link(self, item: Item, rep: Repeat | None) -> None:
-        """Record ``item`` (after ``match``) so later items can find it and its chain."""
-        if rep is not None:
+        """Record ``item`` (after ``match``) so later items can find it and its chain; only a
+        confident link extends a chain (a suspected one waits for the clerk)."""
+        if rep is not None and rep.tier == CONFIDENT:
             self.root[item.ref] = rep.repeat_of
         self.add(item)
 
@@ -81,10 +147,11 @@ class RepeatIndex:
                                  f"{(item.day - closed).days} 天后再次来信访（复查期内）")
 
 
-def detect(items: list[Item], *, min_similarity: float, review_window_days: int,
+def detect(items: list[Item], *, confident: float, suspect: float, review_window_days: int,
+           weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
            index: RepeatIndex | None = None) -> dict[str, Repeat]:
     """Every item in date order against the ones before it; ``index`` may hold the past already."""
-    index = index or RepeatIndex(min_similarity, review_window_days)
+    index = index or RepeatIndex(confident, suspect, review_window_days, weights=weights, decisions=decisions)
     out: dict[str, Repeat] = {}
     for item in sorted(items, key=lambda x: (x.day, x.ref)):
         rep = index.match(item)

@@ -14,12 +14,15 @@ BUILTIN_TAXONOMY = ROOT / "templates" / "taxonomy"
 
 class AnalysisSettings(Section):
     taxonomy_dir: str = Field("", description="分类目录（categories.toml、lexicon.toml）；留空使用内置 templates/taxonomy")
-    group_headcount: int = Field(5, ge=2, le=1000, description="人数达到多少算集体访（群体预警）")
+    group_headcount: int = Field(5, ge=2, le=1000,
+                                 description="人数达到多少预警：来访为集体访，来信、网上信访为联名信（群体预警）")
     cluster_min: int = Field(3, ge=2, le=100, description="同一村社或同一事项的相似来件达到多少件时预警")
     cluster_days: int = Field(7, ge=1, le=90, description="相似来件在多少天内算作聚集")
-    cluster_similarity: float = Field(0.45, gt=0, le=1, description="同一村社内两件内容相似度达到多少算“相似”")
-    matter_similarity: float = Field(0.9, gt=0, le=1, description="跨村社时两件相似度达到多少算“同一事项”")
-    repeat_similarity: float = Field(0.35, gt=0, le=1, description="同一信访人的两件内容相似度达到多少算重复件")
+    cluster_similarity: float = Field(0.45, gt=0, le=2, description="同一村社内，不同信访人的两件“同一事项得分”达到多少算同一事项")
+    matter_similarity: float = Field(0.7, gt=0, le=2, description="跨村社时，两件“同一事项得分”达到多少算同一事项（应高于村社内）")
+    repeat_similarity: float = Field(0.55, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
+    repeat_suspect_similarity: float = Field(0.3, gt=0, le=2,
+                                             description="达到多少列为疑似重件，由信访员在“重件确认”列确认或否定")
     review_window_days: int = Field(30, ge=0, le=365, description="办结后多少天内再来，仍建议督办（复查申请期）")
     rising_ratio: float = Field(0.5, gt=0, le=10, description="比前三个月平均高出多少（0.5 即 50%）算上升")
     rising_min_count: int = Field(5, ge=1, le=10000, description="当月至少多少件才判断上升，避免小数字误报")

@@ -1,4 +1,5 @@
-"""The analysis tables (migration 0040): written whole by a run, read by export and reports."""
+"""The analysis tables (migrations 0040, 0045): findings written whole by a run and read by export
+and reports; the clerks' answers to repeat links, kept for good; the word features cache."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from flows.store import Store
 
 COLUMNS = ("ref", "category_suggested", "category_confidence", "category_source", "category_why", "is_repeat",
-           "repeat_of", "repeat_matched", "repeat_count", "repeat_why", "supervise", "supervise_why", "group_alert",
+           "repeat_of", "repeat_matched", "repeat_count", "repeat_why", "repeat_tier", "supervise", "supervise_why", "group_alert",
            "alert_ids", "run_id", "updated_at")
 
 
@@ -65,3 +66,35 @@ def alerts(store: Store) -> list[dict[str, Any]]:
             d[k] = json.loads(d[k])
         out.append(d)
     return out
+
+
+def decisions(store: Store) -> dict[frozenset[str], str]:
+    """{frozenset((ref, other)): confirm | reject}: every answer a clerk ever gave."""
+    with store.transaction() as tx:
+        rows = tx.execute("SELECT ref, other, answer FROM analysis_repeat_decision").fetchall()
+    return {frozenset((r[0], r[1])): r[2] for r in rows}
+
+
+def record_decisions(store: Store, answers: list[tuple[str, str, str]]) -> None:
+    """Keep (ref, other, answer) triples; a later answer on the same pair replaces the earlier."""
+    if not answers:
+        return
+    now = datetime.now().isoformat(timespec="seconds")
+    with store.transaction() as tx:
+        tx.executemany("INSERT INTO analysis_repeat_decision (ref, other, answer, decided_at) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT(ref, other) DO UPDATE SET answer = excluded.answer, decided_at = excluded.decided_at"
+                       " WHERE answer <> excluded.answer", [(a, b, c, now) for a, b, c in answers])
+
+
+def features(store: Store) -> dict[str, tuple[str, str]]:
+    """ref -> (digest, JSON) of the cached word features."""
+    with store.transaction() as tx:
+        return {r[0]: (r[1], r[2]) for r in tx.execute("SELECT ref, digest, data FROM analysis_features")}
+
+
+def save_features(store: Store, rows: list[tuple[str, str, str]]) -> None:
+    if not rows:
+        return
+    with store.transaction() as tx:
+        tx.executemany("INSERT INTO analysis_features (ref, digest, data) VALUES (?, ?, ?) ON CONFLICT(ref) DO UPDATE"
+                       " SET digest = excluded.digest, data = excluded.data", rows)

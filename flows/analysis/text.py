@@ -1,18 +1,28 @@
-"""Text and identity normalisation shared by the classifier, repeat and cluster detection."""
+"""Identity of petitioners: normalised ID, phone, name and address, and the keys that link two
+petitions to one person, each with its strength.
+
+| key | strength | when it links |
+| --- | --- | --- |
+| resident ID | strong | always |
+| phone + name | strong | always (a family shares a phone, not a name) |
+| name + normalised address (十二组 == 12组) | medium | unless both people carry different IDs |
+| name + village | weak | only when one side has no ID; two different IDs veto it |
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
+from flows.analysis.numbers import address_digits
 from flows.model import Petition
 
-# Words every petition uses: they make unrelated texts look alike, so similarity ignores them.
-BOILERPLATE = ("此前已反映过此事", "至今未解决", "本人系", "我是", "我们是", "的住户", "村民", "居民", "反映人称",
-               "来电人反映", "恳请领导重视", "希望政府尽快处理", "多次反映未果", "特此来信", "请有关部门给予答复",
-               "如不解决将继续上访", "再次", "（重复）", "反映", "要求")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-_DIGITS = re.compile(r"\d+")
+
+STRONG, MEDIUM, WEAK = 3, 2, 1
+KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_village": WEAK}
+KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "姓名和住址", "name_village": "姓名和村社（弱）"}
 
 
 def norm(text: str) -> str:
@@ -20,26 +30,6 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
     return _PUNCT.sub("", text).lower()
-
-
-def matter_text(p: Petition) -> str:
-    """What the petition is about, without the words all petitions share."""
-    text = f"{p.title}。{p.content}。{p.demand}"
-    for w in BOILERPLATE:
-        text = text.replace(w, "")
-    return norm(text)
-
-
-def shingles(text: str, n: int = 2) -> frozenset[str]:
-    # Numbers are kept whole-ish (amounts tell one debt from another) but not split into bigrams.
-    return frozenset(text[i:i + n] for i in range(max(len(text) - n + 1, 1)))
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
 
 
 def norm_phone(phone: str) -> str:
@@ -52,25 +42,75 @@ def norm_id(id_number: str) -> str:
     return s if len(s) in (15, 18) else ""
 
 
-_ADDR_NOISE = re.compile(r"(浙江省|杭州市|余杭区|街道|号楼|号|室|组|单元)")
+_ADMIN = re.compile(r"^(中国)?(浙江省|浙江)?(杭州市|杭州)?(余杭区|临平区)?(余杭街道|余杭镇)?")
+_UNITS = (("号楼", "幢"), ("栋", "幢"), ("座", "幢"), ("组组", "组"))
+_VILLAGE = re.compile(r"^([\u4e00-\u9fff]{2,6}?(?:村|社区))")
 
 
 def norm_address(address: str) -> str:
-    return _ADDR_NOISE.sub("", norm(address))
+    """余杭街道永安村十二组3号 and 永安村12组3号 are one address; 号楼/栋 are 幢; 室 and what follows
+    a house number (楼层, directions) dropped."""
+    a = _ADMIN.sub("", norm(address_digits(unicodedata.normalize("NFKC", address or ""))))
+    for old, new in _UNITS:
+        a = a.replace(old, new)
+    a = re.sub(r"(\d+号).*$", r"\1", a)  # after the house number: room, floor, 隔壁…
+    return a
 
 
-def identity_keys(p: Petition) -> dict[str, str]:
-    """key -> the petitioner it came from (for the explanation); any one shared key links two items."""
-    keys: dict[str, str] = {}
+def village_of(address: str, locality: str = "") -> str:
+    a = _ADMIN.sub("", norm(address))
+    m = _VILLAGE.match(a)
+    return m.group(1) if m else norm(locality)
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person a key came from: enough to veto a false link and to explain a true one."""
+
+    name: str
+    id_number: str  # normalised, "" when the petition did not carry one
+
+
+def identity_keys(p: Petition) -> dict[str, Who]:
+    """key -> the petitioner it came from; any one shared key makes two petitions candidates."""
+    keys: dict[str, Who] = {}
     for person in p.petitioners:
-        if i := norm_id(person.id_number):
-            keys[f"id:{i}"] = person.name
+        name = norm(person.name)
+        who = Who(person.name, norm_id(person.id_number))
+        if who.id_number:
+            keys[f"id:{who.id_number}"] = who
+        if not (2 <= len(name) <= 6):
+            continue  # 匿名, 王, a sentence typed into the name field: no name-based key
         if ph := norm_phone(person.phone):
-            keys[f"phone:{ph}"] = person.name
-        name, addr = norm(person.name), norm_address(person.address)
-        if 2 <= len(name) <= 6 and len(addr) >= 4:
-            keys[f"name_addr:{name}|{addr}"] = person.name
+            keys[f"phone_name:{ph}|{name}"] = who
+        addr = norm_address(person.address)
+        if re.search(r"\d", addr) and len(addr) >= 4:  # a house, not only a village
+            keys[f"name_addr:{name}|{addr}"] = who
+        village = village_of(person.address, p.locality)
+        if village:
+            keys[f"name_village:{name}|{village}"] = who
     return keys
+
+
+def kind_of(key: str) -> str:
+    return key.partition(":")[0]
+
+
+def vetoed(a: Who, b: Who) -> bool:
+    """Two different resident IDs: two different people, whatever else they share."""
+    return bool(a.id_number and b.id_number and a.id_number != b.id_number)
+
+
+def usable(key: str, a: Who, b: Who) -> bool:
+    """Whether a shared ``key`` links the two people ``a`` and ``b``."""
+    kind = kind_of(key)
+    if kind == "id":
+        return True
+    if vetoed(a, b):
+        return False
+    if kind == "name_village":
+        return not (a.id_number and b.id_number)  # only when one side has no ID
+    return True
 
 
 def describe_key(key: str) -> str:
@@ -80,10 +120,13 @@ def describe_key(key: str) -> str:
     kind, _, value = key.partition(":")
     if kind == "id":
         return f"身份证号 {mask_id(value)}"
-    if kind == "phone":
-        return f"电话 {mask_phone(value)}"
-    name, _, _addr = value.partition("|")
-    return f"姓名和住址（{mask_name(name)}，住址相同）"
+    if kind == "phone_name":
+        phone, _, name = value.partition("|")
+        return f"电话和姓名（{mask_phone(phone)}，{mask_name(name)}）"
+    name, _, place = value.partition("|")
+    if kind == "name_addr":
+        return f"姓名和住址（{mask_name(name)}，住址相同）"
+    return f"姓名和村社（{mask_name(name)}，{place}；一方没有身份证号，仅作参考）"
 
 
 def doc_text(p: Petition) -> str:

@@ -47,7 +47,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("phones", "联系电话", "bot", "text", 13, personal=True),
     Column("address", "住址", "bot", "long", 24, personal=True),
     Column("headcount", "人数", "bot", "int", 6),
-    Column("group", "是否集体访", "bot", "text", 7),
+    Column("group", "集体访/联名信", "bot", "text", 7),  # by form: a visit of 5+ or a letter with 5+ signers
     Column("locality", "问题属地", "bot", "text", 12),
     Column("category", "内容分类", "bot", "text", 14),
     # The analysis (issue 7), handed in by the shell as plain data: recomputed by every analysis run,
@@ -76,6 +76,9 @@ COLUMNS: tuple[Column, ...] = (
     # A drop-down of the taxonomy's categories when the shell passes them (settings.categories);
     # without them a free-text column as before. Training (`analyze train`) learns from this column.
     Column("category_confirmed", "内容分类（确认）", "clerk", "choice", 14, choices="categories"),
+    # The clerk's answer to a 疑似重件 (or a 重件 the clerk disagrees with): kept by the analysis for
+    # good, so a rejected link is never proposed again and a confirmed one stays a 重件.
+    Column("repeat_confirmed", "重件确认", "clerk", "choice", 10, choices="repeat_answers"),
     Column("decision", "受理情况", "clerk", "choice", 10, choices="decisions"),
     Column("accepted_on", "受理日期", "clerk", "date", 11),
     Column("extension_until", "延期至", "clerk", "date", 11),
@@ -90,7 +93,7 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_KEY = {c.key: c for c in COLUMNS}
 # Headers of older books, read as today's column (the writer then writes today's header).
-_OLD_HEADERS = {"核定分类": "category_confirmed"}
+_OLD_HEADERS = {"核定分类": "category_confirmed", "是否集体访": "group"}
 BY_HEADER = {c.header: c for c in COLUMNS} | {old: BY_KEY[key] for old, key in _OLD_HEADERS.items()}
 CLERK_COLUMNS = tuple(c for c in COLUMNS if c.clerk)
 # Clerk columns stored in Petition.clerk (responsible_unit is a Petition field of its own).

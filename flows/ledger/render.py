@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, Literal
 
 from flows.ledger.columns import BY_KEY, CLERK_KEYS
-from flows.model import Petition
+from flows.model import Petition, group_kind
 from flows.privacy import Redactor, mask_id, mask_name, mask_phone
 
 Privacy = Literal["show", "mask", "hide"]
@@ -59,7 +59,7 @@ def bot_cells(p: Petition, *, group_threshold: int, privacy: Privacy = "show") -
         "phones": phones,
         "address": address,
         "headcount": p.headcount,
-        "group": "是" if p.headcount >= group_threshold else "否",
+        "group": group_kind(p.form, p.headcount, group_threshold) or "否",
         "locality": p.locality,
         "category": p.category,
         "summary": summary,

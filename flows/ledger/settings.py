@@ -44,7 +44,7 @@ class LedgerSettings(Section):
         "show", description="本办台账中的个人信息列：show 显示，mask 打码，hide 清空并隐藏")
     outgoing_copy: Literal["off", "mask", "hide"] = Field(
         "off", description="每次同步另存一份可外发的副本（文件名加“（外发）”）：off 不生成，mask 打码，hide 清空")
-    group_threshold: int = Field(5, ge=2, le=100, description="人数达到多少算集体访")
+    group_threshold: int = Field(5, ge=2, le=100, description="人数达到多少算集体访（来访）或联名信（来信、网上信访）")
     paper: Literal["A3", "A4"] = Field("A3", description="打印纸张（横向）")
     title: str = Field("{office}{year}年信访事项台账", description="打印页眉标题；{office} 本单位，{year} 年份")
     initial_status: str = Field("待办理", description="新登记件“办理状态”的初始值（之后只由信访员修改）")
@@ -59,6 +59,8 @@ class LedgerSettings(Section):
         default_factory=lambda: ["满意", "基本满意", "不满意", "未评价"], min_length=1, description="满意度下拉选项")
     decisions: list[str] = Field(default_factory=lambda: ["受理", "不予受理", "不再受理"], min_length=1,
                                  description="受理情况下拉选项")
+    repeat_answers: list[str] = Field(default_factory=lambda: ["是重件", "不是重件"], min_length=1,
+                                      description="“重件确认”下拉选项（信访员对疑似重件的确认或否定）")
     # Filled by the shell from the analysis taxonomy (petitionbot/commands/ledger.py) unless set here:
     # the ledger itself never reads the taxonomy.
     categories: list[str] = Field(default_factory=list,
@@ -74,7 +76,7 @@ class LedgerSettings(Section):
             raise ValueError("文件名必须包含 {year} 并以 .xlsx 结尾")
         return v
 
-    @field_validator("statuses", "reply_methods", "satisfaction_levels", "decisions", "categories")
+    @field_validator("statuses", "reply_methods", "satisfaction_levels", "decisions", "categories", "repeat_answers")
     @classmethod
     def _fits_dropdown(cls, v: list[str]) -> list[str]:
         # Excel caps an inline drop-down list at 255 characters (items joined by commas).

@@ -6,8 +6,10 @@ import argparse
 import re
 
 from flows.analysis import AnalysisResult, classify, run_analysis, taxonomy
+from flows.analysis.flow import context
 from flows.analysis.report import ReportFiles, monthly_report
 from flows.analysis.settings import AnalysisSettings, of
+from flows.analysis.tables import save_features
 from flows.errors import ConfigError
 from flows.runs import Run
 from petitionbot.app import EXIT_OK, App
@@ -20,10 +22,10 @@ def register(top, run_flows) -> None:
     p = run_flows.add_parser("analysis", help="智能分析：分类建议、重复件与督办建议、群体预警")
     add_common(p)
     p.set_defaults(func=cli_run)
-    a = top.add_parser("analyze", help="智能分析的维护命令（训练分类模型）")
+    a = top.add_parser("analyze", help="智能分析的维护命令（微调分类模型）")
     sub = a.add_subparsers(dest="analyze_cmd", metavar="子命令")
     sub.required = True
-    t = sub.add_parser("train", help="用本办已确认的分类训练模型，并报告交叉验证的准确率和宏平均 F1")
+    t = sub.add_parser("train", help="用本办已确认的分类微调内置分类模型，并报告交叉验证的准确率和宏平均 F1")
     add_common(t)
     t.set_defaults(func=cli_train)
     r = top.add_parser("report", help="生成月度信访形势分析报告（Word + Excel）")
@@ -42,14 +44,19 @@ def analysis(app: App) -> tuple[Run, AnalysisResult]:
     """The analysis flow inside a Run (CLI, scheduler, demo)."""
     s, tax = _settings(app)
     with app.run("analysis") as run:
-        result = run_analysis(app.store, s, tax, app.clock, run, workdir=app.workdir, app_settings=app.settings)
+        result = run_analysis(app.store, s, tax, app.clock, run, workdir=app.workdir, app_settings=app.settings,
+                              taxonomy_base=app.settings.source.parent if app.settings.source else None)
     return run, result
 
 
 def train(app: App) -> tuple[Run, classify.TrainReport]:
     s, tax = _settings(app)
     with app.run("analysis-train") as run:
-        rep = classify.train(app.store.petitions(), tax, app.workdir, min_per_category=s.min_train_per_category)
+        petitions = list(app.store.petitions())
+        base = app.settings.source.parent if app.settings.source else None
+        ctx = context(app.store, s, petitions, base)
+        rep = classify.train(petitions, tax, app.workdir, ctx=ctx, min_per_category=s.min_train_per_category)
+        save_features(app.store, ctx.fresh_rows())
         run.extra["train"] = {"samples": rep.samples, "accuracy": rep.accuracy, "macro_f1": rep.macro_f1}
         if rep.path:
             run.outputs.append(rep.path)
@@ -68,9 +75,12 @@ def report(app: App, month: str) -> tuple[Run, ReportFiles]:
 
 
 def describe(run: Run, r: AnalysisResult) -> str:
-    lines = [f"智能分析完成：共 {r.petitions} 件，给出分类建议 {r.classified} 件"
-             f"（{'模型+关键词' if r.model_used else '仅关键词'}），重复件 {r.repeats} 件，建议督办 {len(r.supervise)} 件，"
+    model = {"office": "本办微调模型+关键词", "base": "内置模型+关键词"}.get(r.model_kind, "仅关键词")
+    lines = [f"智能分析完成：共 {r.petitions} 件，给出分类建议 {r.classified} 件（{model}），"
+             f"重件 {r.repeats} 件、疑似重件 {r.suspected} 件（请在台账“重件确认”列确认），建议督办 {len(r.supervise)} 件，"
              f"群体预警 {len(r.alerts)} 条（本次新增 {len(r.new_alerts)} 条）"]
+    if r.decisions:
+        lines.append(f"  已记住信访员对重件的确认/否定 {r.decisions} 条")
     for a in [a for a in r.alerts if a["id"] in r.new_alerts][:10]:
         lines.append(f"  预警：{a['explanation']}")
     for s in r.supervise[:10]:
@@ -91,11 +101,14 @@ def cli_run(args: argparse.Namespace) -> int:
 def cli_train(args: argparse.Namespace) -> int:
     app = App.from_args(args.config, args.as_of, trigger=args.trigger)
     run, rep = train(app)
-    if rep.categories < 2:
-        print(f"已确认分类的信访件太少（{rep.samples} 件，{rep.categories} 类），暂不能训练；分类建议继续只用关键词。")
+    if not rep.path:
+        print(f"已确认分类的信访件太少（{rep.samples} 件），暂不微调；分类建议继续使用内置模型。")
         return EXIT_OK
-    print(f"分类模型已训练：{rep.samples} 件、{rep.categories} 类，{rep.folds} 折交叉验证"
-          f"准确率 {rep.accuracy:.1%}，宏平均 F1 {rep.macro_f1:.3f}")
+    if rep.folds < 2:
+        print(f"已用本办 {rep.samples} 件已确认分类微调内置模型（件数太少，未做交叉验证）。\n  模型文件：{rep.path}")
+        return EXIT_OK
+    print(f"已用本办 {rep.samples} 件已确认分类（{rep.categories} 类）微调内置模型：{rep.folds} 折交叉验证"
+          f"准确率 {rep.accuracy:.1%}，宏平均 F1 {rep.macro_f1:.3f}（内置模型在同样这些件上 {rep.base_accuracy:.1%}）")
     weak = sorted(rep.per_category.items(), key=lambda x: x[1])[:3]
     print("  最难分的类别：" + "、".join(f"{c}（F1 {f:.2f}）" for c, f in weak))
     if rep.skipped:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows.analysis.items import Item, TextContext
+from flows.analysis.settings import BUILTIN_TAXONOMY
 from flows.model import Petition, Petitioner
+
+# One text context for the tests: the shipped word lists, the villages of the corpus.
+CTX = TextContext.load(BUILTIN_TAXONOMY, {"永福村", "宝塔村", "永安村", "金星村", "仙宅村", "溪塔村"})
 
 SHEN = Petitioner("沈国强", "330110196503124417", "13905710001", "余杭街道永福村5组12号")
 QIAN = Petitioner("钱美琴", "330110197208153326", "13757140003", "余杭街道永福村6组3号")
@@ -19,3 +24,7 @@ def petition(ref: str, day: date, people: list[Petitioner], text: tuple[str, str
     return Petition(ref=ref, title=title, form="来访", received_on=day, assigned_on=day, petitioners=list(people),
                     headcount=headcount or max(1, len(people)), locality=locality, content=content, demand=demand,
                     **kw)
+
+
+def item(p: Petition, category: str = "") -> Item:
+    return Item.of(p, CTX, category=category)

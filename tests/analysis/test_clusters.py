@@ -1,12 +1,13 @@
 from datetime import date, timedelta
 
 from flows.analysis.clusters import cluster_alerts, group_alerts
-from flows.analysis.items import Item
+from flows.analysis.settings import AnalysisSettings
 from flows.model import Petitioner
-from tests.analysis.helpers import petition
+from tests.analysis.helpers import item, petition
 
 SMELL = ("化工厂异味", "{loc}东边那家化工厂这几天晚上排放刺鼻的气味，家里人头晕恶心，晚上不敢开窗睡觉。", "要求查处化工厂废气排放")
-OPTS = {"min_size": 3, "days": 7, "local_similarity": 0.45, "matter_similarity": 0.9}
+S = AnalysisSettings()
+OPTS = {"min_size": 3, "days": 7, "local": S.cluster_similarity, "cross": S.matter_similarity}
 
 
 def person(i: int) -> Petitioner:
@@ -15,7 +16,7 @@ def person(i: int) -> Petitioner:
 
 def smell(ref: str, day: date, loc: str, i: int):
     text = (SMELL[0], SMELL[1].format(loc=loc), SMELL[2])
-    return Item.of(petition(ref, day, [person(i)], text, locality=loc))
+    return item(petition(ref, day, [person(i)], text, locality=loc))
 
 
 def test_cluster_split_across_a_locality_boundary():
@@ -36,7 +37,7 @@ def test_no_cluster_when_spread_over_more_than_the_window():
 
 
 def test_group_petition_at_headcount_threshold():
-    items = [Item.of(petition("H1", date(2026, 11, 2), [person(1)], headcount=5)),
-             Item.of(petition("H2", date(2026, 11, 2), [person(2)], headcount=4))]
+    items = [item(petition("H1", date(2026, 11, 2), [person(1)], headcount=5)),
+             item(petition("H2", date(2026, 11, 2), [person(2)], headcount=4))]
     alerts = group_alerts(items, 5)
     assert [a.refs for a in alerts] == [["H1"]] and "5 人" in alerts[0].explanation

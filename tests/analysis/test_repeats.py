@@ -1,16 +1,17 @@
 from dataclasses import replace
 from datetime import date
 
-from flows.analysis.items import Item
 from flows.analysis.repeats import detect
-from tests.analysis.helpers import QIAN, SHEN, ZHOU, petition
+from flows.analysis.settings import AnalysisSettings
+from tests.analysis.helpers import QIAN, SHEN, ZHOU, item, petition
 
-D = {"min_similarity": 0.35, "review_window_days": 30}
+S = AnalysisSettings()
+D = {"confident": S.repeat_similarity, "suspect": S.repeat_suspect_similarity, "review_window_days": 30}
 AGAIN = ("再次反映模具厂噪声", "上次反映村口模具厂晚上开机器噪声很大的问题，到现在还是开到半夜，影响休息。", "要求停止夜间生产")
 
 
 def run(*ps):
-    return detect([Item.of(p) for p in ps], **D)
+    return detect([item(p) for p in ps], **D)
 
 
 def test_repeat_through_a_co_signers_id():

@@ -1,0 +1,94 @@
+"""Is it the same matter? A score for two petitions, built for paraphrase, that explains itself.
+
+Parts (each shown in the explanation):
+- words: cosine of the jieba TF-IDF weights (names, places and boilerplate removed);
+- key objects: the share of the matter's objects (彩钢棚, 工资, 低保…) both name;
+- amounts: the same amount in both (18600 == 一万八千六百 == 1.86万) adds, two different
+  amounts (two different debts) take away;
+- spots: a named place both mention (金星模具厂, 禹航路);
+- category: the same category adds, two different ones take away;
+- time: a gap of more than a year takes a little away.
+The weights are set on the development half of the blind corpus (docs/analysis.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.analysis import words
+from flows.analysis.items import Item
+from flows.analysis.numbers import same_amount
+
+
+@dataclass(frozen=True)
+class Weights:
+    objects: float = 0.25
+    amount_same: float = 0.20
+    amount_differs: float = 0.20
+    spot: float = 0.10
+    category_same: float = 0.10
+    category_differs: float = 0.15
+    gap_per_year: float = 0.10  # beyond the first year
+
+
+@dataclass
+class PairScore:
+    total: float
+    cosine: float
+    objects: list[str] = field(default_factory=list)
+    object_share: float = 0.0
+    amounts: str = ""  # same | differ | ""
+    amount_values: list[int] = field(default_factory=list)
+    spots: list[str] = field(default_factory=list)
+    category: str = ""  # same | differ | ""
+    category_names: tuple[str, str] = ("", "")
+    gap_days: int = 0
+    shared_words: list[str] = field(default_factory=list)
+
+    def explain(self) -> str:
+        bits = [f"词语相似 {self.cosine:.2f}"]
+        if self.shared_words:
+            bits.append(f"共同词语：{'、'.join(self.shared_words)}")
+        if self.objects:
+            bits.append(f"关键对象：{'、'.join(self.objects)}")
+        if self.amounts == "same":
+            bits.append(f"金额一致：{'、'.join(f'{v}元' for v in self.amount_values)}")
+        elif self.amounts == "differ":
+            bits.append("金额不同")
+        if self.spots:
+            bits.append(f"同一地点：{'、'.join(self.spots)}")
+        if self.category == "same":
+            bits.append(f"分类相同（{self.category_names[0]}）")
+        elif self.category == "differ":
+            bits.append(f"分类不同（{self.category_names[0]}／{self.category_names[1]}）")
+        bits.append(f"相隔 {self.gap_days} 天")
+        return f"同一事项得分 {self.total:.2f}（{'，'.join(bits)}）"
+
+
+def score(a: Item, b: Item, w: Weights | None = None) -> PairScore:
+    w = w or Weights()
+    fa, fb = a.f, b.f
+    cos = words.cosine(fa.vec, fb.vec)
+    s = PairScore(0.0, round(cos, 3), shared_words=words.shared_words(fa.vec, fb.vec, 5))
+    total = cos
+    if fa.objects and fb.objects:
+        both = fa.objects & fb.objects
+        s.objects = sorted(both)
+        s.object_share = len(both) / min(len(fa.objects), len(fb.objects))
+        total += w.objects * s.object_share
+    if fa.amounts and fb.amounts:
+        same = sorted({x for x in fa.amounts for y in fb.amounts if same_amount(x, y)})
+        s.amounts, s.amount_values = ("same", same) if same else ("differ", [])
+        total += w.amount_same if same else -w.amount_differs
+    spots = sorted(fa.spots & fb.spots)
+    if spots:
+        s.spots = spots
+        total += w.spot
+    if a.category and b.category:
+        s.category_names = (a.category, b.category)
+        s.category = "same" if a.category == b.category else "differ"
+        total += w.category_same if s.category == "same" else -w.category_differs
+    s.gap_days = abs((a.day - b.day).days)
+    total -= w.gap_per_year * max(0, s.gap_days - 365) / 365
+    s.total = round(total, 4)
+    return s

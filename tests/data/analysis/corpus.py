@@ -1,0 +1,87 @@
+"""The blind corpus (written by a writer who saw no code) and its development / test split.
+
+    blind/petitions.json   petitions as the writer wrote them
+    blind/truth.json       ref -> category, chain, cluster, group, decoy, not_repeat, trap, note
+    split.json             {"dev": [refs], "test": [refs]}, made once by split.py
+
+Tuning reads ``half("dev")`` only; ``half("test")`` is for reporting (bench/analysis.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flows.model import Petition, Petitioner
+
+HERE = Path(__file__).resolve().parent
+BLIND = HERE / "blind"
+SPLIT = HERE / "split.json"
+HANDWRITTEN = HERE / "handwritten.json"
+
+
+def load() -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    petitions = json.loads((BLIND / "petitions.json").read_text(encoding="utf-8"))
+    truth = json.loads((BLIND / "truth.json").read_text(encoding="utf-8"))
+    return petitions, truth
+
+
+def to_petition(d: dict[str, Any]) -> Petition:
+    day = date.fromisoformat(str(d["received_on"])[:10])
+    people = [Petitioner(str(x.get("name") or ""), str(x.get("id_number") or ""), str(x.get("phone") or ""),
+                         str(x.get("address") or "")) for x in d.get("petitioners") or []]
+    return Petition(ref=str(d["ref"]), title=str(d.get("title") or ""), form=str(d.get("form") or "来信"),
+                    received_on=day, assigned_on=day, petitioners=people,
+                    headcount=int(d.get("headcount") or max(1, len(people))), locality=str(d.get("locality") or ""),
+                    content=str(d.get("content") or ""), demand=str(d.get("demand") or ""),
+                    anonymous=not people)
+
+
+def half(name: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
+    """The petitions of one half ("dev" or "test") in date order, and their truth."""
+    petitions, truth = load()
+    refs = set(json.loads(SPLIT.read_text(encoding="utf-8"))[name])
+    ps = sorted((to_petition(d) for d in petitions if d["ref"] in refs), key=lambda p: (p.received_on, p.ref))
+    return ps, {r: t for r, t in truth.items() if r in refs}
+
+
+def links(truth: dict[str, dict[str, Any]]) -> list[set[str]]:
+    """Sets of refs that must stay on one side: a chain, a cluster, a decoy set, a not-repeat pair."""
+    sets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for ref, t in truth.items():
+        for kind in ("chain", "cluster", "decoy"):
+            v = t.get(kind)
+            if v not in (None, "", False):
+                sets[(kind, str(v))].add(ref)
+        nr = t.get("not_repeat") or {}
+        if isinstance(nr, dict) and nr.get("of"):
+            for other in ([nr["of"]] if isinstance(nr["of"], str) else list(nr["of"])):
+                sets[("not_repeat", ref)] |= {ref, other}
+    return list(sets.values())
+
+
+def components(refs: list[str], truth: dict[str, dict[str, Any]]) -> list[list[str]]:
+    """Refs grouped so that every linked set is whole (union-find over ``links``)."""
+    parent = {r: r for r in refs}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for s in links(truth):
+        s = [r for r in s if r in parent]
+        for r in s[1:]:
+            parent[find(r)] = find(s[0])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for r in refs:
+        groups[find(r)].append(r)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def handwritten() -> dict[str, Any]:
+    return json.loads(HANDWRITTEN.read_text(encoding="utf-8"))

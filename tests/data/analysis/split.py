@@ -1,0 +1,67 @@
+"""Split the blind corpus ONCE into a development half and a test half (fixed seed).
+
+Every chain, cluster, decoy set and not-repeat pair stays whole on one side; categories are
+balanced between the halves. Run once, commit split.json, and never re-run after tuning began
+(a new corpus would be a new split, said so in docs/analysis.md):
+
+    .venv/bin/python tests/data/analysis/split.py
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.data.analysis.corpus import SPLIT, components, load  # noqa: E402
+
+SEED = 20261201
+
+
+def split(seed: int = SEED) -> dict[str, list[str]]:
+    petitions, truth = load()
+    refs = [p["ref"] for p in petitions]
+    groups = components(refs, truth)
+    rng = random.Random(seed)
+    rng.shuffle(groups)
+    # Large linked sets first (they are the hard part to balance), then the singles.
+    groups.sort(key=len, reverse=True)
+    side = {"dev": Counter(), "test": Counter()}
+    size = {"dev": 0, "test": 0}
+    out: dict[str, list[str]] = {"dev": [], "test": []}
+    for g in groups:
+        cats = Counter(truth[r]["category"] for r in g)
+        name = min(("dev", "test"), key=lambda n, g=g, cats=cats: _cost(n, g, cats, side, size, rng))
+        out[name] += g
+        side[name].update(cats)
+        size[name] += len(g)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _cost(name: str, g: list[str], cats: Counter, side: dict[str, Counter], size: dict[str, int],
+          rng: random.Random) -> tuple[float, float]:
+    """Category imbalance (and size imbalance, half as much) if ``g`` went to ``name``."""
+    other = "test" if name == "dev" else "dev"
+    imbalance = sum(abs(side[name][c] + cats[c] - side[other][c]) for c in cats)
+    return imbalance + abs(size[name] + len(g) - size[other]) * 0.5, rng.random()
+
+
+def main() -> None:
+    if SPLIT.exists() and "--force" not in sys.argv:
+        print(f"{SPLIT} exists: the split is made once (use --force only for a new corpus, and say so)")
+        return
+    s = split()
+    SPLIT.write_text(json.dumps(s, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _, truth = load()
+    for name, refs in s.items():
+        cats = Counter(truth[r]["category"] for r in refs)
+        kinds = {k: len({truth[r][k] for r in refs if truth[r].get(k)}) for k in ("chain", "cluster", "decoy")}
+        print(f"{name}: {len(refs)} petitions, {kinds}, categories {dict(sorted(cats.items()))}")
+
+
+if __name__ == "__main__":
+    main()
