@@ -1,7 +1,8 @@
 """Split the blind corpus ONCE into a development half and a test half (fixed seed).
 
 Every chain, cluster, decoy set and not-repeat pair stays whole on one side; categories are
-balanced between the halves. Run once, commit split.json, and never re-run after tuning began
+balanced between the halves, and so are the kinds of hard case (chains, clusters, decoy sets,
+not-repeats, group petitions), so that each half can both tune and test every rule. Run once, commit split.json, and never re-run after tuning began
 (a new corpus would be a new split, said so in docs/analysis.md):
 
     .venv/bin/python tests/data/analysis/split.py
@@ -34,12 +35,25 @@ def split(seed: int = SEED) -> dict[str, list[str]]:
     size = {"dev": 0, "test": 0}
     out: dict[str, list[str]] = {"dev": [], "test": []}
     for g in groups:
-        cats = Counter(truth[r]["category"] for r in g)
+        cats = Counter(truth[r]["category"] for r in g) + _kinds(g, truth)
         name = min(("dev", "test"), key=lambda n, g=g, cats=cats: _cost(n, g, cats, side, size, rng))
         out[name] += g
         side[name].update(cats)
         size[name] += len(g)
     return {k: sorted(v) for k, v in out.items()}
+
+
+STRUCTURE_WEIGHT = 3  # a cluster more on one side weighs like three petitions of one category
+
+
+def _kinds(g: list[str], truth: dict) -> Counter:
+    """The hard cases a linked set brings, each counted STRUCTURE_WEIGHT times."""
+    c: Counter = Counter()
+    for kind in ("chain", "cluster", "decoy"):
+        c[f"#{kind}"] += STRUCTURE_WEIGHT * len({truth[r][kind] for r in g if truth[r].get(kind)})
+    c["#not_repeat"] += STRUCTURE_WEIGHT * sum(1 for r in g if truth[r].get("not_repeat"))
+    c["#group"] += STRUCTURE_WEIGHT * sum(1 for r in g if truth[r].get("group"))
+    return c
 
 
 def _cost(name: str, g: list[str], cats: Counter, side: dict[str, Counter], size: dict[str, int],
