@@ -35,9 +35,9 @@ from flows.model import Petition
 
 MODEL_FILE = "analysis/category_model.npz"
 BASE_MODEL = Path(__file__).resolve().parent / "data" / "base_model.npz"
-LEXICON_WEIGHT = 0.25
+LEXICON_WEIGHT = 0.5
 PRIOR = 1.0  # strength of the pull towards the base weights when fine-tuning
-BASE_L2 = 0.3  # ridge of the base model itself
+BASE_L2 = 0.1  # ridge of the base model itself
 UPSTREAM_CAP = 5000  # upstream categories used beside the clerks' labels when fine-tuning
 
 

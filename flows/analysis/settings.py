@@ -19,9 +19,9 @@ class AnalysisSettings(Section):
     cluster_min: int = Field(3, ge=2, le=100, description="同一村社或同一事项的相似来件达到多少件时预警")
     cluster_days: int = Field(7, ge=1, le=90, description="相似来件在多少天内算作聚集")
     cluster_similarity: float = Field(0.45, gt=0, le=2, description="同一村社内，不同信访人的两件“同一事项得分”达到多少算同一事项")
-    matter_similarity: float = Field(0.7, gt=0, le=2, description="跨村社时，两件“同一事项得分”达到多少算同一事项（应高于村社内）")
-    repeat_similarity: float = Field(0.55, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
-    repeat_suspect_similarity: float = Field(0.3, gt=0, le=2,
+    matter_similarity: float = Field(0.6, gt=0, le=2, description="跨村社时，两件“同一事项得分”达到多少算同一事项（应高于村社内）")
+    repeat_similarity: float = Field(0.38, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
+    repeat_suspect_similarity: float = Field(0.22, gt=0, le=2,
                                              description="达到多少列为疑似重件，由信访员在“重件确认”列确认或否定")
     review_window_days: int = Field(30, ge=0, le=365, description="办结后多少天内再来，仍建议督办（复查申请期）")
     rising_ratio: float = Field(0.5, gt=0, le=10, description="比前三个月平均高出多少（0.5 即 50%）算上升")

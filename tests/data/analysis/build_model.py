@@ -47,7 +47,7 @@ def build(dev: list[Petition], dev_labels: list[str], gen: tuple[list[Petition],
     weights = [gen_weight] * len(gps) + [DEV_WEIGHT] * len(dev)
     classes = sorted(set(labels))
     model = classify.fit([ctx.features(p).vec for p in ps], labels, classes=classes, strength=l2, weights=weights,
-                         min_df=2, max_iter=500)
+                         min_df=1, max_iter=500)
     model.meta.update({"built": f"gen{len(gps)}@{GEN_SEED}+dev{len(dev)}", "gen_weight": gen_weight, "l2": l2,
                        "demand_weight": ctx.demand_weight})
     return model

@@ -1,0 +1,169 @@
+"""Tuning on the DEVELOPMENT half only: it never loads the test half.
+
+    .venv/bin/python tests/data/analysis/tune.py cls   # classification: CV grid, confusions
+    .venv/bin/python tests/data/analysis/tune.py rep   # repeat candidates: parts of the score, truth
+    .venv/bin/python tests/data/analysis/tune.py clu   # cluster pairs: scores of same-matter vs others
+
+What it printed when the shipped values were chosen is summarised in docs/analysis.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from itertools import product
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+import petitionbot.config  # noqa: E402,F401
+from flows.analysis import classify, clusters, matter, repeats, taxonomy  # noqa: E402
+from flows.analysis.items import Item  # noqa: E402
+from flows.analysis.settings import AnalysisSettings  # noqa: E402
+from tests.data.analysis import build_model  # noqa: E402
+from tests.data.analysis import evaluate as ev  # noqa: E402
+from tests.data.analysis.corpus import half  # noqa: E402
+
+TAX = taxonomy.load(ROOT / "templates" / "taxonomy")
+
+
+def dev():  # noqa: ANN201
+    ps, truth = half("dev")
+    return ps, truth
+
+
+def cv_predict(ps, truth, gen, ctx, *, gen_weight, l2, lexicon_weight):  # noqa: ANN001, ANN201
+    pred = {}
+    for fold in ev.folds(ps, truth):
+        inside = set(fold)
+        train = [p for p in ps if p.ref not in inside]
+        m = build_model.build(train, [truth[p.ref]["category"] for p in train], gen, ctx, gen_weight=gen_weight,
+                              l2=l2)
+        part = [p for p in ps if p.ref in inside]
+        got = classify.Classifier(TAX, m, ctx, lexicon_weight=lexicon_weight).predict(part)
+        pred.update(zip((p.ref for p in part), got, strict=True))
+    return pred
+
+
+def cls() -> None:
+    ps, truth = dev()
+    gen = build_model.generated()
+    ctx = build_model.context([*ps, *gen[0]])
+    gold = [truth[p.ref]["category"] for p in ps]
+    grid = {"gen_weight": [float(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [build_model.GEN_WEIGHT],
+            "l2": [float(x) for x in sys.argv[3].split(",")] if len(sys.argv) > 3 else [build_model.L2],
+            "lexicon_weight": [float(x) for x in sys.argv[4].split(",")] if len(sys.argv) > 4
+            else [classify.LEXICON_WEIGHT]}
+    best = None
+    for gw, l2, lw in product(*grid.values()):
+        pred = cv_predict(ps, truth, gen, ctx, gen_weight=gw, l2=l2, lexicon_weight=lw)
+        got = [pred[p.ref] for p in ps]
+        m = ev.classification(gold, got)
+        print(f"gen_weight {gw} l2 {l2} lexicon {lw}: acc {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f}")
+        if best is None or m["accuracy"] > best[0]:
+            best = (m["accuracy"], got)
+    got = best[1]
+    print("\nconfusions (truth -> predicted):", ev.confusion(gold, got)[:25])
+    for p, g, y in zip(ps, gold, got, strict=True):
+        if g != y:
+            print(f"  {p.ref} {g} -> {y}: {p.title} | {p.demand} | {p.content[:70]}")
+
+
+LEX = [float(x) for x in sys.argv[3].split(",")] if len(sys.argv) > 3 else [classify.LEXICON_WEIGHT]
+
+
+def ft() -> None:
+    """Fine-tuning strength: a base built without the fold's office, fine-tuned on the other
+    folds' labels (as clerks would confirm them), scored on the fold."""
+    ps, truth = dev()
+    gen = build_model.generated()
+    ctx = build_model.context([*ps, *gen[0]])
+    gold = {p.ref: truth[p.ref]["category"] for p in ps}
+    strengths = [float(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [classify.PRIOR]
+    base = build_model.build([], [], gen, ctx)
+    res: dict = {"base": {}}
+    for fold in ev.folds(ps, truth):
+        inside = set(fold)
+        train = [p for p in ps if p.ref not in inside]
+        part = [p for p in ps if p.ref in inside]
+        res["base"].update(zip(fold and [p.ref for p in part], classify.Classifier(TAX, base, ctx).predict(part),
+                               strict=True))
+        for st in strengths:
+            m = classify.fine_tune(base, ctx, train, [gold[p.ref] for p in train], strength=st)
+            for lw in LEX:
+                got = classify.Classifier(TAX, m, ctx, lexicon_weight=lw).predict(part)
+                res.setdefault((st, lw), {}).update(zip([p.ref for p in part], got, strict=True))
+    for k, pred in res.items():
+        print(k, ev.classification([gold[p.ref] for p in ps], [pred[p.ref] for p in ps]))
+
+
+def rep() -> None:
+    ps, truth = dev()
+    s = AnalysisSettings()
+    gen = build_model.generated()
+    ctx = build_model.context([*ps, *gen[0]])
+    pred = cv_predict(ps, truth, gen, ctx, gen_weight=build_model.GEN_WEIGHT, l2=build_model.L2,
+                      lexicon_weight=classify.LEXICON_WEIGHT)
+    items = [Item.of(p, ctx, category=pred[p.ref]) for p in ps]
+    want = ev.truth_repeats(ps, truth)
+    index = repeats.RepeatIndex(s.repeat_similarity, s.repeat_suspect_similarity)
+    rows = []
+    for it in sorted(items, key=lambda x: (x.day, x.ref)):
+        for c in index.candidates(it).values():
+            sc = matter.score(it, c.other)
+            same = it.ref in want and c.other.ref in want[it.ref]
+            rows.append((same, sc, it, c))
+        index.add(it)
+    for same, sc, it, c in sorted(rows, key=lambda r: -r[1].total):
+        kinds = ",".join(sorted({k.split(':')[0] for k in c.keys}))
+        print(f"{'REPEAT' if same else 'other '} {sc.total:5.2f} cos {sc.cosine:.2f} obj {sc.objects} amt {sc.amounts} "
+              f"cat {sc.category} spots {sc.spots} str {c.strength} [{kinds}] {it.ref}<-{c.other.ref} "
+              f"{sc.shared_words} | {truth[it.ref].get('not_repeat', '')}")
+    missing = [r for r in want if not any(x[0] and x[2].ref == r for x in rows)]
+    print("true repeats with no identity candidate:", missing)
+    for r in missing:
+        p = next(x for x in ps if x.ref == r)
+        earlier = [next(x for x in ps if x.ref == e) for e in want[r]]
+        print("  ", r, p.petitioners, "<-", [e.petitioners for e in earlier])
+
+
+def clu() -> None:
+    ps, truth = dev()
+    s = AnalysisSettings()
+    gen = build_model.generated()
+    ctx = build_model.context([*ps, *gen[0]])
+    pred = cv_predict(ps, truth, gen, ctx, gen_weight=build_model.GEN_WEIGHT, l2=build_model.L2,
+                      lexicon_weight=classify.LEXICON_WEIGHT)
+    items = [Item.of(p, ctx, category=pred[p.ref]) for p in ps]
+    rows = []
+    for a, b, _cos in clusters.cluster_pairs(items, days=s.cluster_days, floor=0.0):
+        if clusters.same_person(a, b):
+            continue
+        sc = matter.score(a, b)
+        ca, cb = truth[a.ref].get("cluster"), truth[b.ref].get("cluster")
+        rows.append((bool(ca and ca == cb), sc, a, b))
+    rows.sort(key=lambda r: -r[1].total)
+    for same, sc, a, b in rows[:60]:
+        where = "same-village" if a.locality == b.locality else "cross"
+        print(f"{'CLUSTER' if same else 'other  '} {sc.total:5.2f} cos {sc.cosine:.2f} {where} obj {sc.objects} "
+              f"spots {sc.spots} cat {sc.category} {a.ref}~{b.ref} {sc.shared_words}")
+    pos = [r for r in rows if r[0]]
+    print(f"{len(pos)} same-cluster pairs; lowest:",
+          [(round(r[1].total, 2), r[2].ref, r[3].ref, r[2].locality == r[3].locality) for r in pos[-8:]])
+
+
+def dev_table() -> None:
+    """The development half's repeat, cluster and group scores at the current settings."""
+    from bench.analysis import structure
+
+    ps, truth = dev()
+    gen = build_model.generated()
+    ctx = build_model.context([*ps, *gen[0]])
+    pred = cv_predict(ps, truth, gen, ctx, gen_weight=build_model.GEN_WEIGHT, l2=build_model.L2,
+                      lexicon_weight=classify.LEXICON_WEIGHT)
+    for k, v in structure(ps, truth, pred, AnalysisSettings(), ctx).items():
+        print(k, v)
+
+
+if __name__ == "__main__":
+    {"cls": cls, "ft": ft, "rep": rep, "clu": clu, "dev": dev_table}[sys.argv[1]]()
