@@ -36,7 +36,7 @@ from flows.model import Petition
 MODEL_FILE = "analysis/category_model.npz"
 BASE_MODEL = Path(__file__).resolve().parent / "data" / "base_model.npz"
 LEXICON_WEIGHT = 0.5
-PRIOR = 1.0  # strength of the pull towards the base weights when fine-tuning
+PRIOR = 10.0  # strength of the pull towards the base weights when fine-tuning
 BASE_L2 = 0.1  # ridge of the base model itself
 UPSTREAM_CAP = 5000  # upstream categories used beside the clerks' labels when fine-tuning
 
@@ -174,8 +174,8 @@ def fit(vecs: Sequence[dict[str, float]], labels: Sequence[str], *, classes: Seq
         p *= sw[:, None]
         dw, db = w - w0, b - b0
         gw = (x.T @ p).T + strength * dw
-        gb = p.sum(axis=0) + 0.01 * strength * db
-        reg = 0.5 * strength * float((dw * dw).sum()) + 0.005 * strength * float((db * db).sum())
+        gb = p.sum(axis=0) + strength * db  # the intercepts are pulled to the prior like the weights
+        reg = 0.5 * strength * float((dw * dw).sum()) + 0.5 * strength * float((db * db).sum())
         return ll + reg, np.concatenate([gw.ravel(), gb])
 
     res = minimize(loss, np.concatenate([w0.ravel(), b0]), jac=True, method="L-BFGS-B",

@@ -45,6 +45,7 @@ def cn_to_int(text: str) -> int | None:
     return total + section
 
 
+_MIXED = re.compile(r"(?<![\d.])(?:\d[万千百十]){2,}\d?\s*(?:多|余)?\s*(元|块钱|块)?")
 _AMOUNT_PATTERNS = (
     # 18600元, 1.86万元, 18,600块, 3万多元, 2.5万
     re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(万|千)?\s*(?:多|余)?\s*(元|块钱|块|万)"),
@@ -64,7 +65,15 @@ def amounts(text: str) -> list[tuple[int, int, int]]:
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
+    for m in _MIXED.finditer(text):  # 4万1千4百: digits between the units
+        value = cn_to_int("".join("零一二三四五六七八九"[int(ch)] if ch.isdigit() else ch
+                                  for ch in m.group(0) if ch.isdigit() or ch in "万千百十"))
+        if value:
+            out.append((m.start(), m.end(), value))
+            taken.append((m.start(), m.end()))
     for m in _AMOUNT_PATTERNS[0].finditer(text):
+        if not free(m.start(), m.end()):
+            continue
         num = float(m.group(1).replace(",", ""))
         mult = {"万": 10_000, "千": 1000}.get(m.group(2) or "", 1)
         if m.group(3) == "万":

@@ -19,6 +19,9 @@ from flows.analysis.numbers import address_digits
 from flows.model import Petition
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# Control and format characters (zero-width spaces, bidi marks, BOM): invisible, never part of a name.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+                        "\ufff9-\ufffb\ue000-\uf8ff]")
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
 KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_village": WEAK}
@@ -28,7 +31,8 @@ KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "
 def norm(text: str) -> str:
     """NFKC (full-width digits, letters), no invisible characters, no punctuation."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    if not text.isprintable():
+        text = _INVISIBLE.sub("", text)
     return _PUNCT.sub("", text).lower()
 
 
@@ -47,19 +51,28 @@ _UNITS = (("号楼", "幢"), ("栋", "幢"), ("座", "幢"), ("组组", "组"))
 _VILLAGE = re.compile(r"^([\u4e00-\u9fff]{2,6}?(?:村|社区))")
 
 
+_DIGIT = re.compile(r"\d")
+_HOUSE_NUMBER = re.compile(r"\d+号")
+
+
 def norm_address(address: str) -> str:
     """余杭街道永安村十二组3号 and 永安村12组3号 are one address; 号楼/栋 are 幢; 室 and what follows
     a house number (楼层, directions) dropped."""
-    a = _ADMIN.sub("", norm(address_digits(unicodedata.normalize("NFKC", address or ""))))
+    return _house(_ADMIN.sub("", norm(address)))
+
+
+def _house(a: str) -> str:
+    """An address already normalised and without its admin prefix, in its canonical form."""
+    a = address_digits(a)
     for old, new in _UNITS:
-        a = a.replace(old, new)
-    a = re.sub(r"(\d+号).*$", r"\1", a)  # after the house number: room, floor, 隔壁…
-    return a
+        if old in a:
+            a = a.replace(old, new)
+    m = _HOUSE_NUMBER.search(a)
+    return a[:m.end()] if m else a  # after the house number: room, floor, 隔壁…
 
 
 def village_of(address: str, locality: str = "") -> str:
-    a = _ADMIN.sub("", norm(address))
-    m = _VILLAGE.match(a)
+    m = _VILLAGE.match(_ADMIN.sub("", norm(address)))
     return m.group(1) if m else norm(locality)
 
 
@@ -83,10 +96,12 @@ def identity_keys(p: Petition) -> dict[str, Who]:
             continue  # 匿名, 王, a sentence typed into the name field: no name-based key
         if ph := norm_phone(person.phone):
             keys[f"phone_name:{ph}|{name}"] = who
-        addr = norm_address(person.address)
-        if re.search(r"\d", addr) and len(addr) >= 4:  # a house, not only a village
+        bare = _ADMIN.sub("", norm(person.address))
+        addr = _house(bare)
+        if len(addr) >= 4 and _DIGIT.search(addr):  # a house, not only a village
             keys[f"name_addr:{name}|{addr}"] = who
-        village = village_of(person.address, p.locality)
+        m = _VILLAGE.match(bare)
+        village = m.group(1) if m else norm(p.locality)
         if village:
             keys[f"name_village:{name}|{village}"] = who
     return keys
