@@ -117,6 +117,14 @@ class LinearModel:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
+    def reasons(self, vec: dict[str, float], category: str, n: int = 4) -> list[str]:
+        """The words that pushed ``vec`` towards ``category`` most (weight x the word's own weight)."""
+        if category not in self.classes:
+            return []
+        row = self.coef[self.classes.index(category)]
+        scored = [(float(row[j]) * x, w) for w, x in vec.items() if (j := self.vocab.get(w)) is not None]
+        return [w for v, w in sorted(scored, reverse=True)[:n] if v > 0]
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         words = sorted(self.vocab, key=self.vocab.__getitem__)
@@ -298,7 +306,8 @@ class Classifier:
             for c, s in lex.scores.items():
                 blend[c] = blend.get(c, 0.0) + self.lexicon_weight * s
             best = max(blend, key=lambda c: blend[c])
-            top = self.ctx.features(petitions[i]).top(4)
+            top = self.model.reasons(self.ctx.features(petitions[i]).vec, next(
+                (c for c in classes if (self.tax.canonical(c) or c) == best), best))
             why = ("模型" + (f"（依据词语：{'、'.join(top)}）" if top else "")
                    + (f"；关键词：{words}" if words and lex.category == best else ""))
             out[i] = Suggestion(best, round(blend[best], 3), "model", why)

@@ -17,10 +17,14 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flows.analysis import matter
+from flows.analysis import matter, words
 from flows.analysis.items import Item
 from flows.analysis.text import usable
 from flows.model import GROUP_VISIT, group_kind
+
+# Pairs whose word cosine is under this are never one matter (the lowest same-matter pair of the
+# development half had 0.14): they are not scored at all.
+FLOOR = 0.10
 
 
 @dataclass
@@ -119,27 +123,29 @@ def _near(days_sorted: list, d, window: timedelta) -> bool:  # noqa: ANN001 - da
 
 
 def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float, cross: float,
-                   weights: matter.Weights | None = None, floor: float = 0.08, focus: set[str] | None = None,
+                   weights: matter.Weights | None = None, floor: float = FLOOR, focus: set[str] | None = None,
                    exclude_pairs: set[frozenset[str]] | None = None) -> list[Alert]:
     """Alerts for clusters; with ``focus``, only pairs involving those refs are compared (new items)."""
     uf, edges = _Union(), []
     by_ref = {x.ref: x for x in items}
-    for a, b, _cos in cluster_pairs(items, days=days, floor=floor, focus=focus):
+    for a, b, cos in cluster_pairs(items, days=days, floor=floor, focus=focus):
         if exclude_pairs and frozenset((a.ref, b.ref)) in exclude_pairs:
             continue
-        if same_person(a, b):
-            continue
-        s = matter.score(a, b, weights)
+        s = matter.score(a, b, weights, cos=cos, explain=False)
         same_place = bool(a.locality and a.locality == b.locality)
-        if s.total >= (local if same_place else cross):
+        if s.total >= (local if same_place else cross) and not same_person(a, b):
             uf.union(a.ref, b.ref)
+            s.shared_words = words.shared_words(a.f.vec, b.f.vec, 5)
             edges.append((a.ref, b.ref, round(s.total, 2), s))
     groups: dict[str, list[Item]] = {}
     for ref in list(uf.parent):
         groups.setdefault(uf.find(ref), []).append(by_ref[ref])
+    edges_of: dict[str, list] = {}
+    for e in edges:
+        edges_of.setdefault(uf.find(e[0]), []).append(e)
     alerts = []
     window = timedelta(days=days)
-    for members in groups.values():
+    for root, members in groups.items():
         members.sort(key=lambda x: (x.day, x.ref))
         best = _densest(members, window)
         if len(best) < min_size:
@@ -147,7 +153,10 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
         refs = [m.ref for m in best]
         locs = sorted({m.locality for m in best if m.locality})
         where = locs[0] if len(locs) == 1 else "、".join(locs) + "（跨村社，同一事项）"
-        inside = [e for e in edges if e[0] in refs and e[1] in refs]
+        keep = set(refs)
+        inside = [e for e in edges_of.get(root, []) if e[0] in keep and e[1] in keep]
+        if not inside:
+            continue  # linked only through members outside this window: no build-up inside it
         common = _common(inside)
         explanation = (f"{best[0].day.isoformat()} 至 {best[-1].day.isoformat()} 的 {days} 天内，{where} "
                        f"有 {len(best)} 件不同信访人反映同一事项：{'、'.join(refs)}"
@@ -161,10 +170,10 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
 def _common(edges: list) -> str:  # noqa: ANN001
     from collections import Counter
 
-    words, objs, spots = Counter(), Counter(), Counter()
+    common, objs, spots = Counter(), Counter(), Counter()
     for e in edges:
         s: matter.PairScore = e[3]
-        words.update(s.shared_words[:3])
+        common.update(s.shared_words[:3])
         objs.update(s.objects)
         spots.update(s.spots)
     parts = []
@@ -172,8 +181,8 @@ def _common(edges: list) -> str:  # noqa: ANN001
         parts.append("关键对象 " + "、".join(w for w, _ in objs.most_common(3)))
     if spots:
         parts.append("地点 " + "、".join(w for w, _ in spots.most_common(2)))
-    if words:
-        parts.append("词语 " + "、".join(w for w, _ in words.most_common(4)))
+    if common:
+        parts.append("词语 " + "、".join(w for w, _ in common.most_common(4)))
     return "，".join(parts)
 
 

@@ -26,15 +26,14 @@ def score(p: Petition, tax: Taxonomy) -> LexiconScore:
     body, title = norm(p.content), norm(f"{p.title} {p.demand}")
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
-    for cat, words in tax.lexicon.items():
+    for cat, words in _normalised(tax).items():
         s = 0.0
         for w in words:
-            w = norm(w)
-            if w and w in body:
+            if w in body:
                 s += 1
-            if w and w in title:
+            if w in title:
                 s += 2
-            if w and (w in body or w in title):
+            if w in body or w in title:
                 hits.setdefault(cat, []).append(w)
         if s:
             scores[cat] = s
@@ -45,3 +44,15 @@ def score(p: Petition, tax: Taxonomy) -> LexiconScore:
     # Share of the keyword evidence, damped when there is little of it (one hit is weak).
     conf = scores[best] / total * min(1.0, scores[best] / 4)
     return LexiconScore(best, round(conf, 3), hits.get(best, []), {c: s / total for c, s in scores.items()})
+
+
+_NORMALISED: dict[int, tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]] = {}
+
+
+def _normalised(tax: Taxonomy) -> dict[str, tuple[str, ...]]:
+    """The lexicon's words normalised once per taxonomy (not once per petition)."""
+    hit = _NORMALISED.get(id(tax))
+    if hit is None or hit[0] is not tax.lexicon:
+        words = {cat: tuple(dict.fromkeys(w for w in map(norm, ws) if w)) for cat, ws in tax.lexicon.items()}
+        hit = _NORMALISED[id(tax)] = (tax.lexicon, words)
+    return hit[1]

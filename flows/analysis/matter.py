@@ -65,11 +65,15 @@ class PairScore:
         return f"同一事项得分 {self.total:.2f}（{'，'.join(bits)}）"
 
 
-def score(a: Item, b: Item, w: Weights | None = None) -> PairScore:
+def score(a: Item, b: Item, w: Weights | None = None, *, cos: float | None = None, explain: bool = True
+          ) -> PairScore:
+    """The same-matter score of ``a`` and ``b``; ``cos`` when the caller computed it already, and
+    ``explain=False`` to skip finding the shared words (added later for the pairs that count)."""
     w = w or Weights()
     fa, fb = a.f, b.f
-    cos = words.cosine(fa.vec, fb.vec)
-    s = PairScore(0.0, round(cos, 3), shared_words=words.shared_words(fa.vec, fb.vec, 5))
+    if cos is None:
+        cos = words.cosine(fa.vec, fb.vec)
+    s = PairScore(0.0, round(cos, 3), shared_words=words.shared_words(fa.vec, fb.vec, 5) if explain else [])
     total = cos
     if fa.objects and fb.objects:
         both = fa.objects & fb.objects

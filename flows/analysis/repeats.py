@@ -115,7 +115,7 @@ class RepeatIndex:
                 tier = SUSPECTED
             else:
                 continue
-            rep = Repeat(item.ref, "", c.other.ref, 0, sorted({describe_key(k) for k in c.keys}), round(pair.total, 3),
+            rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3),
                          tier=tier, strength=c.strength, pair=pair, by_clerk=answer == CONFIRM)
             rank = (answer == CONFIRM, tier == CONFIDENT, c.strength >= MEDIUM, pair.total, c.other.day)
             if best is None or rank > best[0]:
@@ -145,6 +145,15 @@ class RepeatIndex:
             rep.supervise = True
             rep.why_supervise = (f"前次来件 {other.ref} 于 {closed.isoformat()} 办结，"
                                  f"{(item.day - closed).days} 天后再次来信访（复查期内）")
+
+
+def _shared(keys: list[str]) -> list[str]:
+    """The shared identities to show, strongest first; the weak name + village key only when
+    nothing stronger links the two."""
+    ranked = sorted(set(keys), key=lambda k: (-KIND_STRENGTH[kind_of(k)], k))
+    if ranked and KIND_STRENGTH[kind_of(ranked[0])] > KIND_STRENGTH["name_village"]:
+        ranked = [k for k in ranked if kind_of(k) != "name_village"]
+    return list(dict.fromkeys(describe_key(k) for k in ranked))
 
 
 def detect(items: list[Item], *, confident: float, suspect: float, review_window_days: int,

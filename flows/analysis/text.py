@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flows.analysis.numbers import address_digits
 from flows.model import Petition
@@ -36,14 +36,23 @@ def norm(text: str) -> str:
     return _PUNCT.sub("", text).lower()
 
 
+_NON_DIGIT = re.compile(r"\D")
+_SPACE = re.compile(r"\s")
+
+
 def norm_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    if not phone:
+        return ""
+    digits = phone if phone.isascii() and phone.isdigit() else _NON_DIGIT.sub("", unicodedata.normalize("NFKC", phone))
     return digits[-11:] if len(digits) >= 7 else ""
 
 
 def norm_id(id_number: str) -> str:
-    s = re.sub(r"\s", "", unicodedata.normalize("NFKC", id_number or "")).upper()
-    return s if len(s) in (15, 18) else ""
+    if not id_number:
+        return ""
+    s = id_number if id_number.isascii() and id_number.isalnum() else _SPACE.sub(
+        "", unicodedata.normalize("NFKC", id_number))
+    return s.upper() if len(s) in (15, 18) else ""
 
 
 _ADMIN = re.compile(r"^(中国)?(浙江省|浙江)?(杭州市|杭州)?(余杭区|临平区)?(余杭街道|余杭镇)?")
@@ -52,6 +61,7 @@ _VILLAGE = re.compile(r"^([\u4e00-\u9fff]{2,6}?(?:村|社区))")
 
 
 _DIGIT = re.compile(r"\d")
+_HAS_CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百]")
 _HOUSE_NUMBER = re.compile(r"\d+号")
 
 
@@ -63,7 +73,8 @@ def norm_address(address: str) -> str:
 
 def _house(a: str) -> str:
     """An address already normalised and without its admin prefix, in its canonical form."""
-    a = address_digits(a)
+    if _HAS_CN_NUMBER.search(a):
+        a = address_digits(a)
     for old, new in _UNITS:
         if old in a:
             a = a.replace(old, new)
@@ -76,8 +87,7 @@ def village_of(address: str, locality: str = "") -> str:
     return m.group(1) if m else norm(locality)
 
 
-@dataclass(frozen=True)
-class Who:
+class Who(NamedTuple):
     """The person a key came from: enough to veto a false link and to explain a true one."""
 
     name: str
@@ -87,6 +97,7 @@ class Who:
 def identity_keys(p: Petition) -> dict[str, Who]:
     """key -> the petitioner it came from; any one shared key makes two petitions candidates."""
     keys: dict[str, Who] = {}
+    locality: str | None = None
     for person in p.petitioners:
         name = norm(person.name)
         who = Who(person.name, norm_id(person.id_number))
@@ -101,7 +112,7 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         if len(addr) >= 4 and _DIGIT.search(addr):  # a house, not only a village
             keys[f"name_addr:{name}|{addr}"] = who
         m = _VILLAGE.match(bare)
-        village = m.group(1) if m else norm(p.locality)
+        village = m.group(1) if m else (locality if locality is not None else (locality := norm(p.locality)))
         if village:
             keys[f"name_village:{name}|{village}"] = who
     return keys
