@@ -23,6 +23,10 @@ _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
                         "\ufff9-\ufffb\ue000-\uf8ff]")
 
+# What callers and clerks write when there is no name: never a key.
+PLACEHOLDER_NAMES = frozenset({"匿名", "未留姓名", "不愿透露", "来电群众", "来电人", "来访群众", "群众", "网友", "市民",
+                               "村民", "居民", "某某", "无名氏", "不详", "未知"})
+_TITLE_ONLY = re.compile(r".(女士|先生|师傅|阿姨|大爷|大妈|老师|老板|小姐|同志)")
 STRONG, MEDIUM, WEAK = 3, 2, 1
 KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_village": WEAK}
 KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "姓名和住址", "name_village": "姓名和村社（弱）"}
@@ -103,10 +107,12 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         who = Who(person.name, norm_id(person.id_number))
         if who.id_number:
             keys[f"id:{who.id_number}"] = who
-        if not (2 <= len(name) <= 6):
-            continue  # 匿名, 王, a sentence typed into the name field: no name-based key
+        if not (2 <= len(name) <= 6) or name in PLACEHOLDER_NAMES:
+            continue  # 匿名, 未留姓名, 王, a sentence typed into the name field: no name-based key
         if ph := norm_phone(person.phone):
             keys[f"phone_name:{ph}|{name}"] = who
+        if _TITLE_ONLY.fullmatch(name):
+            continue  # 卢女士, 金先生: with the phone it is someone; with an address, anyone of that surname
         bare = _ADMIN.sub("", norm(person.address))
         addr = _house(bare)
         if len(addr) >= 4 and _DIGIT.search(addr):  # a house, not only a village

@@ -149,3 +149,14 @@ def test_fine_tuning_weight_grows_with_the_number_of_labels(corpus):
     many = classify.fine_tune(base, CTX, office, ["民政"] * 40)
     assert classify.Classifier(tax, few, CTX, lexicon_weight=0).predict([probe]) == ["其他"]
     assert classify.Classifier(tax, many, CTX, lexicon_weight=0).predict([probe]) == ["民政"]
+
+
+def test_placeholder_and_title_only_names_make_no_name_key():
+    from datetime import date
+
+    from tests.analysis.helpers import petition
+
+    anon = petition("N1", date(2026, 11, 2), [Petitioner("未留姓名", "", "13900000000", "狮山村3组5号")])
+    assert identity_keys(anon) == {}
+    lu = petition("N2", date(2026, 11, 2), [Petitioner("卢女士", "", "13900000001", "狮山村3组5号")])
+    assert list(identity_keys(lu)) == ["phone_name:13900000001|卢女士"]  # the phone, not every 卢 of the village
