@@ -31,6 +31,7 @@ from flows.analysis import lexicon
 from flows.analysis.items import TextContext
 from flows.analysis.taxonomy import Taxonomy
 from flows.analysis.text import doc_text
+from flows.analysis.words import shown
 from flows.model import Petition
 
 MODEL_FILE = "analysis/category_model.npz"
@@ -123,7 +124,7 @@ class LinearModel:
             return []
         row = self.coef[self.classes.index(category)]
         scored = [(float(row[j]) * x, w) for w, x in vec.items() if (j := self.vocab.get(w)) is not None]
-        return [w for v, w in sorted(scored, reverse=True)[:n] if v > 0]
+        return [shown(w) for v, w in sorted(scored, reverse=True)[:n] if v > 0]
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

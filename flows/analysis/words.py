@@ -222,6 +222,11 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def shared_words(a: dict[str, float], b: dict[str, float], n: int = 6) -> list[str]:
     """The words that make two petitions alike, heaviest first (for the explanation)."""
     common = [(a[w] * b[w], w) for w in a.keys() & b.keys()]
-    return [w for _, w in sorted(common, reverse=True)[:n]]
+    return [shown(w) for _, w in sorted(common, reverse=True)[:n]]
+
+
+def shown(token: str) -> str:
+    """A token as a clerk reads it: the amount token ¥38000 as 38000元."""
+    return f"{token[1:]}元" if token.startswith("¥") else token
 
 
