@@ -97,14 +97,19 @@ def ft() -> None:
         print(k, ev.classification([gold[p.ref] for p in ps], [pred[p.ref] for p in ps]))
 
 
-def rep() -> None:
+def dev_items():  # noqa: ANN201
+    """The development half with cross-validated categories, as items the analysis compares."""
     ps, truth = dev()
-    s = AnalysisSettings()
     gen = build_model.generated()
     ctx = build_model.context([*ps, *gen[0]])
     pred = cv_predict(ps, truth, gen, ctx, gen_weight=build_model.GEN_WEIGHT, l2=build_model.L2,
                       lexicon_weight=classify.LEXICON_WEIGHT)
-    items = [Item.of(p, ctx, category=pred[p.ref]) for p in ps]
+    return ps, truth, [Item.of(p, ctx, category=pred[p.ref]) for p in ps]
+
+
+def rep() -> None:
+    ps, truth, items = dev_items()
+    s = AnalysisSettings()
     want = ev.truth_repeats(ps, truth)
     index = repeats.RepeatIndex(s.repeat_similarity, s.repeat_suspect_similarity)
     rows = []
@@ -128,13 +133,8 @@ def rep() -> None:
 
 
 def clu() -> None:
-    ps, truth = dev()
+    ps, truth, items = dev_items()
     s = AnalysisSettings()
-    gen = build_model.generated()
-    ctx = build_model.context([*ps, *gen[0]])
-    pred = cv_predict(ps, truth, gen, ctx, gen_weight=build_model.GEN_WEIGHT, l2=build_model.L2,
-                      lexicon_weight=classify.LEXICON_WEIGHT)
-    items = [Item.of(p, ctx, category=pred[p.ref]) for p in ps]
     rows = []
     for a, b, _cos in clusters.cluster_pairs(items, days=s.cluster_days, floor=0.0):
         if clusters.same_person(a, b):
