@@ -45,6 +45,13 @@ CLERK_FIELDS = (
     "remarks",  # 备注
     "category_confirmed",  # 内容分类 confirmed by a clerk
     "repeat_confirmed",  # 重件确认: a clerk's answer to a suspected repeat (是重件 / 不是重件)
+    "decision_reason",  # 不予受理/不再受理理由 (the notices quote it)
+    "legal_basis",  # 法律依据: a reason of the legal-basis table (the notices cite its article)
+    "extension_reason",  # 延期理由 (the extension notice states it)
+    "review_requested_on",  # 复查申请日期
+    "review_closed_on",  # 复查意见日期
+    "re_review_requested_on",  # 复核申请日期
+    "re_review_closed_on",  # 复核意见日期
 )
 
 

@@ -80,13 +80,23 @@ COLUMNS: tuple[Column, ...] = (
     # good, so a rejected link is never proposed again and a confirmed one stays a 重件.
     Column("repeat_confirmed", "重件确认", "clerk", "choice", 10, choices="repeat_answers"),
     Column("decision", "受理情况", "clerk", "choice", 10, choices="decisions"),
+    # What the refusal and extension notices say: the clerk's reason in words, and the legal basis
+    # picked from the legal-basis table (templates/legal_basis.toml) that the notice cites.
+    Column("decision_reason", "不予受理/不再受理理由", "clerk", "long", 24),
+    Column("legal_basis", "法律依据", "clerk", "choice", 16, choices="legal_bases"),
     Column("accepted_on", "受理日期", "clerk", "date", 11),
     Column("extension_until", "延期至", "clerk", "date", 11),
+    Column("extension_reason", "延期理由", "clerk", "long", 20),
     Column("handling_status", "办理状态", "clerk", "choice", 10, choices="statuses"),
     Column("closed_on", "办结日期", "clerk", "date", 11),
     Column("reply_method", "答复方式", "clerk", "choice", 10, choices="reply_methods"),
     Column("served_on", "送达日期", "clerk", "date", 11),
     Column("satisfaction", "满意度", "clerk", "choice", 9, choices="satisfaction_levels"),
+    # Review (复查) and re-review (复核) of the office's reply: the dates move the deadline steps.
+    Column("review_requested_on", "复查申请日期", "clerk", "date", 11),
+    Column("review_closed_on", "复查意见日期", "clerk", "date", 11),
+    Column("re_review_requested_on", "复核申请日期", "clerk", "date", 11),
+    Column("re_review_closed_on", "复核意见日期", "clerk", "date", 11),
     Column("reminder_log", "催办/督办记录", "clerk", "long", 24),
     Column("remarks", "备注", "clerk", "long", 20),
 )

@@ -58,7 +58,10 @@ class LedgerDeadlines:
     only the deadlines package's public API (schedule, step_status, labels, fills, the estimate mark).
     """
 
-    def __init__(self, engine: Any, today: date):
+    def __init__(self, engine: Any, today: date, *, letters: Callable[[Petition], list[str]] | None = None):
+        """``letters`` (from the shell: ``flows.letters.ledger_notes``) adds the letters that cannot be
+        issued yet ("不予受理告知书待补全：缺少……") to 期限提示, so the clerk sees what to fill."""
+        self.letters = letters
         from flows.deadlines import STATUS_LABELS, status_fills, step_status
         from flows.deadlines.calendar import ESTIMATE_MARK
 
@@ -95,5 +98,7 @@ class LedgerDeadlines:
             n = self._short(w)
             if n not in notes:
                 notes.append(n)
+        if self.letters is not None:
+            notes += self.letters(p)
         return DeadlineCells(self._shown(acc), self._shown(main), s.status, self._labels[s.status], s.days_overdue,
                              tuple(notes), tuple(w for w in schedule.warnings if self._mark in w))

@@ -61,6 +61,9 @@ class LedgerSettings(Section):
                                  description="受理情况下拉选项")
     repeat_answers: list[str] = Field(default_factory=lambda: ["是重件", "不是重件"], min_length=1,
                                       description="“重件确认”下拉选项（信访员对疑似重件的确认或否定）")
+    # Filled by the shell from the legal-basis table (the letters' templates/legal_basis.toml) unless set here.
+    legal_bases: list[str] = Field(default_factory=list,
+                                   description="“法律依据”下拉选项；留空则使用法律依据表中的理由")
     # Filled by the shell from the analysis taxonomy (petitionbot/commands/ledger.py) unless set here:
     # the ledger itself never reads the taxonomy.
     categories: list[str] = Field(default_factory=list,
@@ -76,7 +79,8 @@ class LedgerSettings(Section):
             raise ValueError("文件名必须包含 {year} 并以 .xlsx 结尾")
         return v
 
-    @field_validator("statuses", "reply_methods", "satisfaction_levels", "decisions", "categories", "repeat_answers")
+    @field_validator("statuses", "reply_methods", "satisfaction_levels", "decisions", "categories", "repeat_answers",
+                     "legal_bases")
     @classmethod
     def _fits_dropdown(cls, v: list[str]) -> list[str]:
         # Excel caps an inline drop-down list at 255 characters (items joined by commas).

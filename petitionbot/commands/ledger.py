@@ -26,11 +26,39 @@ def ledger(app: App) -> tuple[Run, LedgerResult]:
     with app.run("ledger") as run:
         # The engine is built here, once per run, from the office's [deadlines] settings: the ledger
         # only receives the callable, so it never depends on how deadlines are configured.
-        deadlines = LedgerDeadlines(build_engine(app.settings.deadlines), app.clock.today())
+        engine = build_engine(app.settings.deadlines)
+        deadlines = LedgerDeadlines(engine, app.clock.today(), letters=letter_notes(app, run, engine))
         settings, analysis = with_analysis(app, run)
+        settings = with_legal_bases(settings, app, run)
         result = sync_ledger(app.store, settings, app.clock, run, workdir=app.workdir,
                              office=app.settings.office, deadlines=deadlines, analysis=analysis)
     return run, result
+
+
+def letter_notes(app: App, run: Run, engine: object):
+    """The letters that cannot be issued yet, for 期限提示 (the ledger never imports the letters)."""
+    try:
+        from flows.letters import ledger_notes
+
+        return ledger_notes(app.settings, today=app.clock.today(), engine=engine)
+    except Exception as exc:  # noqa: BLE001 - the ledger must still be written without the letters' notes
+        run.warn(f"台账：文书待补全提示本次未生成：{type(exc).__name__}: {exc}")
+        return None
+
+
+def with_legal_bases(settings: LedgerSettings, app: App, run: Run) -> LedgerSettings:
+    """The legal-basis table's reasons as the 法律依据 drop-down (unless the office lists its own)."""
+    if settings.legal_bases:
+        return settings
+    from flows.letters import legal
+
+    try:
+        base = app.settings.source.parent if app.settings.source else None
+        table = legal.load(app.settings.letters.legal_path(base))
+        return LedgerSettings.model_validate(settings.model_dump() | {"legal_bases": table.labels()})
+    except (ConfigError, ValidationError) as exc:
+        run.warn(f"台账：法律依据表无法作为“法律依据”的下拉选项，本列暂按文字填写：{exc}")
+        return settings
 
 
 def with_analysis(app: App, run: Run) -> tuple[LedgerSettings, dict]:
