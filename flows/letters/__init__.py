@@ -1,17 +1,19 @@
-"""Word letters from templates clerks can edit (issue 4).
+"""Word letters from templates clerks can edit.
 
 Public surface::
 
-    draft_letters(store, settings, clock, run, *, pdf=False, deadlines=None) -> list[Drafted]
+    draft_letters(store, settings, clock, run, *, pdf=False, engine=None) -> list[Drafted]
     draft_unit_letter(kind, unit, items, *, store, settings, clock, run=None, reply_by=None,
-                      requirement="", pdf=False) -> Drafted          # 催办单 / 督办单
-    UnitItem(petition, due_on, days_late=0, note="")
+                      requirement="", pdf=False, engine=None) -> Drafted | None   # 催办单 / 督办单
+    UnitItem(petition, due_on, days_late=0, note="", step="")          # one step of one petition
+    ledger_notes(settings, *, today, engine=None) -> (petition -> ["…待补全：缺少……"])
+    supervision_drafter(store, settings, clock, run, engine=None) -> (unit, reminder items -> Path | None)
     check_templates(settings, paths=()) -> {file name: [Problem]}
     export_fields(petition, store) -> {"letters": [{kind, path, version}]}
     LettersSettings                                                   # [letters] section
 
-Layout: ``rules`` / ``context`` / ``kinds`` / ``files`` are plain Python; ``engine`` holds the
-sandboxed Jinja; ``docx_adapter`` is the only module that touches the .docx format.
+Layout: ``rules`` / ``context`` / ``kinds`` / ``checks`` / ``dates`` / ``legal`` / ``files`` are plain
+Python; ``engine`` holds the sandboxed Jinja; ``docx_adapter`` is the only module that touches the .docx format.
 """
 
 import importlib
@@ -20,7 +22,8 @@ from typing import Any
 # Resolved lazily (PEP 562) so loading the config does not pull in docxtpl and lxml.
 _WHERE = {
     "UnitItem": "context", "Drafted": "flow", "check_templates": "flow", "draft_letters": "flow",
-    "draft_unit_letter": "flow", "export_fields": "flow", "KINDS": "kinds", "PETITION_KINDS": "kinds",
+    "draft_unit_letter": "flow", "export_fields": "flow", "ledger_notes": "flow", "Pending": "flow",
+    "LetterIncomplete": "flow", "supervision_drafter": "flow", "KINDS": "kinds", "PETITION_KINDS": "kinds",
     "UNIT_KINDS": "kinds", "Problem": "problems", "TemplateProblem": "problems", "LettersSettings": "settings",
 }
 __all__ = sorted(_WHERE)

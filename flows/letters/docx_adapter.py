@@ -141,17 +141,31 @@ def _static_problems(path: Path, src: _Source, env: SandboxedEnvironment, kind: 
         text = re.sub(r"<[^>]+>", "", line).strip()
         no, snippet = _locate(src.paras, text[:20]) if text else (None, "")
         block = unclosed_block(exc)
-        if block:  # point at the opening tag, not at the end of the document
-            opening = re.compile(r"\{%-?(?:tr|tc|p|r)?\s+" + block + r"\b")
-            hits = [i for i, t in enumerate(src.paras, 1) if opening.search("".join(t))]
-            if hits:
-                no, snippet = hits[-1], _short("".join(src.paras[hits[-1] - 1]))
+        if block:  # point at the opening tag left open, not at the end of the document
+            hit = _left_open(src.paras, block)
+            if hit:
+                no, snippet = hit, _short("".join(src.paras[hit - 1]))
         return [Problem(path.name, zh_syntax(exc), no, src.label, snippet or _short(text))]
     problems = []
     for message, needle in findings:
         no, snippet = _locate(src.paras, needle)
         problems.append(Problem(path.name, message, no, src.label, snippet))
     return problems
+
+
+def _left_open(paras: list[list[str]], block: str) -> int | None:
+    """The paragraph of the ``block`` tag (if, for) that no end tag closes: blocks opened and
+    closed after it (a later {%p if %} ... {%p endif %}) are matched off first."""
+    tag = re.compile(r"\{%-?(?:tr|tc|p|r)?\s+(end)?" + block + r"\b")
+    stack: list[int] = []
+    for i, texts in enumerate(paras, 1):
+        for m in tag.finditer("".join(texts)):
+            if m.group(1):
+                if stack:
+                    stack.pop()
+            else:
+                stack.append(i)
+    return stack[-1] if stack else None
 
 
 def _split_problems(path: Path, src: _Source) -> list[Problem]:
@@ -213,6 +227,26 @@ def compile_letter(path: Path, kind: str, env: SandboxedEnvironment) -> Compiled
     if problems:
         raise TemplateProblem(problems)
     return letter
+
+
+def paragraph_texts(data: bytes) -> list[str]:
+    """Every paragraph's text of a .docx given as bytes (body first, tables, headers, footers),
+    with line breaks and tabs as characters: what the pre-issue checks read."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = sorted((n for n in z.namelist() if _PART.match(n)), key=lambda n: (n != "word/document.xml", n))
+        out = []
+        for name in names:
+            for p in etree.fromstring(z.read(name)).iter(f"{W}p"):
+                out.append("".join(_run_text(el) for r in p.iter(f"{W}r") for el in r))
+    return out
+
+
+def _run_text(el: etree._Element) -> str:
+    if el.tag == f"{W}br":
+        return "\n"
+    if el.tag == f"{W}tab":
+        return "\t"
+    return (el.text or "") if el.tag == f"{W}t" else ""
 
 
 def read_text(path: Path) -> str:

@@ -23,7 +23,9 @@ from markupsafe import Markup, escape
 
 from .kinds import ROW_FIELDS, variables_for
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# XML-illegal characters, except \a: context.py turns a value's line breaks into \a where each line
+# is a paragraph of its own, and the .docx adapter turns \a into a paragraph break (never into XML).
+_ILLEGAL = re.compile(r"[\x00-\x06\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 BUILTIN_NAMES = frozenset({"loop", "range", "true", "false", "none", "True", "False", "None"})
 
 

@@ -1,33 +1,40 @@
-"""The letters flow: which letters are due, render them, file them, optionally as PDF.
+"""The letters flow: which letters are due, check them, render them, file them, optionally as PDF.
 
-Composes the plain parts (rules, context, files) with the .docx adapter. A broken template
-stops only its own kind: the others are still drafted, and the run says which and why.
+Composes the plain parts (rules, context, checks, dates, files) with the .docx adapter. A letter
+is issued whole or not at all: one with a required value missing, an accusation routed to the
+unit it accuses, or a hole left in the rendered text is not written; it is listed as pending
+(run report, summary.json, and the ledger's 期限提示 through ``ledger_notes``) with what to fill.
+A broken template stops only its own kind: the others are still drafted, and the run says why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from loguru import logger
 
 from flows.clock import Clock
-from flows.errors import SystemError_
+from flows.errors import BusinessError, ConfigError, SystemError_
 from flows.model import Petition
 from flows.runs import Run
 from flows.store import Store
 
-from . import docx_adapter
-from .context import Deadlines, UnitItem, fingerprint, petition_context, unit_context
+from . import docx_adapter, legal
+from .checks import accused_unit, blanks
+from .context import PARAGRAPH, UnitItem, fingerprint, petition_context, unit_context, zh_date
+from .dates import LetterDates, letter_dates
 from .engine import make_env
 from .files import LetterBook, safe_name
-from .kinds import KINDS, PETITION_KINDS, UNIT_KINDS
+from .kinds import KINDS, PETITION_KINDS, UNIT_KINDS, describe_missing, missing
 from .problems import Problem, TemplateProblem
 from .rules import due_kinds
 from .settings import LettersSettings
+
+PENDING_SHOWN = 20  # pending letters listed one by one in the run's warnings; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,27 @@ class Drafted:
     ref: str | None = None
     pdf: Path | None = None
     notes: tuple[str, ...] = ()  # for the clerk: e.g. the previous version was edited by hand
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A letter the rules call for that was not issued, and what the clerk must do about it."""
+
+    ref: str | None
+    kind: str
+    reason: str  # 待补全：缺少…… / 暂停：……
+
+    @property
+    def line(self) -> str:
+        return f"{self.ref + '：' if self.ref else ''}{self.kind}{self.reason}"
+
+
+class LetterIncomplete(BusinessError):
+    """A letter that cannot be issued whole (raised by ``draft_unit_letter``)."""
+
+    def __init__(self, pending: Pending):
+        self.pending = pending
+        super().__init__(pending.line)
 
 
 class Drafter:
@@ -67,12 +95,106 @@ class Drafter:
 
 
 def templates_dir(settings: Any) -> Path:
-    base = settings.source.parent if getattr(settings, "source", None) else None
-    return settings.letters.templates_path(base)
+    return settings.letters.templates_path(_base(settings))
+
+
+def _base(settings: Any) -> Path | None:
+    return settings.source.parent if getattr(settings, "source", None) else None
 
 
 def _letters_dir(workdir: Path, year: int) -> Path:
     return workdir / "letters" / str(year)
+
+
+# -- what the office's rules and tables say, loaded once per run -------------------------------
+class Rules:
+    """The deadline engine, the legal-basis table and the statute a run's letters cite.
+
+    Either may fail to load (a broken office file): the letters that need it are then pending,
+    the others are drafted, and ``problems`` says why in Chinese."""
+
+    def __init__(self, settings: Any, engine: Any = None):
+        self.settings = settings
+        self.letters: LettersSettings = settings.letters
+        self.problems: list[str] = []
+        self.engine = engine if engine is not None else self._engine(settings)
+        try:
+            self.legal: legal.LegalTable | None = legal.load(self.letters.legal_path(_base(settings)))
+        except ConfigError as exc:
+            self.legal = None
+            self.problems.append(f"法律依据表无法读取，不予受理/不再受理/延期告知书暂不起草：{exc}")
+        self.statute = self._statute(settings)
+        self.citation_warnings: list[str] = []
+
+    def _engine(self, settings: Any) -> Any:
+        from flows.deadlines import build_engine
+
+        try:
+            return build_engine(getattr(settings, "deadlines", None))
+        except ConfigError as exc:
+            self.problems.append(f"期限规则无法载入，需要期限的文书暂不起草：{exc}")
+            return None
+
+    def _statute(self, settings: Any) -> str:
+        if self.letters.legal_statute:
+            return self.letters.legal_statute
+        profile = getattr(getattr(settings, "deadlines", None), "profile", "") or ""
+        if self.legal is not None and profile in self.legal.statutes:
+            return profile
+        if self.legal is not None and profile:
+            self.problems.append(f"期限规则“{profile}”在法律依据表中没有对应法规，告知书按《信访工作条例》引用"
+                                 "（可在配置 [letters] legal_statute 中指定）")
+        return legal.FALLBACK
+
+    def dates(self, p: Petition) -> LetterDates | None:
+        return letter_dates(p, self.engine) if self.engine is not None else None
+
+    def evaluate(self, p: Petition, kind: str, today: date, dates: LetterDates | None
+                 ) -> tuple[dict[str, Any], Pending | None]:
+        """The context of ``kind`` for ``p``, and why it cannot be issued (None: it can)."""
+        ctx = petition_context(p, PETITION_KINDS.get(kind, "petitioner"), self.letters,
+                               office=self.settings.office, today=today, dates=dates, legal=self.legal,
+                               statute=self.statute)
+        if kind == "交办单":
+            why = accused_unit(p, p.responsible_unit, str((p.clerk or {}).get("responsible_person") or ""))
+            if why:
+                return ctx, Pending(p.ref, kind, f"暂停：{why}，依规不得将检举控告材料转给被检举的单位或个人；"
+                                                   "请在台账“责任单位”改派（如纪检监察部门）后再起草")
+        names = missing(kind, ctx)
+        if names:
+            return ctx, Pending(p.ref, kind, describe_missing(names) + self._why(p, kind, names))
+        if kind == "延期办理告知书" and dates and dates.extension_limit and dates.handling_due \
+                and dates.handling_due > dates.extension_limit:
+            return ctx, Pending(p.ref, kind, f"待补全：“延期至”{ctx['延期至']}超过法定延期上限"
+                                             f"（最迟{zh_date(dates.extension_limit)}），请核对台账“延期至”列")
+        return ctx, None
+
+    def _why(self, p: Petition, kind: str, names: list[str]) -> str:
+        """A sentence more where the cause is not simply an empty cell."""
+        chosen = str((p.clerk or {}).get("legal_basis") or "").strip()
+        if "法律依据" in names and chosen and self.legal is not None:
+            reason = self.legal.reasons.get(chosen)
+            if reason is None:
+                return f"；所选“{chosen}”不在法律依据表中"
+            if reason.decision not in kind:
+                return f"；所选“{chosen}”是{reason.decision}的理由，与受理情况不符"
+            return f"；“{chosen}”在法律依据表中还没有核实的条款号，请先在 {self.legal.path.name} 中填写"
+        if "延期依据" in names and self.legal is not None:
+            return f"；法律依据表 {self.legal.path.name} 的 [extension] 没有条款号"
+        return ""
+
+    def cite_warnings(self, p: Petition, kind: str) -> list[str]:
+        """Run warnings for a citation a letter printed whose article is not checked yet."""
+        if self.legal is None:
+            return []
+        if kind == "延期办理告知书":
+            cite = self.legal.cite(self.legal.extension, self.statute, "延期")
+        elif kind in ("不予受理告知书", "不再受理告知书"):
+            reason = self.legal.reasons.get(str((p.clerk or {}).get("legal_basis") or "").strip())
+            cite = self.legal.cite(reason.by_statute, self.statute, reason.label) if reason else None
+        else:
+            return []
+        return list(cite.warnings) if cite else []
 
 
 def _draft_one(drafter: Drafter, book: LetterBook, kind: str, context: dict[str, Any], *, scope: str,
@@ -82,37 +204,60 @@ def _draft_one(drafter: Drafter, book: LetterBook, kind: str, context: dict[str,
     same = book.unchanged(scope, kind, data_hash)
     if same:  # the common case on a daily run: no rendering at all
         return Drafted(kind, book.workdir / same["path"], same["version"], "unchanged", ref)
-    placed = book.place(scope=scope, ref=ref, kind=kind, folder=folder, stem=stem, data=tpl.render(context),
+    data = tpl.render(context)
+    holes = blanks(docx_adapter.paragraph_texts(data), _values(context))
+    if holes:
+        raise LetterIncomplete(Pending(ref, kind, "待补全：文书中有空白（" + "；".join(holes[:3]) +
+                                       "），请补全数据或修改模板后再起草"))
+    placed = book.place(scope=scope, ref=ref, kind=kind, folder=folder, stem=stem, data=data,
                         data_hash=data_hash, now=clock.now(), run_id=run_id)
     return Drafted(kind, placed.path, placed.version, placed.status, ref, notes=placed.notes)
 
 
-def draft_letters(store: Store, settings: Any, clock: Clock, run: Run, *, pdf: bool = False,
-                  deadlines: Deadlines | None = None) -> list[Drafted]:
-    """Draft every letter the rules call for. ``settings`` is the app's Settings.
+def _values(context: dict[str, Any]) -> list[str]:
+    """Every text the letter was filled with, a piece per paragraph or line it becomes."""
+    out: list[str] = []
+    for v in context.values():
+        texts = [v] if isinstance(v, str) else \
+            [x for row in v if isinstance(row, dict) for x in row.values() if isinstance(x, str)] if isinstance(v, list) else []
+        for t in texts:
+            out += [piece for part in t.split(PARAGRAPH) for piece in part.split("\n")]
+    return out
 
-    ``deadlines`` (optional) gives {"受理期限": date, "办结期限": date} per petition, e.g. from
-    the deadlines engine; without it 受理期限 is blank and 办结期限 is the upstream 限办日期.
-    """
+
+def draft_letters(store: Store, settings: Any, clock: Clock, run: Run, *, pdf: bool = False,
+                  engine: Any = None) -> list[Drafted]:
+    """Draft every letter the rules call for. ``settings`` is the app's Settings; ``engine`` a
+    flows.deadlines Engine (built from ``settings.deadlines`` when not given)."""
     ls: LettersSettings = settings.letters
+    rules = Rules(settings, engine)
+    for text in rules.problems:
+        run.warn(text)
     drafter = Drafter(ls, templates_dir(settings))
     book = LetterBook(store, settings.workdir)
     today = clock.today()
     out: list[Drafted] = []
+    pending: list[Pending] = []
+    dated: list[dict[str, str]] = []
     broken: set[str] = set()
     for p in store.petitions(include_withdrawn=False):
         kinds = due_kinds(p, ls)
         if not kinds:
             continue
         run.counts.listed += 1
-        dl = deadlines(p) if deadlines else None
+        dates = rules.dates(p)
         for kind in kinds:
+            ctx, stop = rules.evaluate(p, kind, today, dates)
+            if stop is not None:
+                pending.append(stop)
+                continue
             try:
-                ctx = petition_context(p, PETITION_KINDS.get(kind, "petitioner"), ls, office=settings.office,
-                                       today=today, deadlines=dl)
                 d = _draft_one(drafter, book, kind, ctx, scope=p.ref, ref=p.ref,
                                folder=_letters_dir(book.workdir, p.assigned_on.year) / safe_name(p.ref),
                                stem=kind, clock=clock, run_id=run.id)
+            except LetterIncomplete as exc:
+                pending.append(exc.pending)
+                continue
             except TemplateProblem as exc:
                 if kind not in broken:
                     broken.add(kind)
@@ -121,43 +266,141 @@ def draft_letters(store: Store, settings: Any, clock: Clock, run: Run, *, pdf: b
                 run.fail_item(p.ref, f"{kind}未起草：模板有误，见运行警告")
                 continue
             except OSError as exc:
-                run.fail_item(p.ref, f"{kind}无法写入：{exc.strerror or exc}")
+                run.fail_item(p.ref, f"{kind}未起草：无法写入（{exc.strerror or exc}）")
                 continue
             _account(run, d)
             out.append(d)
+            if d.status != "unchanged":
+                dated += _date_notes(p, kind, dates, today)
+                for w in rules.cite_warnings(p, kind):
+                    run.warn(w)
     if pdf:
         out = _pdfs(out, run)
-    run.extra["letters"] = _tally(out)
-    logger.info("文书：新起草 {new} 份，新版本 {version} 份，无变化 {unchanged} 份", **run.extra["letters"])
+    _report(run, out, pending, dated)
     return out
+
+
+def _date_notes(p: Petition, kind: str, dates: LetterDates | None, today: date) -> list[dict[str, str]]:
+    """What the clerk should know about the dates a new letter states."""
+    if dates is None:
+        return []
+    notes = []
+    shown = {"交办单": ("受理期限", "办结期限"), "受理告知书": ("办结期限",), "延期办理告知书": ("办结期限",)}
+    for what, day in dates.passed(today).items():
+        if what in shown.get(kind, ()):
+            notes.append(f"{what}{zh_date(day)}在成文日{zh_date(today)}已过（{(today - day).days}天），文书已写明已届满")
+    if kind in ("交办单", "受理告知书"):
+        notes += dates.notes
+    return [{"ref": p.ref, "kind": kind, "note": n} for n in notes]
+
+
+def _report(run: Run, out: list[Drafted], pending: list[Pending], dated: list[dict[str, str]]) -> None:
+    tally = _tally(out)
+    tally["blocked"] = sum(1 for x in pending if x.reason.startswith("暂停"))
+    tally["past_deadline"] = sum(1 for x in dated if "已过" in x["note"])
+    run.extra["letters"] = {**tally, "pending": [{"ref": x.ref, "kind": x.kind, "reason": x.reason} for x in pending],
+                            "pending_count": len(pending), "deadline_notes": dated}
+    for x in pending[:PENDING_SHOWN]:
+        run.warn(x.line)
+    if len(pending) > PENDING_SHOWN:
+        run.warn(f"另有 {len(pending) - PENDING_SHOWN} 份文书未起草（待补全），见 summary.json 的 letters.pending 或台账“期限提示”")
+    if tally["past_deadline"]:
+        run.warn(f"{tally['past_deadline']} 份新起草的文书中，期限在成文日已过（见 summary.json 的 letters.deadline_notes）")
+    logger.info("文书：新起草 {} 份，新版本 {} 份，无变化 {} 份，待补全未起草 {} 份", tally["new"], tally["version"],
+                tally["unchanged"], len(pending))
+
+
+def ledger_notes(settings: Any, *, today: date, engine: Any = None) -> Callable[[Petition], list[str]]:
+    """``petition -> ["不予受理告知书待补全：缺少……"]`` for the ledger's 期限提示: the letters the
+    rules call for today that cannot be issued, computed from the very data the clerk just saved.
+    Letters already issued are whole, so they never show here."""
+    rules = Rules(settings, engine)
+
+    def notes(p: Petition) -> list[str]:
+        kinds = due_kinds(p, settings.letters)
+        if not kinds:
+            return []
+        dates = rules.dates(p)
+        out = []
+        for kind in kinds:
+            _ctx, stop = rules.evaluate(p, kind, today, dates)
+            if stop is not None:
+                out.append(f"{stop.kind}{stop.reason}")
+        return out
+
+    return notes
 
 
 def draft_unit_letter(kind: str, unit: str, items: Sequence[UnitItem], *, store: Store, settings: Any,
                       clock: Clock, run: Run | None = None, reply_by: date | None = None,
-                      requirement: str = "", pdf: bool = False) -> Drafted:
-    """A 催办单 or 督办单 to ``unit`` listing ``items``; one per unit, kind and day.
+                      requirement: str = "", pdf: bool = False, engine: Any = None) -> Drafted | None:
+    """A 催办单 or 督办单 to ``unit`` listing ``items`` (one row per petition); one per unit, kind
+    and day. None when nothing is left to list: an accusation is never listed on a letter to the
+    unit it accuses (the run says so, by reference only).
 
     Drafting again the same day with the same items returns the existing letter; changed
-    items give a new version beside it. Raises TemplateProblem (a BusinessError) when the
-    template is broken, with the same message ``templates check`` gives.
-    """
+    items give a new version beside it. Raises TemplateProblem when the template is broken and
+    LetterIncomplete when a required value is empty (both BusinessErrors, in Chinese)."""
     if kind not in UNIT_KINDS:
         raise ValueError(f"not a unit letter: {kind}")
     ls: LettersSettings = settings.letters
+    rules = Rules(settings, engine)
+    today = clock.today()
+    routed = []
+    for it in items:
+        why = accused_unit(it.petition, unit)
+        if why:
+            if run is not None:
+                run.warn(f"{it.petition.ref}：{why}，未列入发给该单位的{kind}；请在台账改派责任单位")
+            continue
+        routed.append(it)
+    if not routed:
+        return None
+    calendar = rules.engine.calendar if rules.engine is not None else None
+    due = reply_by or today + timedelta(days=ls.reply_days)
+    # A date a unit must meet is a working day.
+    due = calendar.next_workday(due) if calendar is not None else due
+    # A placeholder such as "（未指定责任单位）" is no addressee: the letter waits for a real unit.
+    addressee = "" if unit.strip().startswith(("（", "(")) else unit
+    ctx = unit_context(addressee, routed, ls, office=settings.office, today=today, reply_by=due,
+                       requirement=requirement)
+    names = missing(kind, ctx)
+    if names:
+        raise LetterIncomplete(Pending(None, kind, describe_missing(names)))
     drafter = Drafter(ls, templates_dir(settings))
     book = LetterBook(store, settings.workdir)
-    today = clock.today()
-    ctx = unit_context(unit, items, ls, office=settings.office, today=today, reply_by=reply_by,
-                       requirement=requirement)
     name = ctx["责任单位"]
     d = _draft_one(drafter, book, kind, ctx, scope=f"unit:{name}:{today.isoformat()}", ref=None,
-                   folder=_letters_dir(book.workdir, today.year) / "单位" / safe_name(name),
-                   stem=f"{kind}-{today:%Y%m%d}", clock=clock, run_id=run.id if run else None)
+                   folder=_letters_dir(book.workdir, today.year) / "单位" / safe_name(name) / f"{today:%Y%m%d}",
+                   # named by unit: the file is mailed as an attachment, one of several to a supervisor
+                   stem=f"{kind}-{safe_name(name)}", clock=clock, run_id=run.id if run else None)
     if run is not None:
         _account(run, d)
     if pdf:
         d = _pdfs([d], run)[0]
     return d
+
+
+def supervision_drafter(store: Store, settings: Any, clock: Clock, run: Run | None, engine: Any = None
+                        ) -> Callable[[str, list[Any]], Path | None]:
+    """The reminders flow's ``draft_supervision(unit, items)``: its items (one per overdue step,
+    with ``ref``, ``due``, ``days_overdue``, ``step_label``, ``status``) as one 督办单 per unit,
+    one row per petition. Returns the letter's path, or None when nothing could be listed."""
+
+    def draft(unit: str, items: list[Any]) -> Path | None:
+        rows = []
+        for item in items:
+            petition = store.get(item.ref)
+            if petition is not None:
+                rows.append(UnitItem(petition, item.due, item.days_overdue, step=item.step_label,
+                                     due_soon=item.status == "due_soon"))
+        if not rows:
+            return None
+        drafted = draft_unit_letter("督办单", unit, rows, store=store, settings=settings, clock=clock, run=run,
+                                    engine=engine)
+        return drafted.path if drafted is not None else None
+
+    return draft
 
 
 def _account(run: Run, d: Drafted) -> None:
@@ -184,9 +427,9 @@ def _pdfs(items: list[Drafted], run: Run | None) -> list[Drafted]:
             raise
         run.warn(f"PDF 未生成：{exc}")
         return items
-    missing = [p.name for p in fresh if p not in done]
-    if missing and run is not None:
-        run.warn("以下文书未能转成 PDF：" + "、".join(missing))
+    missing_pdf = [p.name for p in fresh if p not in done]
+    if missing_pdf and run is not None:
+        run.warn("以下文书未能转成 PDF：" + "、".join(missing_pdf))
     out = []
     for d in items:
         pdf = done.get(d.path) or (d.path.with_suffix(".pdf") if d.path.with_suffix(".pdf").exists() else None)
@@ -222,3 +465,7 @@ def check_templates(settings: Any, paths: Sequence[Path] = ()) -> dict[str, list
 def export_fields(petition: Petition, store: Store) -> dict[str, Any]:
     """``petitionbot export`` contributor: the letters drafted for this petition."""
     return {"letters": LetterBook(store, Path(".")).of_petition(petition.ref)}
+
+
+__all__ = ["Drafted", "LetterIncomplete", "Pending", "UnitItem", "check_templates", "draft_letters",
+           "draft_unit_letter", "export_fields", "ledger_notes", "supervision_drafter"]

@@ -21,9 +21,11 @@ def due_kinds(p: Petition, settings: LettersSettings) -> list[str]:
         return []
     clerk = p.clerk or {}
     kinds = []
-    if settings.handover_note:
+    decision = str(clerk.get("decision") or "").strip()
+    # A petition the office refuses is not handed over to a unit: nothing is left to handle.
+    if settings.handover_note and decision not in ("不予受理", "不再受理"):
         kinds.append("交办单")
-    notice = settings.notices.get(str(clerk.get("decision") or "").strip())
+    notice = settings.notices.get(decision)
     if notice:
         kinds.append(notice)
     if settings.extension_notice and clerk.get("extension_until"):

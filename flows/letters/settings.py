@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -19,7 +20,6 @@ class LettersSettings(Section):
     enabled: bool = Field(True, description="是否自动起草文书")
     templates_dir: str = Field("", description="文书模板目录；留空使用内置模板 templates/letters")
     handover_note: bool = Field(True, description="每件新信访件起草一份交办单给责任单位")
-    default_unit: str = Field("待分派", min_length=1, description="信访件尚无责任单位时交办单的抬头")
     notices: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_NOTICES),
                                     description="办理决定 → 告知书（决定由台账的“受理/不予受理/不再受理”一栏给出）")
     extension_notice: bool = Field(True, description="台账登记“延期至”后起草延期办理告知书")
@@ -31,13 +31,22 @@ class LettersSettings(Section):
     contact_person: str = Field("", description="文书上的联系人（经办人）")
     contact_phone: str = Field("", description="文书上的联系电话（办公电话）")
     review_office: str = Field("上一级行政机关", description="处理意见书中写明的复查机关")
-    legal_basis_reject: str = Field("《信访工作条例》第＿＿条", description="不予受理告知书引用的依据（请核实后填写具体条款）")
-    legal_basis_repeat: str = Field("《信访工作条例》第＿＿条", description="不再受理告知书引用的依据（请核实后填写具体条款）")
-    redirect_text: str = Field("你（们）可依法向有权处理的机关提出，或通过诉讼、仲裁、行政复议等法定途径解决。",
-                               description="不予受理告知书中“应向何处反映”的默认说明")
-    reply_days: int = Field(5, ge=1, le=60, description="催办单/督办单要求责任单位几日内报送办理情况（日历日）")
+    legal_basis_file: str = Field("", description="法律依据表（理由 → 条款和原文）；留空使用内置的 templates/legal_basis.toml")
+    legal_statute: Literal["", "zhejiang", "national"] = Field(
+        "", description="告知书引用哪部法规：zhejiang 浙江省信访条例，national 信访工作条例；留空跟随 deadlines.profile")
+    redirect_text: str = Field("{你}可依法向有权处理的机关提出，或通过诉讼、仲裁、行政复议等法定途径解决。",
+                               description="法律依据表中的理由没有写“应向何处反映”时，告知书使用的说明；{你} 按人数写成你/你们")
+    reply_days: int = Field(5, ge=1, le=60,
+                            description="催办单/督办单要求责任单位几日内报送办理情况（日历日，落在休息日的顺延到下一个工作日）")
     copy_to: str = Field("", description="催办单/督办单的抄送（分管领导）")
     pdf: bool = Field(False, description="同时用 LibreOffice 生成 PDF（也可用命令行 --pdf）")
+
+    def legal_path(self, base: Path | None = None) -> Path | None:
+        """The office's legal-basis table (None: the shipped one); relative paths as ``templates_dir``."""
+        if not self.legal_basis_file:
+            return None
+        p = Path(self.legal_basis_file)
+        return p if p.is_absolute() else (base or Path.cwd()) / p
 
     def templates_path(self, base: Path | None = None) -> Path:
         """Relative paths are taken from the config file's folder (``base``), else the current one."""

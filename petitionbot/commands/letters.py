@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any
 
-from loguru import logger
-
-from flows.model import Petition
 from flows.runs import Run
 from petitionbot.app import EXIT_FAILED, EXIT_OK, App
 from petitionbot.commands import finish, run_footer
+
+SHOWN = 20  # lines of each list printed; summary.json has them all
 
 
 def register(top, run_flows) -> None:
@@ -32,31 +29,12 @@ def register(top, run_flows) -> None:
     c.set_defaults(func=check_cli)
 
 
-def deadline_hook(app: App) -> Callable[[Petition], Mapping[str, date | None]] | None:
-    """受理期限 / 办结期限 from the deadlines engine, when that module is available."""
-    try:
-        from flows.deadlines import build_engine
-
-        engine = build_engine(getattr(app.settings, "deadlines", None))
-    except Exception as exc:  # noqa: BLE001 - letters still draft without computed deadlines
-        logger.warning("未能载入期限计算，文书中的受理期限留空：{}", exc)
-        return None
-
-    def deadlines(p: Petition) -> dict[str, date | None]:
-        schedule = engine.schedule(p)
-        acc, handling = schedule.step("acceptance"), schedule.step("handling")
-        return {"受理期限": acc.due if acc else None, "办结期限": handling.due if handling else None}
-
-    return deadlines
-
-
 def letters(app: App, *, pdf: bool | None = None) -> Run:
     """Run the letters flow inside a Run (used by the CLI, the scheduler and the demo)."""
     from flows.letters import draft_letters
 
     with app.run("letters") as run:
-        draft_letters(app.store, app.settings, app.clock, run,
-                      pdf=app.settings.letters.pdf if pdf is None else pdf, deadlines=deadline_hook(app))
+        draft_letters(app.store, app.settings, app.clock, run, pdf=app.settings.letters.pdf if pdf is None else pdf)
     return run
 
 
@@ -64,7 +42,17 @@ def report(run: Run) -> str:
     t: dict[str, Any] = run.extra.get("letters", {})
     lines = [f"文书起草完成：新起草 {t.get('new', 0)} 份，数据变化另起新版 {t.get('version', 0)} 份，"
              f"无变化 {t.get('unchanged', 0)} 份，PDF {t.get('pdf', 0)} 份，失败 {run.counts.failed} 项"]
-    return "\n".join(lines + run_footer(run))
+    pending = t.get("pending") or []
+    if pending:
+        blocked = t.get("blocked", 0)
+        lines.append(f"  未起草 {len(pending)} 份（待补全 {len(pending) - blocked} 份，检举控告暂停交办 {blocked} 份），"
+                     "补全台账后再次运行即可起草；台账“期限提示”一栏有同样的说明")
+    notes = t.get("deadline_notes") or []
+    for n in notes[:SHOWN]:
+        lines.append(f"  期限：{n['ref']} {n['kind']}：{n['note']}")
+    if len(notes) > SHOWN:
+        lines.append(f"  ……另有 {len(notes) - SHOWN} 条期限说明，见 summary.json 的 letters.deadline_notes")
+    return "\n".join(lines + run_footer(run, limit=SHOWN))
 
 
 def cli(args: argparse.Namespace) -> int:
