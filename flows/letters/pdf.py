@@ -4,6 +4,10 @@
 dozens of letters would spend minutes there. This converts a batch in one call, using the
 same soffice discovery and the same throw-away profile. (A candidate to move into
 flows/convert.py as ``to_pdf_many``; kept here to leave that shared module to its owner.)
+
+The profile is seeded with a font replacement table (see ``fonts.py``): for each GB/T 9704 font
+that is not installed, an installed Song or Hei face stands in, so the PDF keeps the letters'
+look on a machine without the office fonts.
 """
 
 from __future__ import annotations
@@ -12,9 +16,38 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from flows.convert import find_soffice
 from flows.errors import SystemError_
+
+from .fonts import replacements
+
+_XCU = ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n{}'
+        '</oor:items>\n')
+
+
+def seed_profile(profile: Path, pairs: dict[str, str] | None = None) -> None:
+    """Write LibreOffice's font replacement table into a fresh user profile."""
+    pairs = replacements() if pairs is None else pairs
+    if not pairs:
+        return
+    items = ['<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+             '<prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>']
+    for i, (name, stand_in) in enumerate(sorted(pairs.items())):
+        items.append(
+            '<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+            f'<node oor:name="_{i}" oor:op="replace">'
+            # "Always": the font is known missing (checked with fontconfig); without it LibreOffice
+            # treats fontconfig's fallback as the font being there and never replaces it.
+            '<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
+            '<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
+            f'<prop oor:name="ReplaceFont" oor:op="fuse"><value>{escape(name)}</value></prop>'
+            f'<prop oor:name="SubstituteFont" oor:op="fuse"><value>{escape(stand_in)}</value></prop>'
+            '</node></item>')
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_XCU.format("\n".join(items)), encoding="utf-8")
 
 
 def to_pdf_many(sources: list[Path], *, timeout: float = 120) -> dict[Path, Path]:
@@ -34,6 +67,7 @@ def to_pdf_many(sources: list[Path], *, timeout: float = 120) -> dict[Path, Path
             link.write_bytes(src.read_bytes())
             inputs.append(str(link))
         out = tmpdir / "out"
+        seed_profile(tmpdir / "profile")
         cmd = [soffice, f"-env:UserInstallation=file://{tmpdir / 'profile'}", "--headless", "--norestore",
                "--convert-to", "pdf", "--outdir", str(out), *inputs]
         try:
