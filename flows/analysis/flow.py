@@ -208,11 +208,13 @@ def _draft_letters(result: AnalysisResult, by_ref: dict[str, Petition], store: S
         try:
             d = draft_unit_letter("督办单", unit, items, store=store, settings=app_settings, clock=clock, run=run,
                                   requirement="该事项群众重复来信访，请加快办理并书面报告办理情况")
-            paths.append(str(d.path))
+            if d is not None:  # None: every item accused this very unit (the run says so)
+                paths.append(str(d.path))
         except Exception as exc:  # noqa: BLE001 - a letter problem must not lose the analysis
             run.warn(f"督办单起草失败（{unit}）：{exc}")
     return paths
 
 
 def _unit_item(cls: Any, p: Petition, why: str) -> Any:
-    return cls(petition=p, due_on=p.due_on, days_late=0, note=f"重复来信访：{why}")
+    return cls(petition=p, due_on=p.due_on, days_late=0, note=f"重复来信访：{why}", step="重复来信访",
+               due_soon=False)

@@ -61,25 +61,13 @@ def build_channels(settings: config.Settings) -> dict[str, Any]:
 
 
 def supervision_drafter(app: App, run: Any) -> Callable[[str, list[Any]], Path | None] | None:
-    """The letters issue's 督办单, when that module is installed; else None (the flow warns)."""
+    """The letters' 督办单 (one row per petition, its overdue steps inside the row), when that
+    module is installed; else None (the flow warns)."""
     try:
-        from flows.letters import UnitItem, draft_unit_letter
+        from flows.letters import supervision_drafter as drafter
     except ImportError:
         return None
-
-    def draft(unit: str, items: list[Any]) -> Path | None:
-        rows = []
-        for item in items:
-            petition = app.store.get(item.ref)
-            if petition is not None:
-                rows.append(UnitItem(petition, item.due, item.days_overdue, f"{item.step_label}超期"))
-        if not rows:
-            return None
-        drafted = draft_unit_letter("督办单", unit, rows, store=app.store, settings=app.settings, clock=app.clock,
-                                    run=run)
-        return Path(drafted.path)
-
-    return draft
+    return drafter(app.store, app.settings, app.clock, run, build_engine(app.settings.deadlines))
 
 
 def reminders(app: App, *, dry_run: bool = False, now: bool = False) -> tuple[Run, Any]:

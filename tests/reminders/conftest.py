@@ -45,6 +45,7 @@ from datetime import date, datetime  # noqa: E402
 
 from flows.clock import FixedClock  # noqa: E402
 from flows.deadlines import build_engine  # noqa: E402
+from flows.letters import supervision_drafter  # noqa: E402
 from flows.reminders.channels.dingtalk import DingTalkChannel  # noqa: E402
 from flows.reminders.channels.email import EmailChannel  # noqa: E402
 from flows.reminders.channels.wecom import WeComChannel  # noqa: E402
@@ -52,6 +53,7 @@ from flows.reminders.flow import run_reminders  # noqa: E402
 from flows.reminders.settings import Contact, ReminderSettings, UnitRecipients  # noqa: E402
 from flows.runs import Run  # noqa: E402
 from flows.store.sqlite import SqliteStore  # noqa: E402
+from petitionbot.config import Settings  # noqa: E402
 from tests.factories import make_petition, make_petitioner  # noqa: E402
 from tests.reminders.servers import DING_SECRET, FIXED_MS, PASSWORD, USER  # noqa: E402
 
@@ -73,6 +75,7 @@ class World:
         self.clock = FixedClock(datetime(2026, 11, 27, 9, 0))
         self.engine = build_engine()
         self.drafts: list[tuple[str, list]] = []
+        self.app_settings = Settings.model_validate({"storage": {"workdir": str(tmp_path / "work")}})
         for p in (
             petition("YH-A1", "永福村", "2026-10-18", title="王建国反映道路破损问题"),  # due 11-17: 10 days late
             petition("YH-A2", "永福村", "2026-10-31", purpose="检举控告", title="李秘密检举村干部",
@@ -100,18 +103,19 @@ class World:
             "wecom": WeComChannel(),
         }
 
-    def draft(self, unit, items):
-        self.drafts.append((unit, items))
-        path = self.tmp / f"督办单-{unit}.docx"
-        path.write_bytes(b"docx")
-        return path
-
     def run(self, **kw):
         run = Run.start("reminders", self.tmp / "runs", self.clock)
+        # The real 督办单 drafter of the letters, as the shell wires it (petitionbot/commands/reminders.py).
+        letter = supervision_drafter(self.store, self.app_settings, self.clock, run, self.engine)
+
+        def draft(unit, items):
+            self.drafts.append((unit, items))
+            return letter(unit, items)
+
         result = run_reminders(self.store.petitions(include_withdrawn=False), store=self.store, engine=self.engine,
                                settings=self.settings, clock=self.clock, channels=self.channels,
                                out_dir=self.tmp / "out", office="余杭街道信访办", run=run,
-                               draft_supervision=self.draft, **kw)
+                               draft_supervision=draft, **kw)
         return result, run
 
     def emails(self):
