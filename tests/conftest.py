@@ -37,3 +37,46 @@ def sim(sim_server, sim_dataset) -> SimHandle:
 
 
 # ---- end of the upstream simulator block --------------------------------------------------------------
+
+
+# ---- .docx element order (owner: letters; tests/docx_order.py) --------------------------------------
+# Every .docx any test wrote under pytest's temporary folder is checked against the WordprocessingML
+# element order when the session ends; a violation fails the whole run, naming the file and element.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    import zipfile
+
+    from tests.docx_order import violations
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    checked, bad = 0, []
+    for path in sorted(factory.getbasetemp().rglob("*.docx")):
+        if not zipfile.is_zipfile(path):
+            continue  # a clerk's stand-in bytes in the file-version tests: not a document anyone wrote
+        checked += 1
+        found = violations(path)
+        if found:
+            bad.append((path, found))
+    session.config.stash[_DOCX_ORDER] = (checked, bad)
+    if bad:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    checked, bad = config.stash.get(_DOCX_ORDER, (0, []))
+    if not bad:
+        terminalreporter.write_line(f".docx element order: {checked} files checked, all in schema order")
+        return
+    terminalreporter.write_sep("=", f".docx element order: {len(bad)} of {checked} files break it", red=True)
+    for path, found in bad:
+        terminalreporter.write_line(f"{path}:", red=True)
+        for line in found[:10]:
+            terminalreporter.write_line(f"    {line}")
+
+
+_DOCX_ORDER = pytest.StashKey[tuple]()
+# ---- end of the .docx element order block ------------------------------------------------------------

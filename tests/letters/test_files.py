@@ -13,7 +13,7 @@ def kinds_of(drafted, ref):
     return {d.kind: d for d in drafted if d.ref == ref}
 
 
-def test_letters_are_drafted_once_then_versioned(tmp_path, store, settings, clock, petitions):
+def test_letters_are_drafted_once_then_versioned(tmp_path, store, settings, clock, petitions, desk):
     first = kinds_of(draft_letters(store, settings, clock, Run.start("letters", tmp_path / "r", clock)), "YH2026110002")
     handover = first["交办单"].path
     assert handover.relative_to(settings.workdir).as_posix() == "letters/2026/YH2026110002/交办单.docx"
@@ -24,10 +24,9 @@ def test_letters_are_drafted_once_then_versioned(tmp_path, store, settings, cloc
     again = kinds_of(draft_letters(store, settings, clock, run), "YH2026110002")
     assert {d.status for d in again.values()} == {"unchanged"} and run.counts.new == run.counts.updated == 0
 
-    # The clerk records a decision: only letters that show that value change.
-    p = store.get("YH2026110002")
-    p.clerk["accepted_on"] = "2026-11-06"
-    store.save(p, changes=[], source="ledger", run_id=None)
+    # The clerk corrects the 受理日期 in the ledger: only letters that show that value change.
+    desk.as_of = clock.today()
+    desk.type({"YH2026110002": {"受理日期": date(2026, 11, 6)}})
     third = kinds_of(draft_letters(store, settings, clock, Run.start("letters", tmp_path / "r", clock)), "YH2026110002")
     assert third["交办单"].status == "unchanged"
     assert third["受理告知书"].status == "version" and third["受理告知书"].path.name == "受理告知书.v2.docx"
@@ -67,11 +66,11 @@ def test_a_run_that_stopped_before_recording_is_adopted(tmp_path, store, setting
 
 
 def test_unit_letter_once_a_day_and_versioned(store, settings, clock, run):
-    items = [UnitItem(group_petition(), date(2026, 11, 1), 4)]
+    items = [UnitItem(group_petition(), date(2026, 11, 1), 4, step="受理告知")]
     a = draft_unit_letter("督办单", "凤凰山社区", items, store=store, settings=settings, clock=clock, run=run)
-    assert a.path.relative_to(settings.workdir).as_posix() == "letters/2026/单位/凤凰山社区/督办单-20261105.docx"
+    assert a.path.relative_to(settings.workdir).as_posix() == "letters/2026/单位/凤凰山社区/20261105/督办单-凤凰山社区.docx"
     b = draft_unit_letter("督办单", "凤凰山社区", items, store=store, settings=settings, clock=clock, run=run)
     assert b.status == "unchanged" and b.path == a.path
-    items.append(UnitItem(group_petition(), date(2026, 11, 2), 3))
+    items.append(UnitItem(group_petition(), date(2026, 11, 2), 3, step="办理答复"))
     c = draft_unit_letter("督办单", "凤凰山社区", items, store=store, settings=settings, clock=clock, run=run)
-    assert c.status == "version" and c.path.name == "督办单-20261105.v2.docx"
+    assert c.status == "version" and c.path.name == "督办单-凤凰山社区.v2.docx"
