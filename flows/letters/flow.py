@@ -204,8 +204,8 @@ def _draft_one(drafter: Drafter, book: LetterBook, kind: str, context: dict[str,
     same = book.unchanged(scope, kind, data_hash)
     if same:  # the common case on a daily run: no rendering at all
         return Drafted(kind, book.workdir / same["path"], same["version"], "unchanged", ref)
-    data = tpl.render(context)
-    holes = blanks(docx_adapter.paragraph_texts(data), _values(context))
+    data, texts = tpl.render_with_text(context)
+    holes = blanks(texts, _values(context))
     if holes:
         raise LetterIncomplete(Pending(ref, kind, "待补全：文书中有空白（" + "；".join(holes[:3]) +
                                        "），请补全数据或修改模板后再起草"))
@@ -247,6 +247,8 @@ def draft_letters(store: Store, settings: Any, clock: Clock, run: Run, *, pdf: b
         run.counts.listed += 1
         dates = rules.dates(p)
         for kind in kinds:
+            if _frozen(book, p, kind):
+                continue
             ctx, stop = rules.evaluate(p, kind, today, dates)
             if stop is not None:
                 pending.append(stop)
@@ -280,15 +282,25 @@ def draft_letters(store: Store, settings: Any, clock: Clock, run: Run, *, pdf: b
     return out
 
 
+def _frozen(book: LetterBook, p: Petition, kind: str) -> bool:
+    """A 交办单 already sent is not re-issued once the office has decided or closed the petition:
+    a new version would only restate what the unit has. (One never sent is still drafted.)"""
+    if kind != "交办单":
+        return False
+    clerk = p.clerk or {}
+    return bool((clerk.get("decision") or clerk.get("closed_on")) and book.versions(p.ref, kind))
+
+
 def _date_notes(p: Petition, kind: str, dates: LetterDates | None, today: date) -> list[dict[str, str]]:
     """What the clerk should know about the dates a new letter states."""
     if dates is None:
         return []
     notes = []
     shown = {"交办单": ("受理期限", "办结期限"), "受理告知书": ("办结期限",), "延期办理告知书": ("办结期限",)}
-    for what, day in dates.passed(today).items():
-        if what in shown.get(kind, ()):
-            notes.append(f"{what}{zh_date(day)}在成文日{zh_date(today)}已过（{(today - day).days}天），文书已写明已届满")
+    passed = [f"{what}{zh_date(day)}已过{(today - day).days}天" for what, day in dates.passed(today).items()
+              if what in shown.get(kind, ())]
+    if passed:
+        notes.append(f"成文日{zh_date(today)}时{'、'.join(passed)}，文书已写明已届满")
     if kind in ("交办单", "受理告知书"):
         notes += dates.notes
     return [{"ref": p.ref, "kind": kind, "note": n} for n in notes]
@@ -297,7 +309,8 @@ def _date_notes(p: Petition, kind: str, dates: LetterDates | None, today: date) 
 def _report(run: Run, out: list[Drafted], pending: list[Pending], dated: list[dict[str, str]]) -> None:
     tally = _tally(out)
     tally["blocked"] = sum(1 for x in pending if x.reason.startswith("暂停"))
-    tally["past_deadline"] = sum(1 for x in dated if "已过" in x["note"])
+    tally["past_deadline"] = sum(1 for x in dated if "已届满" in x["note"])
+    tally["upstream_differs"] = sum(1 for x in dated if x["note"].startswith("上游限办日期"))
     run.extra["letters"] = {**tally, "pending": [{"ref": x.ref, "kind": x.kind, "reason": x.reason} for x in pending],
                             "pending_count": len(pending), "deadline_notes": dated}
     for x in pending[:PENDING_SHOWN]:
@@ -310,11 +323,14 @@ def _report(run: Run, out: list[Drafted], pending: list[Pending], dated: list[di
                 tally["unchanged"], len(pending))
 
 
-def ledger_notes(settings: Any, *, today: date, engine: Any = None) -> Callable[[Petition], list[str]]:
+def ledger_notes(settings: Any, *, today: date, engine: Any = None, store: Store | None = None
+                 ) -> Callable[[Petition], list[str]]:
     """``petition -> ["不予受理告知书待补全：缺少……"]`` for the ledger's 期限提示: the letters the
     rules call for today that cannot be issued, computed from the very data the clerk just saved.
-    Letters already issued are whole, so they never show here."""
+    Letters already issued are whole, so they never show here; ``store`` (the letters' record)
+    lets a 交办单 already sent and no longer re-issued stay out of it too."""
     rules = Rules(settings, engine)
+    book = LetterBook(store, settings.workdir) if store is not None else None
 
     def notes(p: Petition) -> list[str]:
         kinds = due_kinds(p, settings.letters)
@@ -323,6 +339,8 @@ def ledger_notes(settings: Any, *, today: date, engine: Any = None) -> Callable[
         dates = rules.dates(p)
         out = []
         for kind in kinds:
+            if book is not None and _frozen(book, p, kind):
+                continue
             _ctx, stop = rules.evaluate(p, kind, today, dates)
             if stop is not None:
                 out.append(f"{stop.kind}{stop.reason}")

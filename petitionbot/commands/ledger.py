@@ -40,7 +40,7 @@ def letter_notes(app: App, run: Run, engine: object):
     try:
         from flows.letters import ledger_notes
 
-        return ledger_notes(app.settings, today=app.clock.today(), engine=engine)
+        return ledger_notes(app.settings, today=app.clock.today(), engine=engine, store=app.store)
     except Exception as exc:  # noqa: BLE001 - the ledger must still be written without the letters' notes
         run.warn(f"台账：文书待补全提示本次未生成：{type(exc).__name__}: {exc}")
         return None

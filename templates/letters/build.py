@@ -56,6 +56,7 @@ TRACKING = -5  # character spacing of body text, in twentieths of a point (-0.25
 CHAR = BODY_PT * 20 + TRACKING  # one body character's advance, in twips (315)
 assert CHAR * CHARS <= TEXT_W < CHAR * (CHARS + 1), "28 characters a line"
 TABLE_PT, SMALL_PT = 14, 12  # 4号 in a 交办单's tables, 小四 in a list of petitions
+CELL_MARGIN = 80  # twips left and right in a table cell (1.4 mm): a date fits its column
 # Page number: 4号 (14 pt), its top 7 mm below the text block, so the footer's bottom edge
 # sits 35 - 7 - (14 pt line ~ 5 mm) = 23 mm above the paper's edge.
 FOOTER = mm(23)
@@ -235,12 +236,12 @@ FACTS = table(
 )
 # One row per petition; its steps one per line inside the row. Widths at 小四: the date column
 # holds "2026年11月25日" (with the space LibreOffice puts between digits and Chinese), the number
-# column a 15-character reference, on one line each.
+# column a 15-character reference such as XF2026090300009, on one line each.
 ITEMS = table(
     ["序号", "信访件编号", "信访事项", "环节", "限办日期", "超期天数"],
     ["{{ 项.序号 }}", "{{ 项.信访件编号 }}", "{{ 项.标题 }}", "{{ 项.环节 }}", "{{ 项.限办日期 }}", "{{ 项.超期天数 }}"],
     "项 in 事项列表",
-    [mm(13), mm(37), rest(mm(13), mm(37), mm(22), mm(36), mm(21)), mm(22), mm(36), mm(21)],
+    [mm(12), mm(36), rest(mm(12), mm(36), mm(20), mm(37), mm(20)), mm(20), mm(37), mm(20)],
     small=True,
 )
 COPY_TO = when("抄送", para("抄送：{{ 抄送 }}。", "GwCopyTo"))
@@ -266,9 +267,10 @@ LETTERS: dict[str, list[str]] = {
         body("{{ 反映内容 }}"),
         *when("诉求", body("诉求：{{ 诉求 }}")),
         h1("四、办理要求"),
-        closing("{% if 受理期限已过 %}本件受理告知期限已于{{ 受理期限 }}届满，请立即{% else %}请于{{ 受理期限 }}前{% endif %}"
-                "作出是否受理的决定并书面告知信访人；{% if 办结期限已过 %}办结期限已于{{ 办结期限 }}届满，请立即办结"
-                "{% else %}于{{ 办结期限 }}前办结{% endif %}并书面答复信访人。办理结果请及时报送本办。"),
+        closing("{% if 受理日期 %}本件已于{{ 受理日期 }}受理。{% elif 受理期限已过 %}本件受理告知期限已于{{ 受理期限 }}届满，"
+                "请立即作出是否受理的决定并书面告知信访人。{% else %}请于{{ 受理期限 }}前作出是否受理的决定并书面告知信访人。"
+                "{% endif %}{% if 办结期限已过 %}办结期限已于{{ 办结期限 }}届满，请立即办结{% else %}请于{{ 办结期限 }}前办结"
+                "{% endif %}并书面答复信访人。办理结果请及时报送本办。"),
         *signature(),
         *CONTACT,
     ],
@@ -340,6 +342,7 @@ LETTERS: dict[str, list[str]] = {
         body("截至{{ 成文日期 }}，你单位承办的以下{{ 事项数 }}件信访事项已临近或超过办理期限，请抓紧办理，"
              "并于{{ 报送期限 }}前将办理情况报送本办。{{ 办理要求 }}"),
         ITEMS,
+        closing("特此催办。"),
         *signature(),
         *CONTACT,
         *COPY_TO,
@@ -350,6 +353,7 @@ LETTERS: dict[str, list[str]] = {
         body("你单位承办的以下{{ 事项数 }}件信访事项已超过办理期限，现予督办。请单位主要负责人亲自过问，"
              "于{{ 报送期限 }}前书面报告办理结果及超期原因。{{ 办理要求 }}"),
         ITEMS,
+        closing("特此督办。"),
         *signature(),
         *CONTACT,
         *COPY_TO,
@@ -453,7 +457,8 @@ def styles_xml() -> str:
         + style("GwFooter", "页码", ppr(snap=False, ind=NO_INDENT), rpr(SONG_FONT, latin=SONG_FONT, tracking=0, pt=14))
         + '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-        '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+        f'<w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+        f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
         '</w:tblCellMar></w:tblPr></w:style>'
         '<w:style w:type="table" w:customStyle="1" w:styleId="GwTable"><w:name w:val="公文表格"/>'
         '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>'

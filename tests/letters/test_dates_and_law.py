@@ -47,9 +47,9 @@ def test_a_past_deadline_is_reported_and_worded_as_past(store, settings, clock, 
     # not the upstream's later 12-30
     assert "于2026年11月9日前办结并书面答复信访人" in text and "2026年12月30日" not in text
     notes = {n["note"] for n in run.extra["letters"]["deadline_notes"]}
-    assert "受理期限2026年10月15日在成文日2026年11月5日已过（21天），文书已写明已届满" in notes
+    assert "成文日2026年11月5日时受理期限2026年10月15日已过21天，文书已写明已届满" in notes
     assert any(n.startswith("上游限办日期2026年12月30日晚于") and n.endswith("文书按法定期限") for n in notes)
-    assert run.extra["letters"]["past_deadline"] == 1
+    assert run.extra["letters"]["past_deadline"] == 1 and run.extra["letters"]["upstream_differs"] == 1
     assert "1 份新起草的文书中，期限在成文日已过（见 summary.json 的 letters.deadline_notes）" in run.warnings
 
 
@@ -110,3 +110,17 @@ def test_a_broken_legal_basis_table_holds_the_refusals_only(tmp_path, store, set
     assert drafted == {("YH2026110001", "交办单")}
     assert any(w.startswith("法律依据表无法读取") and "格式错误" in w for w in run.warnings)
     assert [p["kind"] for p in run.extra["letters"]["pending"]] == ["不予受理告知书"]
+
+
+def test_a_handover_drafted_after_acceptance_says_so_and_is_not_reissued(store, settings, clock, run, desk):
+    store.insert(make_petition(responsible_unit="永福村"), run_id=None)
+    desk.type({"YH2026110001": {"受理情况": "受理", "受理日期": date(2026, 11, 4)}})
+    handover = next(d for d in draft_letters(store, settings, clock, run) if d.kind == "交办单")
+    text = text_of(handover.path)
+    assert "本件已于2026年11月4日受理。请于2026年12月4日前办结并书面答复信访人。" in text
+    assert "作出是否受理的决定" not in text
+    desk.type({"YH2026110001": {"办结日期": date(2026, 11, 5)}, })
+    settings.letters.contact_phone = "0571-86229999"  # would change every letter's text
+    again = draft_letters(store, settings, clock, run)
+    assert "交办单" not in {d.kind for d in again}  # already sent: not re-issued after the decision
+    assert "交办单" not in (desk.row("YH2026110001")["期限提示"] or "")

@@ -28,7 +28,7 @@ def test_letters_are_drafted_once_then_versioned(tmp_path, store, settings, cloc
     desk.as_of = clock.today()
     desk.type({"YH2026110002": {"受理日期": date(2026, 11, 6)}})
     third = kinds_of(draft_letters(store, settings, clock, Run.start("letters", tmp_path / "r", clock)), "YH2026110002")
-    assert third["交办单"].status == "unchanged"
+    assert "交办单" not in third  # the handover already sent is not re-issued once the office has decided
     assert third["受理告知书"].status == "version" and third["受理告知书"].path.name == "受理告知书.v2.docx"
     assert first["受理告知书"].path.exists() and handover.read_bytes() == original
     assert not list(handover.parent.glob(".*tmp"))  # atomic writes leave no temp files
@@ -36,16 +36,16 @@ def test_letters_are_drafted_once_then_versioned(tmp_path, store, settings, cloc
 
 def test_a_clerks_edits_are_never_overwritten(tmp_path, store, settings, clock, petitions):
     draft_letters(store, settings, clock, Run.start("letters", tmp_path / "r", clock))
-    folder = settings.workdir / "letters/2026/YH2026110002"
+    folder = settings.workdir / "letters/2026/YH2026110004"
     edited = b"PK clerk edited this in Word"
     (folder / "交办单.docx").write_bytes(edited)
     (folder / "交办单.v2.docx").write_bytes(b"a file the clerk saved under the next name")
 
-    p = store.get("YH2026110002")
-    p.content = "补偿款问题，补充材料后重新说明。"
+    p = store.get("YH2026110004")
+    p.content = "补充材料后重新说明。"
     store.save(p, changes=[("content", "", p.content)], source="upstream", run_id=None)
     run = Run.start("letters", tmp_path / "r", clock)
-    d = kinds_of(draft_letters(store, settings, clock, run), "YH2026110002")["交办单"]
+    d = kinds_of(draft_letters(store, settings, clock, run), "YH2026110004")["交办单"]
 
     assert (folder / "交办单.docx").read_bytes() == edited
     assert (folder / "交办单.v2.docx").read_bytes() == b"a file the clerk saved under the next name"
@@ -53,7 +53,7 @@ def test_a_clerks_edits_are_never_overwritten(tmp_path, store, settings, clock, 
     assert any("交办单.docx 已被人工修改" in w for w in run.warnings)
     assert any("交办单.v2.docx 已存在且不是本程序写的" in w for w in run.warnings)
     letters = export_fields(p, store)["letters"]
-    assert {"kind": "交办单", "path": "letters/2026/YH2026110002/交办单.v3.docx", "version": 3} in letters
+    assert {"kind": "交办单", "path": "letters/2026/YH2026110004/交办单.v3.docx", "version": 3} in letters
     assert [x["version"] for x in letters if x["kind"] == "交办单"] == [1, 3]
 
 

@@ -80,7 +80,7 @@ def test_accusation_never_names_the_petitioner_to_the_unit():
     assert petition_context(p, "petitioner", S, office="办", today=TODAY)["信访人"] == "赵铁柱"
 
 
-def test_unit_letter_rows_group_steps_mask_names_and_hide_accusers():
+def test_unit_letter_rows_mask_names_and_hide_accusers():
     named = make_petition("YH2026110009", title="王建国反映道路破损问题")
     items = [UnitItem(group_petition(), date(2026, 11, 1), 4, step="受理告知"),
              UnitItem(accusation_petition(), date(2026, 11, 9), -4, step="办理答复"),
