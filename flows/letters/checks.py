@@ -70,8 +70,12 @@ def blanks(paragraphs: list[str], data: list[str] = ()) -> list[str]:
     values the letter was filled with; what they contain themselves (a petitioner who wrote "（）")
     is the petitioner's text, not a hole of the letter."""
     found = []
-    values = sorted({v for v in data if isinstance(v, str) and len(v) >= 2}, key=len, reverse=True)
+    values: list[str] | None = None
     for i, text in enumerate(paragraphs, 1):
+        if not (_EMPTY_PAIRS.search(text) or _EMPTY_LABEL.search(text)):
+            continue  # the common case: nothing that looks like a hole
+        if values is None:
+            values = sorted({v for v in data if isinstance(v, str) and len(v) >= 2}, key=len, reverse=True)
         for v in values:
             text = text.replace(v, "◇")
         for m in _EMPTY_PAIRS.finditer(text):

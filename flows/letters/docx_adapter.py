@@ -80,16 +80,26 @@ class CompiledLetter:
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The letter's bytes. Raises TemplateProblem when the template breaks on this data."""
+        return self.render_with_text(context)[0]
+
+    def render_with_text(self, context: dict[str, Any]) -> tuple[bytes, list[str]]:
+        """The letter's bytes and the text of its rendered paragraphs (body first), read from the
+        very XML written: what the pre-issue checks read, without opening the package again."""
         out = io.BytesIO()
+        texts: dict[str, list[str]] = {}
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             for info in self._infos:
                 tpl = self._templates.get(info.filename)
-                data = self._raw[info.filename] if tpl is None else self._render_part(info.filename, tpl, context)
+                if tpl is None:
+                    data = self._raw[info.filename]
+                else:
+                    data, texts[info.filename] = self._render_part(info.filename, tpl, context)
                 z.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_TIME), data,
                            compress_type=zipfile.ZIP_DEFLATED)
-        return out.getvalue()
+        order = sorted(texts, key=lambda n: (n != "word/document.xml", n))
+        return out.getvalue(), [t for name in order for t in texts[name]]
 
-    def _render_part(self, name: str, tpl: Template, context: dict[str, Any]) -> bytes:
+    def _render_part(self, name: str, tpl: Template, context: dict[str, Any]) -> tuple[bytes, list[str]]:
         try:
             xml = tpl.render(context)
         except Exception as exc:  # noqa: BLE001 - any failure of a clerk's template is a template problem
@@ -99,11 +109,11 @@ class CompiledLetter:
         if "\n" in xml or "\t" in xml or "\a" in xml or "\f" in xml:
             xml = self._helper.resolve_listing(xml)  # line breaks in values -> <w:br/>
         try:
-            etree.fromstring(xml.encode("utf-8"))
+            root = etree.fromstring(xml.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             msg = "模板生成的文档结构已损坏，常见原因是 {% if %} / {% for %} 的开始和结束不在同一层（如一个在表格内、一个在表格外）"
             raise TemplateProblem([Problem(self.path.name, msg, part=_part_label(name))]) from exc
-        return (XML_DECL + xml).encode("utf-8")
+        return (XML_DECL + xml).encode("utf-8"), _texts(root)
 
 
 def _read(path: Path) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
@@ -231,14 +241,14 @@ def compile_letter(path: Path, kind: str, env: SandboxedEnvironment) -> Compiled
 
 def paragraph_texts(data: bytes) -> list[str]:
     """Every paragraph's text of a .docx given as bytes (body first, tables, headers, footers),
-    with line breaks and tabs as characters: what the pre-issue checks read."""
+    with line breaks and tabs as characters."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = sorted((n for n in z.namelist() if _PART.match(n)), key=lambda n: (n != "word/document.xml", n))
-        out = []
-        for name in names:
-            for p in etree.fromstring(z.read(name)).iter(f"{W}p"):
-                out.append("".join(_run_text(el) for r in p.iter(f"{W}r") for el in r))
-    return out
+        return [t for name in names for t in _texts(etree.fromstring(z.read(name)))]
+
+
+def _texts(root: etree._Element) -> list[str]:
+    return ["".join(_run_text(el) for r in p.iter(f"{W}r") for el in r) for p in root.iter(f"{W}p")]
 
 
 def _run_text(el: etree._Element) -> str:
