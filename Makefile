@@ -6,7 +6,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-APT_PKGS := chromium fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
+APT_PKGS := chromium fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 
 .PHONY: demo test lint system bench
 
