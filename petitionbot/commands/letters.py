@@ -9,7 +9,8 @@ from flows.runs import Run
 from petitionbot.app import EXIT_FAILED, EXIT_OK, App
 from petitionbot.commands import finish, run_footer
 
-SHOWN = 20  # lines of each list printed; summary.json has them all
+SHOWN = 20  # warnings printed (the pending letters first); summary.json has them all
+NOTES = 5  # date notes printed one by one
 
 
 def register(top, run_flows) -> None:
@@ -48,10 +49,13 @@ def report(run: Run) -> str:
         lines.append(f"  未起草 {len(pending)} 份（待补全 {len(pending) - blocked} 份，检举控告暂停交办 {blocked} 份），"
                      "补全台账后再次运行即可起草；台账“期限提示”一栏有同样的说明")
     notes = t.get("deadline_notes") or []
-    for n in notes[:SHOWN]:
-        lines.append(f"  期限：{n['ref']} {n['kind']}：{n['note']}")
-    if len(notes) > SHOWN:
-        lines.append(f"  ……另有 {len(notes) - SHOWN} 条期限说明，见 summary.json 的 letters.deadline_notes")
+    if notes:
+        lines.append(f"  期限：新起草的文书中 {t.get('past_deadline', 0)} 份的期限在成文日已过（文书已写明已届满），"
+                     f"{t.get('upstream_differs', 0)} 份的上游限办日期与法定期限不同（文书按较早者）")
+    for n in notes[:NOTES]:
+        lines.append(f"    {n['ref']} {n['kind']}：{n['note']}")
+    if len(notes) > NOTES:
+        lines.append(f"    ……另有 {len(notes) - NOTES} 条期限说明，见 summary.json 的 letters.deadline_notes")
     return "\n".join(lines + run_footer(run, limit=SHOWN))
 
 
