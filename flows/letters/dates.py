@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flows.deadlines.engine import _d as as_date  # the engine's own reading of a clerk's date
 from flows.model import Petition
 
 from .context import zh_date
@@ -45,32 +46,25 @@ def letter_dates(p: Petition, engine: Any) -> LetterDates:
     due = None
     if handling is not None:
         legal = handling.count.due
-        rule = f"按{schedule.profile.label}计算的法定期限{zh_date(legal)}（{handling.rule.describe()}）"
+
+        def rule() -> str:  # only when there is a difference to explain (most petitions have none)
+            return f"按{schedule.profile.label}计算的法定期限{zh_date(legal)}（{handling.rule.describe()}）"
+
         ext_rule = schedule.profile.steps.get("extension")
         limit = engine.count(ext_rule, legal).due if ext_rule else None
-        extension = _date((p.clerk or {}).get("extension_until"))
+        extension = as_date((p.clerk or {}).get("extension_until"))
         if extension:
             due = extension  # what the office approved; the limit is checked before issuing
         elif p.due_on and p.due_on < legal:
             due = p.due_on
-            notes.append(f"上游限办日期{zh_date(p.due_on)}早于{rule}，文书按上游日期")
+            notes.append(f"上游限办日期{zh_date(p.due_on)}早于{rule()}，文书按上游日期")
         else:
             due = legal
             if p.due_on and p.due_on > legal:
-                notes.append(f"上游限办日期{zh_date(p.due_on)}晚于{rule}，文书按法定期限")
+                notes.append(f"上游限办日期{zh_date(p.due_on)}晚于{rule()}，文书按法定期限")
     else:
         limit = None
     return LetterDates(acceptance_due=acc.count.due if acc else None, acceptance_done=bool(acc and acc.done),
                        handling_due=due, handling_done=bool(handling and handling.done), extension_limit=limit,
                        notes=tuple(notes))
 
-
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None

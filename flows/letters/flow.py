@@ -333,6 +333,8 @@ def ledger_notes(settings: Any, *, today: date, engine: Any = None, store: Store
     book = LetterBook(store, settings.workdir) if store is not None else None
 
     def notes(p: Petition) -> list[str]:
+        if _settled(p, today):
+            return []
         kinds = due_kinds(p, settings.letters)
         if not kinds:
             return []
@@ -347,6 +349,22 @@ def ledger_notes(settings: Any, *, today: date, engine: Any = None, store: Store
         return out
 
     return notes
+
+
+SETTLED_AFTER = timedelta(days=30)
+
+
+def _settled(p: Petition, today: date) -> bool:
+    """Closed upstream, or closed by the clerk more than a month ago: the bulk of a large book,
+    whose letters are long issued. The ledger sync asks about every row, so these are skipped
+    there (the letters run still reports them)."""
+    if p.status in ("已办结", "已存档"):
+        return True
+    closed = (p.clerk or {}).get("closed_on")
+    try:
+        return bool(closed) and date.fromisoformat(str(closed)[:10]) < today - SETTLED_AFTER
+    except ValueError:
+        return False
 
 
 def draft_unit_letter(kind: str, unit: str, items: Sequence[UnitItem], *, store: Store, settings: Any,

@@ -196,3 +196,17 @@ def test_a_basis_that_does_not_fit_the_decision_says_so(tmp_path):
     assert "“不属于本机关职权范围”在法律依据表中还没有核实的条款号" in pending[(ref2, "不予受理告知书")]
     assert not files
     office.close()
+
+
+def test_the_ledger_does_not_ask_about_long_settled_petitions(tmp_path):
+    """The ledger asks about every row of every sync; a closed case's letters are long issued."""
+    from flows.letters import ledger_notes
+
+    office = Office(tmp_path)
+    notes = ledger_notes(office.settings, today=TODAY)
+    refused = {"decision": "不予受理"}  # no reason, no basis: the notice is incomplete
+    assert notes(make_petition(clerk=refused))  # open: the clerk is told
+    assert notes(make_petition(clerk={**refused, "closed_on": "2026-10-20"}))  # closed two weeks ago: still
+    assert notes(make_petition(clerk={**refused, "closed_on": "2026-09-01"})) == []  # closed long ago
+    assert notes(make_petition(status="已办结", clerk=refused)) == []  # closed upstream
+    office.close()
