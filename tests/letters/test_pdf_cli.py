@@ -161,3 +161,19 @@ def test_run_letters_command(tmp_path, config, store, desk, capsys):
         "待补全：缺少“不予受理理由”（台账“不予受理/不再受理理由”列）、“法律依据”（台账“法律依据”列，选与受理情况相符的理由；"
         "条款号见 templates/legal_basis.toml）")}]
     assert any("不予受理告知书待补全" in w for w in summary["warnings"])
+
+
+def test_missing_office_fonts_are_set_in_song_and_hei_faces(printed):
+    """LibreOffice ignores the font table's fallbacks; the bot's own profile maps 仿宋_GB2312 and
+    方正小标宋简体 to a Song (serif) face and 黑体 to a Hei (sans) face, as Word would fall back."""
+    from flows.letters.fonts import installed, replacements
+
+    pairs = replacements()
+    if "仿宋_GB2312" in (installed() or ()):  # an office machine with the real fonts: never replaced
+        assert "仿宋_GB2312" not in pairs
+        return
+    assert pairs["仿宋_GB2312"] == pairs["方正小标宋简体"] == "Noto Serif CJK SC"
+    assert pairs["黑体"] == "Noto Sans CJK SC"
+    handover = next(d.pdf for d in printed if d.kind == "交办单")  # body in 仿宋, headings and table heads in 黑体
+    fonts = subprocess.run(["pdffonts", str(handover)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts
