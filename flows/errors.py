@@ -13,6 +13,7 @@ What to do next decides the branch, not where the error came from::
      │    ├── LoginFailed         credentials refused (never retried: no lockout storms)
      │    ├── SessionExpired      needs a person (captcha): run `petitionbot login`
      │    ├── LayoutChanged       a page no longer looks like we expect
+     │    ├── LedgerShapeChanged  a ledger book's header or key column cannot be trusted: nothing written
      │    ├── UpstreamDown        the upstream does not answer after the retries
      │    ├── LockBusy            another run holds the lock
      │    └── StoreError          the database cannot be read or written
@@ -82,6 +83,11 @@ class SessionExpired(SystemError_):
 
 class LayoutChanged(SystemError_):
     pass
+
+
+class LedgerShapeChanged(SystemError_):
+    """A clerk changed a book's header (renamed or deleted 信访件编号, ...) or a sync would register an
+    unusual number of walk-ins: the sync stops before writing anything and says how to fix it."""
 
 
 class UpstreamDown(SystemError_):

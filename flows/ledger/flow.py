@@ -18,17 +18,19 @@ from loguru import logger
 
 from flows import failpoints
 from flows.clock import Clock
-from flows.errors import SystemError_
+from flows.errors import LedgerShapeChanged, SystemError_
 from flows.ledger import files, state
 from flows.ledger.cells import canonical
 from flows.ledger.columns import BY_KEY, SHEET_CHECKS
 from flows.ledger.deadlines import DeadlineCells, LedgerDeadlines
 from flows.ledger.render import Privacy, clerk_value
 from flows.ledger.settings import LedgerSettings
+from flows.ledger.shape import locate
 from flows.ledger.stats import breakdowns
 from flows.ledger.sync import LEVEL_FIX, Analysis, Issue, Plan, RowState, Table, iter_rows, reconcile
 from flows.ledger.xlsx import Book, BookSpec, ColSpec, read_book, write_book
 from flows.model import Petition
+from flows.refs import ref_key
 from flows.runs import Run
 from flows.store import Store
 
@@ -76,16 +78,21 @@ def book_folder(settings: LedgerSettings, workdir: Path) -> Path:
 
 def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, *, workdir: Path,
                 office: str = "", deadlines: LedgerDeadlines | None = None,
-                analysis: Analysis | None = None) -> LedgerResult:
+                analysis: Analysis | None = None, accept_walkins: bool = False) -> LedgerResult:
     """``deadlines`` (from the shell: ``LedgerDeadlines(build_engine(...), today)``) fills the
     deadline columns and colours the rows; without it those columns stay empty.
     ``analysis`` (from the shell: ``flows.analysis.ledger_columns(store)``, ref -> {header: value})
     fills 分类建议, 初件/重件, 群体预警 and the rest; the ledger never imports the analysis package.
-    The drop-down of 内容分类（确认） is ``settings.categories`` (the shell fills it from the taxonomy)."""
+    The drop-down of 内容分类（确认） is ``settings.categories`` (the shell fills it from the taxonomy).
+
+    Raises LedgerShapeChanged, before anything is written, when a book's header or key column
+    cannot be trusted, or when a book would register more walk-ins than ``settings`` allow
+    without ``accept_walkins`` (the clerk's confirmation)."""
     folder = book_folder(settings, workdir)
     folder.mkdir(parents=True, exist_ok=True)
     result = LedgerResult()
-    petitions = {p.ref: p for p in store.petitions()}
+    # Keyed by the normalised ref: a book's 信访件编号 matches its petition however it is typed.
+    petitions = {ref_key(p.ref): p for p in store.petitions()}
     states = state.load_states(store)
 
     books: dict[str, Book | None] = {}
@@ -98,6 +105,16 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
             unreadable.add(path.name)
             result.skipped.append(path)
             run.warn(f"台账「{path.name}」无法读取，本次未同步也未覆盖：{exc}")
+    # Every book's shape first: one whose header or key column cannot be trusted stops the whole
+    # sync here, before the store or any file is touched.
+    shape_notes: dict[str, list[Issue]] = {}
+    for name, book in books.items():
+        if book is not None:
+            located = locate(book.table, name, petitions)
+            book.table = located.table
+            shape_notes[name] = located.notes
+            for w in located.warnings:
+                run.warn(w)
     placed: dict[str, str] = {}
     for name, book in books.items():
         if book is not None and book.table is not None:
@@ -110,11 +127,24 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
         name = states[ref][0] if ref in states else settings.book_name(_year(p, settings))
         new_refs.setdefault(name, []).append(ref)
 
+    # Every plan before any is applied: a book that would register an unusual number of walk-ins
+    # stops the sync before another book's edits or walk-ins reach the store.
+    plans: dict[str, Plan] = {}
     for name in sorted(set(books) | set(new_refs)):
         if name in unreadable:
             continue
-        _sync_book(folder / name, books.get(name), new_refs.get(name, []), petitions, states, store, settings,
-                   clock, run, office, result, deadlines, analysis)
+        book = books.get(name)
+        table = book.table if book is not None else None
+        base = {ref: s for ref, (b, s) in states.items() if b == name}
+        plan = reconcile(table, petitions, new_refs.get(name, []), base, settings, clock.today(),
+                         book_privacy=settings.personal_data)
+        plan.issues[:0] = shape_notes.get(name, [])
+        if not accept_walkins:
+            _check_walkins(plan, store, name, settings)
+        plans[name] = plan
+    for name, plan in plans.items():
+        _sync_book(folder / name, books.get(name), plan, petitions, states, store, settings, clock, run, office,
+                   result, deadlines, analysis)
         books[name] = None  # free this year's grid before the next book is handled
     for warning, n in result.estimated.items():
         # One line per estimated year, with a count: 10,000 rows must not make 10,000 warnings.
@@ -127,6 +157,22 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
     logger.info("台账同步：{} 本，更新 {} 件（{} 项），来访登记 {} 件，待处理 {} 处", len(result.books), result.edited,
                 result.fields_changed, len(result.imported), result.issues)
     return result
+
+
+def _check_walkins(plan: Plan, store: Store, name: str, settings: LedgerSettings) -> None:
+    """Stop before a sync registers far more walk-ins than clerks type between two syncs: rows
+    without a ref are what a cleared, shifted or half-sorted 信访件编号 column looks like too."""
+    fresh = [w for w in plan.walkins if not state.walkin_ref(store, w.fingerprint)]
+    rows = sum(1 for s in plan.slots if s.row >= 0)
+    if len(fresh) <= settings.walkin_confirm_rows or len(fresh) <= settings.walkin_confirm_share * rows:
+        return
+    lines = "、".join(str(w.slot.row + 2) for w in fresh[:8]) + ("……" if len(fresh) > 8 else "")
+    raise LedgerShapeChanged(
+        f"台账「{name}」中有 {len(fresh)} 行没有信访件编号（全表 {rows} 行），本次同步会把它们作为 {len(fresh)} 件新的来访件"
+        f"登记并编号。一次登记这么多很少见，可能是编号被清空、粘贴错位，或排序时只排了部分列（第 {lines} 行）。"
+        "本次同步已停止，台账和数据库都没有改动。",
+        hint="如确实都是新的来访登记，请运行 petitionbot run ledger --accept-walkins 确认登记；"
+             "如不是，请在 Excel 中撤销，或从“备份”文件夹取回最近的台账，保存并关闭后重新运行")
 
 
 def _existing_books(folder: Path, settings: LedgerSettings) -> list[Path]:
@@ -145,14 +191,12 @@ def _refs(table: Table) -> list[str]:
     return [] if i is None else [r for r in (_ref_of(row[i]) for row in table.rows) if r]
 
 
-def _sync_book(path: Path, book: Book | None, new_refs: list[str], petitions: dict[str, Petition],
+def _sync_book(path: Path, book: Book | None, plan: Plan, petitions: dict[str, Petition],
                states: dict[str, tuple[str, RowState]], store: Store, settings: LedgerSettings, clock: Clock,
                run: Run, office: str, result: LedgerResult, deadlines: LedgerDeadlines | None,
                analysis: Analysis | None = None) -> None:
     name = path.name
     table = book.table if book is not None else None
-    base = {ref: s for ref, (b, s) in states.items() if b == name}
-    plan = reconcile(table, petitions, new_refs, base, settings, clock.today(), book_privacy=settings.personal_data)
     _apply(plan, petitions, store, run, name, clock, result)
     # Crash here: the clerks' edits are in the store, the book is the old one and the snapshot too;
     # the next run reads the same edits again, finds them equal to the store, and writes the book.
@@ -198,6 +242,7 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
     resolved: set[str] = set()
     for w in plan.walkins:
         known = state.walkin_ref(store, w.fingerprint)
+        known = ref_key(known) if known else known
         if known and known in petitions:
             # Imported by an earlier run whose ref never reached the book (it was open then).
             w.slot.kind, w.slot.ref = "ref", known
@@ -211,8 +256,8 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
         draft.ref = store.next_local_ref(draft.assigned_on.year)
         store.insert(draft, run_id=run.id, source="ledger")
         state.remember_walkin(store, w.fingerprint, draft.ref, book, clock.now().isoformat(timespec="seconds"))
-        petitions[draft.ref] = draft
-        w.slot.kind, w.slot.ref = "ref", draft.ref
+        petitions[ref_key(draft.ref)] = draft
+        w.slot.kind, w.slot.ref = "ref", ref_key(draft.ref)
         result.imported.append(draft.ref)
         run.counts.new += 1
     if resolved:

@@ -71,6 +71,12 @@ class LedgerSettings(Section):
     category_aliases: dict[str, str] = Field(default_factory=dict,
                                              description="信访员可能填写的旧名称/新名称 → 本办分类目录中的名称")
     routing: RoutingSettings = RoutingSettings()
+    # A sync that would register more walk-ins than both limits stops and asks (run ledger --accept-walkins):
+    # rows without a ref are also what a cleared or shifted 信访件编号 column looks like.
+    walkin_confirm_rows: int = Field(3, ge=0, le=100_000,
+                                     description="一次同步最多自动登记多少行来访件（无编号的行）而不需确认")
+    walkin_confirm_share: float = Field(0.1, ge=0, le=1,
+                                        description="无编号的行超过台账总行数的这个比例且超过上一项时，停止同步并请信访员确认")
 
     @field_validator("filename")
     @classmethod

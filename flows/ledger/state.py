@@ -6,16 +6,28 @@ import json
 from typing import Any
 
 from flows.ledger.sync import RowState
+from flows.refs import ref_key
 from flows.store import Store
 
 
 def load_states(store: Store) -> dict[str, tuple[str, RowState]]:
-    """ref -> (book, state) for every row the bot has written."""
+    """ref_key -> (book, state) for every row the bot has written."""
     out: dict[str, tuple[str, RowState]] = {}
+    legacy: list[tuple[str, str, str]] = []
     with store.transaction() as tx:
         for book, ref, state in tx.execute("SELECT book, ref, state FROM ledger_rows").fetchall():
             d = json.loads(state)
-            out[ref] = (book, RowState(clerk=d["c"], bot_crc=d["b"]))
+            key = ref_key(ref)
+            if key != ref:
+                legacy.append((book, ref, key))
+                if key in out:
+                    continue  # the row already saved under its key is the newer one
+            out[key] = (book, RowState(clerk=d["c"], bot_crc=d["b"]))
+        # Rows written before refs were compared by their normalised form: file them under it, so
+        # that the next save replaces them instead of keeping a stale twin.
+        for book, ref, key in legacy:
+            tx.execute("UPDATE OR IGNORE ledger_rows SET ref = ? WHERE book = ? AND ref = ?", (key, book, ref))
+            tx.execute("DELETE FROM ledger_rows WHERE book = ? AND ref = ?", (book, ref))
     return out
 
 

@@ -8,7 +8,9 @@ save, walk-in rows to import, problems for the 校验 sheet, and the row layout 
 The three-way rule for a clerk cell: if the parsed book value differs from the store, it is
 a clerk edit when it also differs from what the bot last wrote there (or, with no snapshot,
 when it is not empty); otherwise the store changed since (a first value set elsewhere) and the
-store's value is written. A value that cannot be parsed is never saved, never dropped: it
+store's value is written. When both changed the cell since the last write, the clerk's edit
+wins and is saved; the store's value goes to the history (the old value of that save) and a
+校验 note names it. A value that cannot be parsed is never saved, never dropped: it
 stays in the cell as typed and is listed on 校验 every run until fixed.
 """
 
@@ -41,6 +43,7 @@ from flows.ledger.render import Privacy, as_cell, bot_cells, clerk_cells, clerk_
 from flows.ledger.routing import route
 from flows.ledger.settings import LedgerSettings
 from flows.model import FORMS, PURPOSES, Petition, Petitioner
+from flows.refs import ref_key
 
 LEVEL_FIX = "需处理"  # not applied: the clerk must correct the cell
 LEVEL_CHECK = "已自动识别"  # applied as read: please check
@@ -132,7 +135,8 @@ def parse_clerk(col: Column, raw: Any, settings: LedgerSettings, today: date) ->
 
 
 def _ref_of(raw: Any) -> str:
-    return re.sub(r"\s+", "", canonical(raw)).upper() if not is_blank(raw) else ""
+    # The normalised ref: the store's petitions are keyed by it too (flows/ledger/flow.py).
+    return ref_key(canonical(raw)) if not is_blank(raw) else ""
 
 
 def layout(table: Table | None) -> list[tuple[str, Any]]:
@@ -191,8 +195,9 @@ def reconcile(
     *,
     book_privacy: Privacy = "show",
 ) -> Plan:
-    """``store``: every petition by ref; ``new_refs``: store refs that belong in this book and
-    are in no book yet (appended in order); ``base``: snapshot per ref of the last write."""
+    """``store``: every petition by its ``ref_key``; ``new_refs``: keys of store petitions that
+    belong in this book and are in no book yet (appended in order); ``base``: snapshot per key of
+    the last write."""
     plan = Plan(columns=layout(table), slots=[], changes={}, walkins=[], issues=[], first_values={})
     if table is not None:
         _read_rows(table, store, base, settings, today, plan, book_privacy)
@@ -275,6 +280,16 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
             plan.changes.setdefault(ref, []).append((col.key, old, parsed.value))
             if parsed.note:
                 plan.issues.append(Issue(excel_row, ref, col.header, canonical(raw), parsed.note, LEVEL_CHECK))
+            if (written is not None and _as_written(p, col.key, book_privacy) != written
+                    and not parse_clerk(col, written, settings, today).problem):  # not a cell kept as typed
+                # Both sides changed the cell since the last write. The clerk's edit wins: it is the
+                # deliberate input of the person working the case, and dropping it would be silent.
+                # The store's value is not lost either: the save records it as the old value in the
+                # history, and 校验 names it so that the clerk can put it back.
+                plan.issues.append(Issue(
+                    excel_row, ref, col.header, canonical(raw),
+                    f"上次同步后，系统中此项也被改为「{canonical(old)}」；已按台账中的填写保存，系统中的值已记入修改历史。"
+                    "如应以系统中的值为准，请在台账中改回后保存", LEVEL_CHECK))
         if state is not None and check_bot and book_has_bot:
             book_vals = [row[i] if i is not None else "" for i in bot_idx]
             if bot_crc(book_vals) != state.bot_crc:
@@ -287,6 +302,12 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
                             excel_row, ref, header_of[key], canonical(v),
                             "此列由系统根据上游数据维护，已恢复为系统中的值；如需补充请写在“备注”或自加的列中",
                             LEVEL_INFO))
+
+
+def _as_written(p: Petition, key: str, privacy: Privacy) -> str:
+    """The store's value of a clerk cell as the writer would put it in the book (see iter_rows)."""
+    v = clerk_cells(p, privacy=privacy)[key]
+    return v.strip() if type(v) is str else canonical(v)
 
 
 def _split(text: str) -> list[str]:
@@ -390,7 +411,7 @@ def iter_rows(plan: Plan, table: Table | None, store: Mapping[str, Petition], se
                 cells.update(dl.cells())
                 row.status = dl.status
             if analysis is not None:
-                found = analysis.get(slot.ref)
+                found = analysis.get(p.ref)  # the analysis knows refs as stored, the slot by their key
                 if found:
                     for header, key in _ANALYSIS:
                         v = found.get(header, "")

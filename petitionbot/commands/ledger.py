@@ -18,10 +18,12 @@ def register(top, run_flows) -> None:  # noqa: ARG001 - same signature for every
 
     p = run_flows.add_parser("ledger", help="台账：读取信访员的填写并入库，再把最新数据写回 Excel 台账")
     add_common(p)
+    p.add_argument("--accept-walkins", action="store_true", dest="accept_walkins",
+                   help="确认登记：台账中没有编号的行较多、同步因此停下时，确认它们都是新的来访件并登记")
     p.set_defaults(func=cli)
 
 
-def ledger(app: App) -> tuple[Run, LedgerResult]:
+def ledger(app: App, *, accept_walkins: bool = False) -> tuple[Run, LedgerResult]:
     """Run the ledger sync inside a Run (used by the CLI, the scheduler and the demo)."""
     with app.run("ledger") as run:
         # The engine is built here, once per run, from the office's [deadlines] settings: the ledger
@@ -31,7 +33,8 @@ def ledger(app: App) -> tuple[Run, LedgerResult]:
         settings, analysis = with_analysis(app, run)
         settings = with_legal_bases(settings, app, run)
         result = sync_ledger(app.store, settings, app.clock, run, workdir=app.workdir,
-                             office=app.settings.office, deadlines=deadlines, analysis=analysis)
+                             office=app.settings.office, deadlines=deadlines, analysis=analysis,
+                             accept_walkins=accept_walkins)
     return run, result
 
 
@@ -113,6 +116,6 @@ def report(run: Run, result: LedgerResult) -> str:
 
 def cli(args: argparse.Namespace) -> int:
     app = App.from_args(args.config, args.as_of, trigger=args.trigger)
-    run, result = ledger(app)
+    run, result = ledger(app, accept_walkins=args.accept_walkins)
     print(report(run, result))
     return EXIT_PARTIAL if (result.issues or result.pending or result.skipped) else EXIT_OK
