@@ -34,6 +34,7 @@ class ScrapedAttachment:
     data: bytes | None = None  # None when not downloaded (error set, or over the cap)
     size: int | None = None  # declared or actual size in bytes
     error: str = ""  # why data is None, in Chinese
+    retry: bool = False  # the download failed (worth trying on a later run), rather than being refused for its size
 
 
 @dataclass

@@ -66,7 +66,9 @@ def map_error(exc: BaseException, what: str) -> PetitionbotError:
         if any(h in text for h in NETWORK_HINTS):
             return TransientError(f"{what}失败：无法连接上级系统（{_first_line(text)}）")
         if "strict mode violation" in text or "waiting for locator" in text:
-            return LayoutChanged(f"{what}失败：页面结构与预期不符（{_first_line(text)}）")
+            found = re.search(r"(?:locator|get_by_\w+)\((.{1,80}?)\)", text)
+            element = f"：{found.group(1)}" if found else ""
+            return LayoutChanged(f"{what}失败：页面上找不到或无法唯一确定要操作的元素{element}（页面结构与预期不符）")
         if "Target" in text and "closed" in text:
             return TransientError(f"{what}失败：浏览器页面意外关闭")
         return SystemError_(f"{what}失败：浏览器操作出错（{_first_line(text)}）")

@@ -1,7 +1,8 @@
 """Attachment files on disk: safe names, content hashes, atomic writes.
 
-Files live under ``<workdir>/attachments/<safe ref>/<safe name>``. Writing the same bytes
-again (a rerun after a crash) is harmless: the file is replaced atomically.
+Files live under ``<workdir>/attachments/<folder of the ref>/<safe name>``, the folder named by
+``flows.refs.folder_name`` (two refs never share one). Writing the same bytes again (a rerun
+after a crash) is harmless: the file is replaced atomically, and read back to check its hash.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from flows import tempfiles
+from flows.errors import AttachmentRejected
 from flows.parse import clean_text
 
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -41,12 +44,6 @@ def safe_name(name: str, *, fallback: str = "附件") -> str:
     return unicodedata.normalize("NFC", f"{stem}.{ext}" if ext else stem)
 
 
-def safe_ref(ref: str) -> str:
-    """Refs become folder names; anything but plain characters is replaced."""
-    text = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_\-]", "_", ref)[:64]
-    return text or hashlib.sha256(ref.encode()).hexdigest()[:16]
-
-
 def unique_names(names: list[str]) -> list[str]:
     """Two attachments may sanitise to one name: number the later ones."""
     seen: dict[str, int] = {}
@@ -63,14 +60,33 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> None:
+    """Write through a temp file in ``scratch`` (the private temp folder; beside ``path`` when
+    none is given or it is on another file system) and rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    folder = tempfiles.beside(path, scratch) if scratch is not None else path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.part"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_checked(path: Path, data: bytes, *, scratch: Path | None = None) -> str:
+    """``write_atomic``, then read the file back: its sha256, which is the one recorded. Raises
+    AttachmentRejected when the bytes on disk are not the bytes written (another writer, a
+    failing disk): a record must never carry the hash of a file it does not describe."""
+    digest = sha256(data)
+    write_atomic(path, data, scratch=scratch)
+    with open(path, "rb") as fh:
+        found = hashlib.file_digest(fh, "sha256").hexdigest()
+    if found != digest:
+        raise AttachmentRejected(f"附件“{path.name}”写入后校验不一致（磁盘上的文件与下载内容不同）")
+    return digest
 
 
 def sha256(data: bytes) -> str:

@@ -22,14 +22,16 @@ from loguru import logger
 
 from bots import FetchFailure, Listing, Robot, Scraped
 from flows import attachments as files
-from flows import failpoints
-from flows.errors import BusinessError, NotOurs, StoreError, Withdrawn
+from flows import failpoints, tempfiles
+from flows.errors import AttachmentRejected, BusinessError, NotOurs, StoreError, SystemError_, Withdrawn
 from flows.model import Attachment, Petition, to_jsonable
 from flows.parse import clean_text, parse_date, parse_scraped
 from flows.privacy import redactor
+from flows.refs import folder_name, ref_key
 from flows.runs import Run
 from flows.store import Store
 
+SIGN_STATUS = "待签收"
 # Upstream fields whose change is worth a line in the history (the rest are compared too).
 WATCHED = ("due_on", "status", "assigned_to", "title", "content", "demand", "category", "locality")
 
@@ -46,30 +48,36 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
     started = time.perf_counter()
     robot.login()
     timings["login"] = round(time.perf_counter() - started, 3)
-    listings = _dedupe(robot.list_assigned(), run)
+    # Refs are compared by their normalised key (flows/refs.py): the store never holds two
+    # petitions whose refs differ only in case, bracket width or spaces.
+    stored = {ref_key(p.ref): p for p in store.petitions() if p.source == "upstream"}
+    listings = _dedupe(robot.list_assigned(), run, store, stored)
     timings["list"] = round(time.perf_counter() - started - timings["login"], 3)
     run.counts.listed = len(listings)
-    listed = {item.ref: item for item in listings}
-    stored = {p.ref: p for p in store.petitions() if p.source == "upstream"}
+    listed = {ref_key(item.ref): item for item in listings}
 
-    new = [ref for ref in listed if ref not in stored]
-    changed = [ref for ref, item in listed.items() if ref in stored and _needs_detail(item, stored[ref])]
-    gone = [ref for ref, p in stored.items() if ref not in listed and p.upstream_state == "active"]
-    back = [ref for ref, p in stored.items() if ref in listed and p.upstream_state != "active"]
-    status_only = [ref for ref in listed if ref in stored and ref not in changed and ref not in back
-                   and listed[ref].status and listed[ref].status != stored[ref].status]
-    for ref in status_only:
-        _update_status(store, stored[ref], listed[ref].status, run)
+    new = [key for key in listed if key not in stored]
+    changed = [key for key, item in listed.items() if key in stored and _needs_detail(item, stored[key])]
+    gone = [key for key, p in stored.items() if key not in listed and p.upstream_state == "active"]
+    back = [key for key, p in stored.items() if key in listed and p.upstream_state != "active"]
+    status_only = [key for key in listed if key in stored and key not in changed and key not in back
+                   and listed[key].status and listed[key].status != stored[key].status]
+    for key in status_only:
+        _update_status(store, stored[key], listed[key].status, run)
     run.counts.updated += len(status_only)
     run.counts.unchanged = len(listed) - len(new) - len(changed) - len(back) - len(status_only)
     logger.info("上游共 {} 件：新件 {}，可能有变化 {}，已不在列表 {}", len(listed), len(new), len(changed) + len(back), len(gone))
 
-    to_fetch = new + changed + back + gone
+    # The robot is asked for each item by the upstream's own text of its ref.
+    to_fetch = [listed[key].ref for key in new + changed + back] + [stored[key].ref for key in gone]
     gone_set = set(gone)
+    scratch = tempfiles.folder(options.attachments_dir.parent)
+    tried_sign: set[str] = set()
     for result in _watched(robot.fetch(to_fetch), run, len(to_fetch)):
+        key = ref_key(result.ref)
         if isinstance(result, FetchFailure):
-            if result.ref in gone_set and isinstance(result.error, NotOurs):
-                _mark_gone(store, stored[result.ref], result.error, run)
+            if key in gone_set and isinstance(result.error, NotOurs):
+                _mark_gone(store, stored[key], result.error, run)
             else:
                 _quarantine(store, result.ref, result.error, None, run)
             continue
@@ -79,30 +87,59 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
             _quarantine(store, result.ref, exc, _raw(result), run)
             continue
         redactor.add_names(*(p.name for p in petition.petitioners))
-        petition.attachments = _save_attachments(result, petition.ref, options.attachments_dir, run)
+        petition.attachments = _save_attachments(result, petition.ref, options.attachments_dir, scratch, run)
         failpoints.hit("intake.before_store")
-        old = stored.get(petition.ref)
+        old = stored.get(key)
         if old is None:
             _insert(store, petition, run)  # also closes the ref's quarantine, atomically
         else:
             _update(store, old, petition, run)
-            store.resolve_quarantine(petition.ref)
+            store.resolve_quarantine(old.ref)
         failpoints.hit("intake.after_store")
+        missing = [a for a in petition.attachments if a.missing]
+        if missing:
+            _attachments_missing(run, petition.ref, missing)
+        item = listed.get(key)
+        if options.sign and item is not None and item.status == SIGN_STATUS and not run.stopping:
+            # Signed as soon as it is stored: a later item's failure must not hold back this one.
+            tried_sign.add(key)
+            _sign(robot, store, item.ref, old.ref if old is not None else petition.ref, run)
 
     timings["after_login"] = round(time.perf_counter() - started - timings["login"], 3)
     if options.sign and not run.stopping:
-        registered = store.refs()  # never sign for an item we could not register
-        for item in listed.values():
-            if item.status == "待签收" and item.ref in registered:
-                if robot.sign(item.ref):
-                    run.counts.signed += 1
-                    _record_signed(store, item.ref, run)
+        registered = {ref_key(r): r for r in store.refs()}  # never sign for an item we could not register
+        for key, item in listed.items():
+            if item.status == SIGN_STATUS and key in registered and key not in tried_sign:
+                _sign(robot, store, item.ref, registered[key], run)
         if run.counts.signed:
             # Signing changed the upstream status: take it now, so the next run sees no change.
             for item in robot.list_assigned():
-                p = store.get(item.ref)
+                ref = registered.get(ref_key(item.ref))
+                p = store.get(ref) if ref is not None else None
                 if p is not None and item.status and item.status != p.status:
                     _update_status(store, p, item.status, run)
+
+
+def _sign(robot: Robot, store: Store, upstream_ref: str, stored_ref: str, run: Run) -> None:
+    """签收 one stored item (asked by the upstream's text of its ref, recorded on the stored
+    petition); a refusal is this item's problem (a warning), not the run's."""
+    try:
+        signed = robot.sign(upstream_ref)
+    except BusinessError as exc:
+        run.warn(f"{upstream_ref} 未能签收：{exc.message}")
+        return
+    if signed:
+        run.counts.signed += 1
+        _record_signed(store, stored_ref, run)
+
+
+def _attachments_missing(run: Run, ref: str, missing: list[Attachment]) -> None:
+    """The petition is stored; a file that keeps failing makes the run "完成但有个别失败" (exit 3)
+    until a later run gets it (intake asks for the petition again while a file is missing)."""
+    names = "、".join(f"“{a.name}”" for a in missing)
+    run.counts.failed += 1
+    run.failures.append({"ref": ref, "reason": f"已登记，附件 {names} 未能下载（{missing[0].missing}），下次运行时重试",
+                         "stored": True})
 
 
 def _watched(items: Iterable[Any], run: Run, total: int) -> Iterator[Any]:
@@ -127,14 +164,25 @@ def _watched(items: Iterable[Any], run: Run, total: int) -> Iterator[Any]:
             close()
 
 
-def _dedupe(listings: list[Listing], run: Run) -> list[Listing]:
+def _dedupe(listings: list[Listing], run: Run, store: Store, stored: dict[str, Petition]) -> list[Listing]:
     seen: dict[str, Listing] = {}
     for item in listings:
-        if item.ref in seen:
-            if seen[item.ref] != item:
+        key = ref_key(item.ref)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = item
+            continue
+        if first.ref == item.ref:
+            if first != item:
                 run.warn(f"上游列表中信访件编号 {item.ref} 出现两次且内容不同，已按第一次出现的处理")
             continue
-        seen[item.ref] = item
+        # Two spellings of one key (XF(2026)77 and XF（2026）77, xf… and XF…): one petition to us.
+        # The one already stored keeps its place; the other waits in quarantine for a person.
+        keep, other = (item, first) if key in stored and stored[key].ref == item.ref else (first, item)
+        seen[key] = keep
+        _quarantine(store, other.ref, BusinessError(
+            f"编号「{other.ref}」与「{keep.ref}」只差全角/半角括号、大小写或空格，系统视为同一编号，已按「{keep.ref}」"
+            "登记；如确是两件不同的信访件，请联系上级系统更正编号", ref=other.ref), to_jsonable(other), run)
     return list(seen.values())
 
 
@@ -145,7 +193,8 @@ def _needs_detail(item: Listing, stored: Petition) -> bool:
         due = parse_date(item.due_on, "due_on", item.ref, required=False)
     except BusinessError:
         return True
-    return due != stored.due_on or stored.upstream_state != "active"
+    # A file that could not be downloaded last time: ask for the petition again until it arrives.
+    return due != stored.due_on or stored.upstream_state != "active" or any(a.missing for a in stored.attachments)
 
 
 def _insert(store: Store, petition: Petition, run: Run) -> None:
@@ -164,9 +213,11 @@ def _insert(store: Store, petition: Petition, run: Run) -> None:
 
 
 def _update(store: Store, old: Petition, fresh: Petition, run: Run) -> None:
-    # Keep every local field; take every upstream field from the fresh copy.
+    # Keep every local field; take every upstream field from the fresh copy. The ref stays as
+    # stored: the store row is found by it, even when the upstream now writes it differently.
     merged = replace(
         fresh,
+        ref=old.ref,
         source=old.source,
         upstream_state="active",
         responsible_unit=old.responsible_unit,
@@ -226,20 +277,32 @@ def _raw(item: Scraped) -> dict[str, Any]:
     return data
 
 
-def _save_attachments(item: Scraped, ref: str, root: Path, run: Run) -> list[Attachment]:
-    folder = root / files.safe_ref(ref)
+def _save_attachments(item: Scraped, ref: str, root: Path, scratch: Path, run: Run) -> list[Attachment]:
+    folder = root / folder_name(ref)
     names = files.unique_names([files.safe_name(a.name) for a in item.attachments])
     out = []
     for scraped, name in zip(item.attachments, names, strict=True):
         original = scraped.name if scraped.name != name else ""
         if scraped.data is None:
+            if scraped.retry:
+                out.append(Attachment(name=name, media_type=scraped.media_type, original_name=original,
+                                      missing=scraped.error or "下载失败"))
+                continue
             run.warn(f"{ref} 的附件“{name}”未下载：{scraped.error or '原因不明'}")
             out.append(Attachment(name=name, media_type=scraped.media_type, size=scraped.size or 0,
                                   original_name=original))
             continue
         path = folder / name
-        files.write_atomic(path, scraped.data)
-        out.append(Attachment(name=name, media_type=scraped.media_type, sha256=files.sha256(scraped.data),
+        try:
+            digest = files.write_checked(path, scraped.data, scratch=scratch)
+        except AttachmentRejected as exc:
+            out.append(Attachment(name=name, media_type=scraped.media_type, original_name=original,
+                                  missing=exc.message))
+            continue
+        except OSError as exc:
+            raise SystemError_(f"无法写入附件 {path}：{exc.strerror or exc}",
+                               hint="请检查磁盘空间和工作目录的写入权限") from exc
+        out.append(Attachment(name=name, media_type=scraped.media_type, sha256=digest,
                               size=len(scraped.data), path=str(path.relative_to(root.parent)),
                               original_name=original))
     return out

@@ -71,6 +71,10 @@ class Attachment:
     size: int = 0
     path: str = ""  # relative to the workdir
     original_name: str = ""  # as the upstream named it, when sanitising changed it
+    # Why the file is not here yet (a download that kept failing): intake fetches the petition
+    # again on every later run until it arrives. Empty for a stored file, and for one over the
+    # size cap (that one is never downloaded: ``path`` stays empty).
+    missing: str = ""
 
 
 @dataclass
@@ -117,6 +121,7 @@ class Petition:
             d.pop(k, None)
         for a in d["attachments"]:
             a.pop("path", None)
+            a.pop("missing", None)  # our bookkeeping: a retry failing for another reason changes nothing upstream
         return d
 
 

@@ -31,6 +31,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\
 _SPACE = re.compile(r"\s+")
 _FOLDER_SAFE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_\-]")
 FOLDER_MAX = 64
+FOLDER_MAX_BYTES = 150
 
 
 def ref_key(ref: object) -> str:
@@ -51,6 +52,8 @@ def folder_name(ref: str) -> str:
     crafted to look like another ref's hashed name)."""
     key = ref_key(ref)
     safe = _FOLDER_SAFE.sub("_", key)[:FOLDER_MAX]
+    while len(safe.encode()) > FOLDER_MAX_BYTES:  # CJK takes 3 bytes; file systems stop at 255
+        safe = safe[:-1]
     if safe == key and key:
         return safe
     return f"{safe}~{hashlib.sha256(key.encode()).hexdigest()[:10]}"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from flows import tempfiles
 from flows.clock import Clock, FixedClock, SystemClock
 from flows.errors import ConfigError, PetitionbotError
 from flows.privacy import redactor
@@ -94,6 +95,7 @@ class App:
 
     @contextmanager
     def _run(self, flow: str) -> Iterator[Run]:
+        tempfiles.sweep(self.workdir)  # what a killed run, or a full disk, left half-written
         run = Run.start(flow, self.workdir / "runs", self.clock, trigger=self.trigger)
         # The stop flag and the progress port travel with the run to every flow.
         run.stop_requested = self.stop_requested

@@ -41,7 +41,8 @@ async def fetch(ctx: Any, href: str, shown_name: str, options: RobotOptions) -> 
         name = filename_from(resp.headers.get("content-disposition", "")) or shown_name
         media_type = (resp.headers.get("content-type") or "application/octet-stream").split(";")[0].strip()
         if resp.status >= 300:
-            return ScrapedAttachment(name=name, media_type=media_type, error=f"附件无法下载（HTTP {resp.status}）")
+            return ScrapedAttachment(name=name, media_type=media_type, error=f"附件无法下载（HTTP {resp.status}）",
+                                     retry=True)
         declared = resp.headers.get("content-length")
         limit = options.attachment_max_bytes
         if declared and declared.isdigit() and int(declared) > limit:

@@ -45,8 +45,14 @@ LIST_LABELS: dict[str, tuple[str, ...]] = {
 
 MENU_SIGN = r"^\s*待签收"
 MENU_HANDLE = r"^\s*待办理"
+MENU_NAMES = {MENU_SIGN: "待签收", MENU_HANDLE: "待办理"}  # for messages
 SIGN_BUTTON = r"^\s*签\s*收\s*$"
 NEXT_PAGE = r"^\s*下一页\s*$"
 WAITING_STATUS = "待签收"
 # The minimum a detail page must show for the robot to trust it read the right page.
 REQUIRED_FIELDS = ("ref", "title", "status")
+
+
+def field_names(keys: list[str] | tuple[str, ...]) -> str:
+    """Field keys as a person reads them: each field's first label, with every label searched."""
+    return "、".join(f"“{FIELD_LABELS[k][0]}”（查找：{'/'.join(FIELD_LABELS[k])}）" for k in keys)

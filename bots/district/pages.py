@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import Frame, Page, Response
 
@@ -37,6 +38,35 @@ def check_response(resp: Response | None, what: str) -> None:
         retry_after = _retry_after(resp.headers.get("retry-after"))
         text = "访问过于频繁" if status == 429 else "上级系统出错"
         raise TransientError(f"{what}：{text}（HTTP {status}）", retry_after=retry_after)
+
+
+def check_page(resp: Response | None, what: str) -> None:
+    """For a page that is only ever a page (menu, list frame): any error status is the upstream
+    failing (retried, then UpstreamDown naming the status), never a layout change."""
+    check_response(resp, what)
+    if resp is not None and resp.status >= 400:
+        raise TransientError(f"{what}：上级系统出错（HTTP {resp.status}）")
+
+
+_NAV_STATUS_JS = """() => { const e = performance.getEntriesByType('navigation')[0];
+  return e && e.responseStatus ? e.responseStatus : 0; }"""
+
+
+async def check_frames(page: Page, what: str) -> None:
+    """An error page inside a frame (the menu frame answered 500) before any layout verdict: the
+    browser loads frames itself, so their HTTP status is read from the frame's navigation entry."""
+    for frame in page.frames:
+        try:
+            status = int(await frame.evaluate(_NAV_STATUS_JS) or 0)
+        except Exception:  # noqa: BLE001 - a frame navigating away has no status to offer
+            continue
+        if status >= 400 and status != 401:
+            raise TransientError(f"{what}：上级系统出错（{path_of(frame.url)} 返回 HTTP {status}）")
+
+
+def path_of(url: str) -> str:
+    """The page's path, for messages: which page, without a query that may carry a ref."""
+    return urlsplit(url).path or "/"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -94,27 +124,32 @@ async def login_error(page: Page) -> str:
 # -- frames and menu -----------------------------------------------------------------------
 def _is_list_xhr(frame: Frame):
     def pred(resp: Response) -> bool:
-        return resp.request.resource_type in ("xhr", "fetch") and resp.frame == frame
+        kind = resp.request.resource_type
+        # The list's data request, or the frame's own page when it came back as an error page
+        # (then no data request follows: waiting for one would only end in a timeout).
+        return resp.frame == frame and (kind in ("xhr", "fetch") or (kind == "document" and resp.status >= 400))
     return pred
 
 
 async def open_list(page: Page, menu_pattern: str, timeout_ms: int) -> Frame:
     """Click a menu entry in whichever frame holds the menu; return the frame the list loads in."""
     pattern = re.compile(menu_pattern)
+    name = labels.MENU_NAMES.get(menu_pattern, menu_pattern)
     for frame in page.frames:
         link = frame.get_by_role("link", name=pattern)
         if await link.count():
             link = link.first
             break
     else:
-        raise LayoutChanged("找不到待签收/待办理菜单")
+        await check_frames(page, f"打开“{name}”菜单")
+        raise LayoutChanged(f"主页面（{path_of(page.url)}）的菜单中找不到“{name}”链接（按链接文字“{name}”查找）")
     target = await link.get_attribute("target") or ""
     content = page.frame(name=target) if target else None
     if content is None:
-        raise LayoutChanged("菜单链接没有指向内容框架")
+        raise LayoutChanged(f"菜单链接“{name}”没有指向内容框架（链接的 target 为“{target}”）")
     async with page.expect_response(_is_list_xhr(content), timeout=timeout_ms) as info:
         await link.click()
-    check_response(await info.value, "读取列表")
+    check_page(await info.value, f"读取“{name}”列表")
     await wait_rendered(content)
     return content
 
@@ -130,7 +165,7 @@ async def list_action(page: Page, frame: Frame, action: Any, timeout_ms: int) ->
     """Do something that reloads the list (page size, next page) and wait for the new rows."""
     async with page.expect_response(_is_list_xhr(frame), timeout=timeout_ms) as info:
         await action()
-    check_response(await info.value, "读取列表")
+    check_page(await info.value, "读取列表")
     await wait_rendered(frame)
 
 
@@ -179,11 +214,12 @@ _LIST_JS = """(spec) => {
 async def read_list(frame: Frame) -> tuple[list[dict[str, str]], int, int, int | None]:
     """(rows, current page, page count, total or None) as the list shows them."""
     data = await frame.evaluate(_LIST_JS, {k: list(v) for k, v in labels.LIST_LABELS.items()})
+    where = f"列表页（{path_of(frame.url)}）"
     if not data["found"]:
-        raise LayoutChanged("列表页找不到信访件编号列")
+        raise LayoutChanged(f"{where}找不到信访件编号列（按表头文字查找：{'、'.join(labels.LIST_LABELS['ref'])}）")
     pager = PAGER_RE.search(data["text"])
     if pager is None:
-        raise LayoutChanged("列表页找不到分页信息（第 x/y 页）")
+        raise LayoutChanged(f"{where}找不到分页信息（按“第 x/y 页”的文字查找）")
     total = TOTAL_RE.search(data["text"])
     return data["rows"], int(pager.group(1)), int(pager.group(2)), int(total.group(1)) if total else None
 
@@ -191,7 +227,7 @@ async def read_list(frame: Frame) -> tuple[list[dict[str, str]], int, int, int |
 async def next_page(page: Page, frame: Frame, timeout_ms: int) -> None:
     button = frame.locator("button, a").filter(has_text=re.compile(labels.NEXT_PAGE)).first
     if not await button.count():
-        raise LayoutChanged("列表页找不到“下一页”")
+        raise LayoutChanged(f"列表页（{path_of(frame.url)}）找不到“下一页”按钮（按按钮文字“下一页”查找）")
     await list_action(page, frame, button.click, timeout_ms)
 
 

@@ -36,6 +36,7 @@ from flows.errors import (
     UpstreamDown,
     Withdrawn,
 )
+from flows.refs import same_ref
 
 __all__ = ["DistrictRobot", "RobotOptions", "interactive_login"]
 
@@ -280,7 +281,7 @@ class DistrictRobot:
         _, page = self._control
         t = self.options.timeout_ms
         resp = await page.goto(self.options.url, wait_until="load")
-        pages.check_response(resp, "打开上级系统")
+        pages.check_page(resp, "打开上级系统")
         if await pages.login_form(page) is not None:
             raise pages.SessionLost()
         frame = await pages.open_list(page, pattern, t)
@@ -289,7 +290,7 @@ class DistrictRobot:
         for _ in range(MAX_PAGES):
             rows, current, count, total = await pages.read_list(frame)
             if current <= last_page:
-                raise LayoutChanged("翻页后页码没有前进")
+                raise LayoutChanged(f"列表页（{pages.path_of(frame.url)}）翻页后页码没有前进（仍为第 {current} 页）")
             last_page = current
             for row in rows:
                 ref = row["ref"].strip()
@@ -336,7 +337,7 @@ class DistrictRobot:
         assert self._control is not None
         _, page = self._control
         resp = await page.goto(self.options.url, wait_until="load")
-        pages.check_response(resp, "打开上级系统")
+        pages.check_page(resp, "打开上级系统")
         if await pages.login_form(page) is not None:
             raise pages.SessionLost()
         frame = await pages.open_list(page, pattern, self.options.timeout_ms)
@@ -439,7 +440,7 @@ class DistrictRobot:
     async def _read_one(self, ctx: Any, page: Any, ref: str, url: str) -> Scraped:
         data = await self._load_detail(ctx, page, ref, url)
         fields: dict[str, str] = data["fields"]
-        if fields["ref"].strip() != ref:
+        if not same_ref(fields["ref"], ref):  # the list and the detail may write brackets or case differently
             raise MalformedPetition("详情页显示的信访件编号与所请求的不一致", ref=ref)
         fields.pop("attachments", None)
         if "assigned_to" in fields:
@@ -447,9 +448,16 @@ class DistrictRobot:
         attachments: list[ScrapedAttachment] = []
         for att in data["attachments"]:
             href = urljoin(url, att["href"])
-            # Retried on its own: a throttled download must not re-read the detail page.
-            attachments.append(await self.retry.run(
-                "下载附件", lambda href=href, name=att["name"]: download.fetch(ctx, href, name, self.options)))
+            try:
+                # Retried on its own: a throttled download must not re-read the detail page.
+                attachments.append(await self.retry.run(
+                    "下载附件", lambda href=href, name=att["name"]: download.fetch(ctx, href, name, self.options)))
+            except UpstreamDown as exc:
+                # The detail page answered a moment ago: one file that keeps failing is this item's
+                # problem, not the run's. The petition is stored with the file marked missing and
+                # intake asks for it again on the next run.
+                logger.warning("{} 的一个附件多次下载失败，先登记信访件，附件下次再取：{}", ref, exc.message)
+                attachments.append(ScrapedAttachment(name=att["name"], error=exc.message, retry=True))
         return Scraped(ref=ref, fields=fields, petitioners=data["petitioners"], attachments=attachments)
 
     async def _load_detail(self, ctx: Any, page: Any, ref: str, url: str) -> dict[str, Any]:
@@ -488,7 +496,7 @@ class DistrictRobot:
                     raise pages.SessionLost()
         missing = [k for k in labels.REQUIRED_FIELDS if k not in data["fields"]]
         if missing:
-            raise LayoutChanged(f"详情页找不到这些栏目：{'、'.join(missing)}", ref=ref)
+            raise LayoutChanged(f"详情页（{pages.path_of(url)}）找不到这些栏目：{labels.field_names(missing)}", ref=ref)
         return data
 
     # -- 签收 -------------------------------------------------------------------------------
@@ -540,7 +548,8 @@ class DistrictRobot:
         if not fields:
             if await pages.login_form(page) is not None:
                 raise pages.SessionLost()
-            raise LayoutChanged("详情页找不到信访件栏目", ref=ref)
+            raise LayoutChanged(f"详情页（{pages.path_of(url)}）找不到任何信访件栏目（按“信访件编号”“标题”等标签文字查找）",
+                                ref=ref)
         return fields
 
     # -- helpers ---------------------------------------------------------------------------

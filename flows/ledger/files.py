@@ -8,6 +8,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from flows import tempfiles
+
 
 def owner_files(book: Path) -> list[Path]:
     """Lock files an office suite leaves beside an open book.
@@ -39,9 +41,12 @@ def pending_path(book: Path) -> Path:
     return book.with_name(f"{book.stem}.待更新{book.suffix}")
 
 
-def temp_path(book: Path) -> Path:
-    # Same folder, so the final os.replace is a rename on one file system (atomic).
-    return book.with_name(f".{book.stem}.{os.getpid()}.tmp{book.suffix}")
+def temp_path(book: Path, scratch: Path | None = None) -> Path:
+    """Where the new book is written before it replaces ``book``: the private temp folder
+    ``scratch`` when it is on the book's file system (the final os.replace is then an atomic
+    rename), else beside the book."""
+    folder = tempfiles.beside(book, scratch) if scratch is not None else book.parent
+    return folder / f".{book.stem}.{os.getpid()}.tmp{book.suffix}"
 
 
 def sweep_temps(book: Path) -> list[Path]:
@@ -50,7 +55,7 @@ def sweep_temps(book: Path) -> list[Path]:
     gone = []
     for f in book.parent.glob(f".{glob_escape(book.stem)}.*.tmp{book.suffix}*"):
         pid = f.name[len(book.stem) + 2:].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and tempfiles.alive(int(pid)):
             continue  # another run is writing right now (should not happen: runs hold a lock)
         f.unlink(missing_ok=True)
         gone.append(f)
@@ -59,16 +64,6 @@ def sweep_temps(book: Path) -> list[Path]:
 
 def glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in text)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def backup(book: Path, now: datetime, keep: int) -> Path | None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from loguru import logger
 
-from flows import failpoints
+from flows import failpoints, tempfiles
 from flows.clock import Clock
 from flows.errors import LedgerShapeChanged, SystemError_
 from flows.ledger import files, state
@@ -144,7 +144,7 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
         plans[name] = plan
     for name, plan in plans.items():
         _sync_book(folder / name, books.get(name), plan, petitions, states, store, settings, clock, run, office,
-                   result, deadlines, analysis)
+                   result, deadlines, analysis, workdir=workdir)
         books[name] = None  # free this year's grid before the next book is handled
     for warning, n in result.estimated.items():
         # One line per estimated year, with a count: 10,000 rows must not make 10,000 warnings.
@@ -194,7 +194,7 @@ def _refs(table: Table) -> list[str]:
 def _sync_book(path: Path, book: Book | None, plan: Plan, petitions: dict[str, Petition],
                states: dict[str, tuple[str, RowState]], store: Store, settings: LedgerSettings, clock: Clock,
                run: Run, office: str, result: LedgerResult, deadlines: LedgerDeadlines | None,
-               analysis: Analysis | None = None) -> None:
+               analysis: Analysis | None = None, *, workdir: Path) -> None:
     name = path.name
     table = book.table if book is not None else None
     _apply(plan, petitions, store, run, name, clock, result)
@@ -207,13 +207,13 @@ def _sync_book(path: Path, book: Book | None, plan: Plan, petitions: dict[str, P
     issues = list(plan.issues)  # text-safety notes are added while the rows are written, before 校验 is
     # After _apply: the clerks' 受理日期 / 延期至 / 办结日期 from this very book move the deadlines now.
     memo = _Memo(deadlines, result, keep=settings.outgoing_copy != "off") if deadlines is not None else None
-    rows = iter_rows(plan, table, petitions, settings, privacy=privacy, states=new_states, notes=issues,
-                     deadlines=memo, analysis=analysis)
+    rows = _crash_point(iter_rows(plan, table, petitions, settings, privacy=privacy, states=new_states, notes=issues,
+                                  deadlines=memo, analysis=analysis))
     year = _book_year(name, settings)
     spec = _spec(plan, table, rows, issues, book, [petitions[s.ref] for s in plan.slots if s.kind == "ref"],
                  settings, privacy, office, year, clock, deadlines)
     result.books.append(path)
-    written = _write_safely(path, spec, settings, clock, run, result)
+    written = _write_safely(path, spec, settings, clock, run, result, workdir)
     if written:
         # Crash here: the new book is in place but the snapshot is the previous write's. The next
         # run compares the book (= store) with the store first, so nothing is taken as a clerk edit.
@@ -229,7 +229,14 @@ def _sync_book(path: Path, book: Book | None, plan: Plan, petitions: dict[str, P
         run.warn(f"台账「{name}」另有 {len(fix) - MAX_WARNINGS} 处填写需要核对，详见「{SHEET_CHECKS}」表")
     if settings.outgoing_copy != "off":
         _write_copy(path, plan, table, petitions, settings, settings.outgoing_copy, office, year, clock, result,
-                    memo, analysis)
+                    memo, analysis, workdir=workdir)
+
+
+def _crash_point(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    # Crash here: the writer is half-way through the book, its side files and XlsxWriter's in the
+    # private temp folder (swept by the next run); the old book is untouched, the edits are stored.
+    failpoints.hit("ledger.while_writing")
+    yield from rows
 
 
 def _book_year(name: str, settings: LedgerSettings) -> int:
@@ -323,22 +330,23 @@ def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: li
 
 
 def _write_safely(path: Path, spec: BookSpec, settings: LedgerSettings, clock: Clock, run: Run,
-                  result: LedgerResult) -> bool:
+                  result: LedgerResult, workdir: Path) -> bool:
     pending = files.pending_path(path)
     if files.is_open(path):
-        _write_pending(path, pending, spec, run, result, "正在被打开")
+        _write_pending(path, pending, spec, run, result, "正在被打开", workdir)
         return False
     files.sweep_temps(path)
-    tmp = files.temp_path(path)
+    scratch = tempfiles.folder(workdir)
+    tmp = files.temp_path(path, scratch)
     try:
-        write_book(tmp, spec)
+        write_book(tmp, spec, tmpdir=scratch)
         # Crash here: the old book is untouched; the temp file is swept by the next run.
         failpoints.hit("ledger.before_replace")
         files.backup(path, clock.now(), settings.backups)
         files.replace(tmp, path)
     except PermissionError:
         tmp.unlink(missing_ok=True)
-        _write_pending(path, pending, spec, run, result, "无法覆盖（可能正被打开）")
+        _write_pending(path, pending, spec, run, result, "无法覆盖（可能正被打开）", workdir)
         return False
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -351,9 +359,11 @@ def _write_safely(path: Path, spec: BookSpec, settings: LedgerSettings, clock: C
     return True
 
 
-def _write_pending(path: Path, pending: Path, spec: BookSpec, run: Run, result: LedgerResult, why: str) -> None:
-    tmp = files.temp_path(pending)
-    write_book(tmp, spec)
+def _write_pending(path: Path, pending: Path, spec: BookSpec, run: Run, result: LedgerResult, why: str,
+                   workdir: Path) -> None:
+    scratch = tempfiles.folder(workdir)
+    tmp = files.temp_path(pending, scratch)
+    write_book(tmp, spec, tmpdir=scratch)
     files.replace(tmp, pending)
     result.pending.append(pending)
     run.outputs.append(str(pending))
@@ -363,7 +373,8 @@ def _write_pending(path: Path, pending: Path, spec: BookSpec, run: Run, result: 
 
 def _write_copy(path: Path, plan: Plan, table: Table | None, petitions: dict[str, Petition],
                 settings: LedgerSettings, privacy: Privacy, office: str, year: int, clock: Clock,
-                result: LedgerResult, memo: _Memo | None, analysis: Analysis | None = None) -> None:
+                result: LedgerResult, memo: _Memo | None, analysis: Analysis | None = None, *,
+                workdir: Path) -> None:
     # Only what the system knows leaves the office: rows kept as typed (not yet understood) and
     # columns a clerk added may hold anything, so neither goes into the copy.
     slim = Plan(columns=[c for c in plan.columns if c[0] == "col"], slots=[s for s in plan.slots if s.kind == "ref"],
@@ -374,8 +385,9 @@ def _write_copy(path: Path, plan: Plan, table: Table | None, petitions: dict[str
     spec = _spec(slim, table, rows, [], None, items, settings, privacy, office, year, clock,
                  memo.source if memo is not None else None)
     copy = path.with_name(f"{path.stem}（外发）{path.suffix}")
-    tmp = files.temp_path(copy)
-    write_book(tmp, spec)
+    scratch = tempfiles.folder(workdir)
+    tmp = files.temp_path(copy, scratch)
+    write_book(tmp, spec, tmpdir=scratch)
     try:
         files.replace(tmp, copy)
     except PermissionError:

@@ -225,7 +225,7 @@ _PAPER = {"A3": 8, "A4": 9}
 _HEAD_FILL = {"key": "#BDD7EE", "bot": "#DDEBF7", "clerk": "#FFE699", "extra": "#E2EFDA"}
 
 
-def write_book(path: Path, spec: BookSpec) -> None:
+def write_book(path: Path, spec: BookSpec, *, tmpdir: Path | None = None) -> None:
     """Write the whole book to ``path`` (a temporary file: the caller replaces atomically).
 
     The 台账 rows are the bulk of the work, so they are not written cell by cell through
@@ -233,16 +233,18 @@ def write_book(path: Path, spec: BookSpec) -> None:
     for 校验 are collected meanwhile), XlsxWriter then writes everything else (styles, header,
     validations, print set-up, 校验, 统计, the clerks' sheets), and the rows are spliced into
     its package. Measured: about 4x faster than XlsxWriter's own cell writing on 100,000 rows.
+    Those side files and XlsxWriter's own temp files go to ``tmpdir`` (the private temp folder).
     """
     import xlsxwriter
 
-    part = path.with_name(path.name + ".part")
-    rows_xml = path.with_name(path.name + ".rows")
+    side = tmpdir or path.parent
+    part = side / (path.name + ".part")
+    rows_xml = side / (path.name + ".rows")
     try:
         wb = xlsxwriter.Workbook(str(part), {
             "constant_memory": True,
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd", "tmpdir": str(path.parent),
+            "default_date_format": "yyyy-mm-dd", "tmpdir": str(side),
         })
         wb.set_properties({"title": spec.title, "comments": "由 petitionbot 自动生成；黄色表头的列由信访员填写"})
         fmt = _Formats(wb)

@@ -37,10 +37,12 @@ def intake(app: App, *, sign: bool | None = None) -> Run:
 
 def report(run: Run) -> str:
     c = run.counts
-    lines = [f"取件完成：上游列表 {c.listed} 件，新件 {c.new}，更新 {c.updated}，无变化 {c.unchanged}，失败 {c.failed}"
+    head = "取件完成但有个别失败" if c.failed else "取件完成"
+    lines = [f"{head}：上游列表 {c.listed} 件，新件 {c.new}，更新 {c.updated}，无变化 {c.unchanged}，失败 {c.failed}"
              + (f"，签收 {c.signed}" if c.signed else "")]
     for f in run.failures[:10]:
-        lines.append(f"  未入库 {f['ref']}：{f['reason']}")
+        # A petition stored without one of its files is registered: only the file is retried.
+        lines.append(f"  {'附件未齐' if f.get('stored') else '未入库'} {f['ref']}：{f['reason']}")
     if len(run.failures) > 10:
         lines.append(f"  ……另有 {len(run.failures) - 10} 件，见 {run.folder / 'summary.json'}")
     return "\n".join(lines + run_footer(run))

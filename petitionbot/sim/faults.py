@@ -43,6 +43,11 @@ def decide(state: SimState, path: str) -> tuple[float, Fault | None]:
         if (every and n % every == 0) or (share and state.rng.random() < share):
             state.counters["http_429"] += 1
             return delay, Fault("429", int(k.get("retry_after") or 1))
+        if k.get("error_count"):
+            if k["error_count"] > 0:
+                k["error_count"] -= 1
+            state.counters["http_500"] += 1
+            return delay, Fault("500")
         every = int(k.get("error_every") or 0)
         share = float(k.get("error_rate") or 0)
         if (every and n % every == 0) or (share and state.rng.random() < share):

@@ -323,6 +323,9 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, IndexError, AssertionError):
             return self._send(404, error_page(404, "附件不存在。"))
         name = ds.text(att.get("name")) or "附件"
+        if ref in (self.state.knobs.get("broken_attachments") or []):
+            self.state.count("http_500")
+            return self._send(500, error_page(500, "附件服务出错，请稍后再试。"))
         if isinstance(att.get("base64"), str):
             try:
                 data = b64decode(att["base64"])

@@ -29,6 +29,8 @@ DEFAULT_KNOBS: dict[str, Any] = {
     "layout": "v1",  # v1 | v2 | broken (detail labels renamed: the robot must stop)
     "down": "",  # "" | "503" | "close" (connection closed without an answer)
     "fault_paths": [],  # path prefixes the faults apply to; empty = every page
+    "error_count": 0,  # how many of the next requests answer 500 (-1 = all), e.g. the menu page once
+    "broken_attachments": [],  # refs whose attachment downloads always answer 500 (one bad file)
 }
 
 

@@ -1,6 +1,9 @@
+import hashlib
+
 import pytest
 
-from flows.attachments import MAX_BYTES, MAX_NAME, safe_name, safe_ref, unique_names, write_atomic
+from flows.attachments import MAX_BYTES, MAX_NAME, safe_name, unique_names, write_atomic, write_checked
+from flows.errors import AttachmentRejected
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -34,12 +37,34 @@ def test_unique_names_number_collisions_case_insensitively():
     assert unique_names(["a.pdf", "A.pdf", "b", "b"]) == ["a.pdf", "A(1).pdf", "b", "b(1)"]
 
 
-def test_safe_ref_never_contains_a_separator():
-    assert "/" not in safe_ref("../x") and safe_ref("YH-2026_01") == "YH-2026_01"
-
-
 def test_write_atomic_leaves_no_partial(tmp_path):
     target = tmp_path / "d" / "f.bin"
     write_atomic(target, b"abc")
     write_atomic(target, b"xyz")
     assert target.read_bytes() == b"xyz" and list(target.parent.iterdir()) == [target]
+
+
+def test_write_atomic_keeps_its_temp_file_in_the_private_folder(tmp_path):
+    scratch = tmp_path / "tmp" / "1"
+    scratch.mkdir(parents=True)
+    target = tmp_path / "attachments" / "X" / "f.bin"
+    write_atomic(target, b"abc", scratch=scratch)
+    assert target.read_bytes() == b"abc" and list(scratch.iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "attachments").rglob("*")) == ["X", "f.bin"]
+
+
+def test_write_checked_returns_the_hash_of_the_file_on_disk(tmp_path):
+    digest = write_checked(tmp_path / "a" / "f.bin", b"content")
+    assert digest == hashlib.sha256(b"content").hexdigest()
+
+
+def test_write_checked_refuses_a_file_that_is_not_what_was_written(tmp_path, monkeypatch):
+    import flows.attachments as files
+
+    def torn(path, data, *, scratch=None):  # a failing disk (or another writer) in one function's test
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data[:-1])
+
+    monkeypatch.setattr(files, "write_atomic", torn)
+    with pytest.raises(AttachmentRejected, match="校验不一致"):
+        write_checked(tmp_path / "f.bin", b"content")

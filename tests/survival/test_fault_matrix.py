@@ -55,13 +55,22 @@ def assert_evidence(app) -> set[str]:
     return names
 
 
+def details_fetched(sim) -> tuple[int, int]:
+    counters = sim.admin.state()["counters"]
+    return counters.get("detail", 0), counters.get("download", 0)
+
+
 def assert_nothing_lost_on_rerun(app, sim) -> None:
     sim.admin.set_knobs(latency_ms=0, error_rate=0, error_every=0, rate_limit_every=0, stall_count=0,
-                        down="", layout="v1", fault_paths=[])
+                        down="", layout="v1", fault_paths=[], error_count=0, broken_attachments=[])
     again = intake(app)
     assert again.status == "ok"
     assert app.store.refs() == REFS  # each exactly once: refs are the store's primary key
-    assert again.counts.new + again.counts.unchanged == N
+    assert again.counts.new + again.counts.unchanged + again.counts.updated == N
+    # and once complete, a rerun fetches nothing again: no detail page, no attachment
+    before = details_fetched(sim)
+    assert intake(app).counts.unchanged == N
+    assert details_fetched(sim) == before
 
 
 def test_latency_spikes_slow_the_run_but_it_ends_ok(make_env):
@@ -172,3 +181,37 @@ def test_429_on_the_page_after_a_good_login_does_not_throw_the_login_away(make_e
     assert_ok(app, intake(app))
     counters = sim.admin.state()["counters"]
     assert counters["http_429"] >= 1 and counters["login_post"] == 1  # the password was sent once
+
+
+def test_a_menu_page_that_answers_500_once_is_retried_and_the_run_ends_ok(make_env):
+    app, sim = env(make_env)
+    sim.admin.set_knobs(error_count=1, fault_paths=["/menu"])
+    assert_ok(app, intake(app))
+    assert sim.admin.state()["counters"]["http_500"] == 1  # it really failed once, and was not a layout change
+
+
+def test_a_menu_page_that_keeps_answering_500_fails_as_upstream_down_naming_the_status(make_env):
+    app, sim = env(make_env, retries=2)
+    sim.admin.set_knobs(error_count=-1, fault_paths=["/menu"])
+    with pytest.raises(UpstreamDown) as exc:
+        intake(app)
+    s = assert_failed(app, exc, UpstreamDown)
+    assert "重试 2 次后仍失败" in s["message"] and "HTTP 500" in s["message"] and "菜单" in s["message"]
+    assert "找不到" not in s["message"]  # never reported as a layout change
+    assert_evidence(app)
+    assert_nothing_lost_on_rerun(app, sim)
+
+
+def test_an_attachment_that_always_fails_stores_its_petition_and_the_run_ends_partial(make_env):
+    app, sim = env(make_env)
+    sim.admin.set_knobs(broken_attachments=["YH2026000005"])
+    run = intake(app)
+    assert run.status == "partial" and run.counts.new == N and run.counts.failed == 1
+    assert app.store.refs() == REFS
+    att = app.store.get("YH2026000005").attachments[0]
+    assert att.missing and not att.path and "HTTP 500" in att.missing
+    assert [f["ref"] for f in run.failures] == ["YH2026000005"] and "下次运行时重试" in run.failures[0]["reason"]
+    assert summary(app)["status"] == "partial"
+    assert_nothing_lost_on_rerun(app, sim)
+    att = app.store.get("YH2026000005").attachments[0]
+    assert not att.missing and (app.workdir / att.path).read_bytes() == "照片说明".encode()
