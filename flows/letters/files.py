@@ -4,6 +4,11 @@ Every version the bot writes is recorded with the hash of its bytes. A letter is
 once; changed data gets a new file beside it (交办单.v2.docx), never a rewrite. A file found
 at the target path with bytes the bot did not write is a clerk's: it is left alone and the
 next free version number is used instead.
+
+"Bytes the bot wrote" is decided by hash, never by re-rendering: before each write the path and
+the sha256 of the bytes go into ``letter_files``. A run killed between the write and the
+``letters`` record leaves a file that a later run (another day: other dates, other bytes)
+still recognises as its own, replaces with today's draft and records.
 """
 
 from __future__ import annotations
@@ -17,16 +22,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flows import failpoints
+from flows import failpoints, tempfiles
 from flows.store import Store
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def safe_name(text: str) -> str:
-    """A folder or file name from a ref or unit name (Windows-safe, no path tricks)."""
+    """A folder or file name from a ref or unit name (Windows-safe, no path tricks). When
+    sanitising changed the text, a short hash of it follows a ``~``: two refs or units whose
+    names sanitise alike (``a/b`` and ``a_b``) never share a folder."""
     name = _UNSAFE.sub("_", text).strip(" .")
-    return name or "_"
+    if name == text and name:
+        return name
+    return f"{name or '_'}~{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def sha256(data: bytes) -> str:
@@ -40,14 +49,17 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Readers (and Word) see the old file or the whole new one, never half of it."""
+def atomic_write(path: Path, data: bytes, *, scratch: Path | None = None) -> None:
+    """Readers (and Word) see the old file or the whole new one, never half of it. The temp file
+    is written in ``scratch`` (the private temp folder, swept by every run) when it is on the
+    letter's file system, else beside the letter."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A run killed between writing its temp file and the replace leaves the temp behind (no
-    # ``finally`` runs on SIGKILL): sweep it now. Letter runs are serialised by the run lock.
+    # Temp files older versions left beside letters (a run killed between its write and the
+    # replace; no ``finally`` runs on SIGKILL). Letter runs are serialised by the run lock.
     for stale in path.parent.glob(f".{_glob_escape(path.name)}.*.tmp"):
         stale.unlink(missing_ok=True)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    folder = tempfiles.beside(path, scratch) if scratch is not None else path.parent
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
         tmp.write_bytes(data)
         failpoints.hit("letters.before_replace")
@@ -98,26 +110,42 @@ class LetterBook:
             notes.append(f"{Path(last['path']).name} 已被人工修改，数据有变化，已另起新版，请核对合并")
         digest = sha256(data)
         version = last["version"] + 1 if last else 1
+        scratch = tempfiles.folder(self.workdir)
         while True:
             target = folder / (f"{stem}.docx" if version == 1 else f"{stem}.v{version}.docx")
+            rel = target.relative_to(self.workdir).as_posix()
             existing = file_sha256(target)
-            if existing is None:
-                atomic_write(target, data)
-                # Crash here: the file is whole but not recorded. The next run renders the same
-                # bytes (rendering is deterministic), finds them at the target and records them.
-                failpoints.hit("letters.before_record")
-                break
             if existing == digest:
                 break  # written by an earlier run that stopped before recording it
+            if existing is None or self._wrote(rel, existing):
+                # Free, or the bot's own unrecorded draft (a run killed before recording it, maybe
+                # on another day): today's draft takes its place. Its hash is recorded first.
+                self._writing(rel, digest, now, run_id)
+                atomic_write(target, data, scratch=scratch)
+                # Crash here: the file is whole but not recorded; its hash is in letter_files, so
+                # the next run knows it for its own, whatever it renders then.
+                failpoints.hit("letters.before_record")
+                break
             notes.append(f"{target.name} 已存在且不是本程序写的，未覆盖")
             version += 1
-        rel = target.relative_to(self.workdir).as_posix()
         with self.store.transaction() as tx:
             tx.execute(
                 "INSERT INTO letters (scope, ref, kind, version, path, sha256, data_hash, created_at, run_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (scope, ref, kind, version, rel, digest, data_hash, now.isoformat(timespec="seconds"), run_id))
         return Placed("new" if last is None else "version", target, version, tuple(notes))
+
+    def _writing(self, rel: str, digest: str, now: datetime, run_id: str | None) -> None:
+        with self.store.transaction() as tx:
+            tx.execute("INSERT INTO letter_files (path, sha256, written_at, run_id) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(path, sha256) DO NOTHING", (rel, digest, now.isoformat(timespec="seconds"), run_id))
+
+    def _wrote(self, rel: str, digest: str) -> bool:
+        """Did the bot write exactly these bytes at this path (recorded as a letter or not)?"""
+        with self.store.transaction() as tx:
+            row = tx.execute("SELECT 1 FROM letter_files WHERE path = ? AND sha256 = ? UNION ALL "
+                             "SELECT 1 FROM letters WHERE path = ? AND sha256 = ?", (rel, digest, rel, digest)).fetchone()
+        return row is not None
 
     def of_petition(self, ref: str) -> list[dict[str, Any]]:
         with self.store.transaction() as tx:
