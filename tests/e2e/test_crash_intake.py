@@ -29,6 +29,7 @@ def test_sigkill_mid_intake_then_rerun_stores_each_petition_once(make_env, point
     stored_after_kill = store.refs()
     assert 0 < len(stored_after_kill) < N
     env.pop("PETITIONBOT_FAILPOINTS")
+    killed_run = sim.admin.state()["counters"]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert store.refs() == {f"YH2026{n:06d}" for n in range(N)}
@@ -37,4 +38,12 @@ def test_sigkill_mid_intake_then_rerun_stores_each_petition_once(make_env, point
         att = store.get(ref).attachments[0]
         assert (app.workdir / att.path).read_text(encoding="utf-8") == "照片说明"
     assert list((app.workdir / "attachments").rglob(".*.part")) == []
+    # The rerun fetched exactly what the killed run had not stored (counted by the simulator);
+    # a third run fetches nothing.
+    counters = sim.admin.state()["counters"]
+    assert counters["detail"] - killed_run["detail"] == N - len(stored_after_kill)
+    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr[-2000:]
+    after = sim.admin.state()["counters"]
+    assert (after["detail"], after["download"]) == (counters["detail"], counters["download"])
     store.close()

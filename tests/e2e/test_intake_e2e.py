@@ -20,6 +20,8 @@ def test_happy_path_stores_every_petition_with_attachments_and_signs(make_env):
     app, sim = make_env(data, page_size=10)
     run = intake(app, sign=True)
     assert run.status == "ok" and run.counts.new == 25 and run.counts.signed == 25
+    before_signed = sim.admin.state()["signed"]
+    assert len(before_signed) == 25
     assert app.store.refs() == {f"YH2026{n:06d}" for n in range(1, 26)}  # never another unit's item
     p = app.store.get("YH2026000001")
     assert p.petitioners[0].id_number == "330110198001010018" and p.due_on.isoformat() == "2026-12-03"
@@ -31,8 +33,13 @@ def test_happy_path_stores_every_petition_with_attachments_and_signs(make_env):
     assert set(summary["seconds"]) >= {"login", "list", "after_login"}
     assert stat.S_IMODE(state_path(app.settings).stat().st_mode) == 0o600
     # a rerun with nothing new fetches nothing, signs nothing, changes nothing
+    before = sim.admin.state()["counters"]
     again = intake(app, sign=True)
     assert again.counts.new == 0 and again.counts.unchanged == 25 and again.counts.signed == 0
+    after = sim.admin.state()["counters"]
+    for counter in ("detail", "download"):  # counted by the simulator, not by the bot
+        assert after[counter] == before[counter], counter
+    assert sim.admin.state()["signed"] == before_signed
 
 
 def test_upstream_changes_are_recorded_as_history(make_env):
