@@ -40,6 +40,7 @@ class Located:
     table: Table | None
     notes: list[Issue] = field(default_factory=list)  # for 校验
     warnings: list[str] = field(default_factory=list)  # for the run summary
+    header_row: int = 1  # where the header was found in the book as read (Excel numbering)
 
 
 def column_letter(i: int) -> str:
@@ -83,14 +84,15 @@ def _find_header(table: Table, book: str, found: Located) -> Table:
             f"等列名）。{_FIX}",
             hint=f"可能删除了表头行或改动了列名：{_RESTORE}，保存并关闭后重新运行")
     h = scores.index(best)
+    found.header_row = h + 1
     if h == 0:
         return table
     above = [r for r in grid[:h] if not is_blank_row(r)]
     text = " / ".join("　".join(canonical(v) for v in r if not is_blank(v)) for r in above)
     found.notes.append(Issue(
         None, "", "表头", text[:500],
-        f"表头上方有 {h} 行（如标题行），系统已按第 {h + 1} 行识别表头。台账的表头必须在第 1 行，这几行已从台账中移除，"
-        "原内容见本行“填写内容”，上一版台账也已存入“备份”文件夹；打印时的标题由系统显示在页眉上（配置项 [ledger] title）",
+        f"已移除表头上方的 {h} 行（如标题行），表头按第 {h + 1} 行识别。表头须在第 1 行；原内容见本行“填写内容”，"
+        "上一版台账在“备份”文件夹中；打印标题由系统印在页眉（配置项 [ledger] title）",
         LEVEL_CHECK))
     found.warnings.append(f"台账「{book}」表头上方的 {h} 行（如标题行）已移除，表头按第 {h + 1} 行识别；详见「校验」表")
     return Table(list(grid[h]), [list(r) for r in grid[h + 1:]])
@@ -116,18 +118,16 @@ def _find_key_column(table: Table, book: str, known_refs: Container[str], found:
         table.header[i] = KEY_HEADER
         found.notes.append(Issue(
             None, "", KEY_HEADER, old,
-            f"第 {column_letter(i)} 列的列名是「{old}」而不是“{KEY_HEADER}”；系统按内容认出这是编号列，已把列名改回"
-            f"“{KEY_HEADER}”。请不要修改这一列的列名：系统靠它把每一行对上已登记的信访件", LEVEL_CHECK))
+            f"第 {column_letter(i)} 列列名「{old}」已改回“{KEY_HEADER}”（按内容认出这是编号列）。"
+            "请勿修改这一列的列名：系统靠它把每一行对上已登记的信访件", LEVEL_CHECK))
         found.warnings.append(f"台账「{book}」第 {column_letter(i)} 列列名「{old}」已改回“{KEY_HEADER}”（按内容识别）")
         return
-    shown = "、".join(canonical(h) for h in table.header if not is_blank(h))
-    shown = shown if len(shown) <= 120 else shown[:120] + "……"
     if candidates:
         raise LedgerShapeChanged(
             f"台账「{book}」中找不到“{KEY_HEADER}”列，而有 {len(candidates)} 列的内容都像信访件编号（{names}），"
             f"系统无法判断哪一列是编号列。{_FIX}",
             hint=f"请把真正的编号列的列名改回“{KEY_HEADER}”，保存并关闭后重新运行")
     raise LedgerShapeChanged(
-        f"台账「{book}」中找不到“{KEY_HEADER}”列（现有列名：{shown}）。没有这一列，系统无法把每一行对上已登记的信访件，"
+        f"台账「{book}」的表头（第 {found.header_row} 行）中没有“{KEY_HEADER}”列，系统无法把各行对上已登记的信访件，"
         f"继续同步会把每一行都当作新的来访登记。{_FIX}",
         hint=f"如果改了列名，请改回“{KEY_HEADER}”；如果删除了这一列，{_RESTORE}。保存并关闭后重新运行")

@@ -288,7 +288,7 @@ def _read_rows(table: Table, store: Mapping[str, Petition], base: Mapping[str, R
                 # history, and 校验 names it so that the clerk can put it back.
                 plan.issues.append(Issue(
                     excel_row, ref, col.header, canonical(raw),
-                    f"上次同步后，系统中此项也被改为「{canonical(old)}」；已按台账中的填写保存，系统中的值已记入修改历史。"
+                    f"已按台账保存；上次同步后系统中此项也被改为「{canonical(old)}」，该值已记入修改历史。"
                     "如应以系统中的值为准，请在台账中改回后保存", LEVEL_CHECK))
         if state is not None and check_bot and book_has_bot:
             book_vals = [row[i] if i is not None else "" for i in bot_idx]

@@ -120,7 +120,7 @@ def test_a_title_row_above_the_header_is_recognised_and_every_edit_kept(office, 
     assert_edits_saved(office)
     assert_book_in_shape(office)
     notes = [n for n in checks(office.book) if n[3] == "表头"]
-    assert notes and "余杭街道2026年信访事项台账" in notes[0][4] and "第 2 行识别表头" in notes[0][5]
+    assert notes and "余杭街道2026年信访事项台账" in notes[0][4] and "表头按第 2 行识别" in notes[0][5]
     assert office.sync() == 0  # and the next sync finds nothing to say about the header
     assert not [n for n in checks(office.book) if n[3] == "表头"]
     assert_edits_saved(office)
@@ -135,7 +135,7 @@ def test_a_renamed_key_column_is_recognised_by_its_contents_and_named_again(offi
     assert_edits_saved(office)
     assert_book_in_shape(office)
     note = [n for n in checks(office.book) if n[3] == "信访件编号" and n[4] == "信访编号"]
-    assert note and "已把列名改回" in note[0][5]
+    assert note and "已改回“信访件编号”" in note[0][5]
 
 
 def test_a_moved_key_column_is_found_by_its_name(office, capsys):
@@ -158,7 +158,7 @@ def test_a_deleted_key_column_stops_the_sync_before_anything_is_written(office, 
     edit(office, lambda ws: ws.delete_cols(header(ws)["信访件编号"]))
     before_tables, before_files = office.tables(), office.files()
     err = assert_stopped_and_untouched(office, before_tables, before_files, capsys,
-                                       "找不到“信访件编号”列", "备份", "把每一行都当作新的来访登记")
+                                       "没有“信访件编号”列", "备份", "把每一行都当作新的来访登记")
     assert "ref" not in err  # Chinese, no internal key names
     # The clerk follows the advice: puts the column back (from the backup here) and syncs again.
     backup = sorted((office.workdir / "ledger" / "备份").glob("*.xlsx"))[-1]
