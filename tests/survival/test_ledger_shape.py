@@ -205,16 +205,20 @@ def test_a_sync_that_would_register_many_walk_ins_stops_and_asks(office, capsys)
     assert "第 10、11、12" in err
 
 
-def test_real_walk_ins_are_registered_once_the_clerk_confirms(office, capsys):
-    def visitors(ws):
+def visitors(n: int):
+    """A clerk types ``n`` new visitors at the bottom of the book, without refs."""
+    def add(ws):
         h = header(ws)
-        for i in range(5):
+        for i in range(n):
             r = ws.max_row + 1
             ws.cell(r, h["信访人"]).value = f"来访群众{i}"
             ws.cell(r, h["诉求摘要"]).value = f"反映第{i}件事"
             ws.cell(r, h["登记日期"]).value = "2026-11-25"
+    return add
 
-    edit(office, visitors)
+
+def test_real_walk_ins_are_registered_once_the_clerk_confirms(office, capsys):
+    edit(office, visitors(5))
     before = office.tables(), office.files()
     assert_stopped_and_untouched(office, *before, capsys, "有 5 行没有信访件编号")
     assert office.sync("--accept-walkins") == 0, capsys.readouterr()
@@ -225,13 +229,6 @@ def test_real_walk_ins_are_registered_once_the_clerk_confirms(office, capsys):
 
 
 def test_a_few_walk_ins_need_no_confirmation(office, capsys):
-    def visitors(ws):
-        h = header(ws)
-        for i in range(3):
-            r = ws.max_row + 1
-            ws.cell(r, h["信访人"]).value = f"来访群众{i}"
-            ws.cell(r, h["诉求摘要"]).value = f"反映第{i}件事"
-
-    edit(office, visitors)
+    edit(office, visitors(3))
     assert office.sync() == 0, capsys.readouterr()
     assert len(office.stored()) == N + 3
