@@ -396,7 +396,7 @@ class HotlineRobot:
             # The detail page has just answered, so the platform is up and only this file is
             # not: the order still arrives (its 办理时限 is days away at most), the file marked.
             logger.warning("附件下载失败：{}", exc.message)
-            return ScrapedAttachment(name=name, error=f"附件下载失败：{exc.message}")
+            return ScrapedAttachment(name=name, error=f"附件下载失败：{exc.message}", retry=True)
 
     @staticmethod
     def _refused(status: int, ref: str, what: str, *, unexpected: type[PetitionbotError]) -> None:
