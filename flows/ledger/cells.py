@@ -1,4 +1,4 @@
-"""Cell values in and out: what a clerk typed, parsed when unambiguous; text made safe for Excel.
+"""Cell values in: what a clerk typed, parsed when unambiguous (text safety: ``flows.workbook``).
 
 Pure functions over plain Python values (what the .xlsx reader gives: str, float, date,
 datetime, bool, ...), so every rule is testable without a file.
@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-EXCEL_CELL_LIMIT = 32_767
-CUT_MARKER = "……【超出 Excel 单元格上限，已截断，全文见系统】"
-# XML 1.0 cannot carry these; Excel refuses a file that has them (a "repair" prompt).
-ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Text safety is the workbook writer's, for every workbook; the sync counts its notes for 校验.
+from flows.workbook import CUT_MARKER, EXCEL_CELL_LIMIT, ILLEGAL, safe_text  # noqa: F401 - re-exported
+
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -24,18 +23,6 @@ class Parsed:
     value: Any  # the clean value ("" for empty); ISO string for dates
     problem: str = ""  # non-empty: cannot be used, keep what the clerk typed and flag it
     note: str = ""  # used, but tell the clerk how it was read
-
-
-def safe_text(text: str) -> tuple[str, list[str]]:
-    """Text that Excel can store: illegal characters removed, long text cut. Returns notes."""
-    notes = []
-    cleaned, n = ILLEGAL.subn("", text)
-    if n:
-        notes.append(f"删除了 {n} 个 Excel 无法保存的控制字符")
-    if len(cleaned) > EXCEL_CELL_LIMIT:
-        cleaned = cleaned[: EXCEL_CELL_LIMIT - len(CUT_MARKER)] + CUT_MARKER
-        notes.append(f"内容超过 {EXCEL_CELL_LIMIT} 字，表中已截断，全文保存在系统中")
-    return cleaned, notes
 
 
 def canonical(value: Any) -> str:

@@ -58,8 +58,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("content", "信访内容", "bot", "long", 48),
     # The deadlines (issue 5), beside the upstream's own 限办日期 and status: the clerk reads the
     # effective dates and the status before the clerk columns where the progress is typed.
-    Column("acceptance_due", "受理告知期限", "bot", "date", 12, derived=True),
-    Column("deadline", "办结期限", "bot", "date", 12, derived=True),
+    # Wide enough for an estimated date: its "（估算）" marker is part of the number format, and a
+    # number wider than its column shows as "###".
+    Column("acceptance_due", "受理告知期限", "bot", "date", 17, derived=True),
+    Column("deadline", "办结期限", "bot", "date", 17, derived=True),
     Column("deadline_status", "期限状态", "bot", "text", 9, derived=True),
     Column("days_overdue", "超期天数", "bot", "int", 7, derived=True),
     Column("deadline_note", "期限提示", "bot", "long", 30, derived=True),
@@ -113,7 +115,8 @@ CLERK_KEYS = tuple(c.key for c in CLERK_COLUMNS if c.key != "responsible_unit")
 SHEET_LEDGER = "台账"
 SHEET_CHECKS = "校验"
 SHEET_STATS = "统计"
-OWN_SHEETS = (SHEET_LEDGER, SHEET_CHECKS, SHEET_STATS)
+SHEET_PRINT = "打印"  # the printable dozen columns of 台账: bot-owned, rewritten on every sync
+OWN_SHEETS = (SHEET_LEDGER, SHEET_CHECKS, SHEET_STATS, SHEET_PRINT)
 
 
 def normalise_header(text: object) -> str:

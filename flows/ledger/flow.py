@@ -325,7 +325,7 @@ def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: li
         row_count=len(plan.slots),
         issues=issues, stats=breakdowns(items, year), stats_caption=caption,
         extras=book.extras if book is not None else [], order=book.order if book is not None else [],
-        fills=deadlines.fills if deadlines is not None else {},
+        fills=deadlines.fills if deadlines is not None else {}, author=office, created=clock.now(),
     )
 
 

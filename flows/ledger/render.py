@@ -27,8 +27,9 @@ def _iso_date(value: Any) -> Any:
 def bot_cells(p: Petition, *, group_threshold: int, privacy: Privacy = "show") -> dict[str, Any]:
     people = p.petitioners
     names = "、".join(x.name for x in people if x.name) or ("匿名" if p.anonymous else "")
-    ids = "、".join(x.id_number for x in people if x.id_number)
-    phones = "、".join(x.phone for x in people if x.phone)
+    # One ID number or phone a line: the writer wraps these columns, so none is cut off at the edge.
+    ids = "\n".join(x.id_number for x in people if x.id_number)
+    phones = "\n".join(x.phone for x in people if x.phone)
     address = next((x.address for x in people if x.address), "")
     summary = p.title
     if p.demand and p.demand not in summary:
@@ -43,8 +44,8 @@ def bot_cells(p: Petition, *, group_threshold: int, privacy: Privacy = "show") -
             ids = phones = address = ""
         else:
             names = "、".join(mask_name(x.name) for x in people if x.name) or names
-            ids = "、".join(mask_id(x.id_number) for x in people if x.id_number)
-            phones = "、".join(mask_phone(x.phone) for x in people if x.phone)
+            ids = "\n".join(mask_id(x.id_number) for x in people if x.id_number)
+            phones = "\n".join(mask_phone(x.phone) for x in people if x.phone)
             address = ""  # an address pins a person down as well as a name does
     return {
         "ref": p.ref,

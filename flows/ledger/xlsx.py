@@ -1,10 +1,11 @@
-"""The .xlsx adapter: the only module that touches python-calamine, openpyxl and XlsxWriter.
+"""The .xlsx adapter: the only module that touches python-calamine and openpyxl (reading).
 
 Reading uses python-calamine (fast, values only) for the 台账 sheet, and openpyxl in read-only
 mode for the few sheets a clerk added (formulas, number formats, bold/italic, font and fill
-colours); merged ranges and column widths of those sheets are read as well. Writing uses
-XlsxWriter in constant-memory mode, every text written as a string so that nothing a clerk or
-the upstream typed ever becomes a formula.
+colours); merged ranges and column widths of those sheets are read as well. Writing goes
+through ``flows.workbook`` (XlsxWriter in constant-memory mode, the 台账 and 打印 rows streamed):
+a cell's type decides how it is stored, so nothing a clerk or the upstream typed ever becomes a
+formula.
 """
 
 from __future__ import annotations
@@ -14,19 +15,29 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from flows.errors import SystemError_
-from flows.ledger.cells import safe_text
-from flows.ledger.columns import OWN_SHEETS, SHEET_CHECKS, SHEET_LEDGER, SHEET_STATS
+from flows.ledger.columns import BY_HEADER, BY_KEY, OWN_SHEETS, SHEET_CHECKS, SHEET_LEDGER, SHEET_PRINT, SHEET_STATS
 from flows.ledger.deadlines import ESTIMATED, EstimatedDate
 from flows.ledger.stats import Breakdown
 from flows.ledger.sync import Issue, Table
+from flows.workbook import (
+    BORDER,
+    Look,
+    RowStreamer,
+    Sheet,
+    Workbook,
+    col_letter,
+    row_height,
+    safe_text,
+    splice,
+    text_lines,
+)
 
 MAX_ROW = 1_048_575
-_EPOCH = date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,8 @@ class BookSpec:
     # deadline status -> row fill (RRGGBB), from flows.deadlines.status_fills(); a row says its
     # status in ``row.status`` (sync.Row). Empty: no row is coloured.
     fills: dict[str, str] = field(default_factory=dict)
+    author: str = ""  # the office: the file's author property
+    created: datetime | None = None  # the injected clock's now: the file's created property
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -221,46 +234,64 @@ def _unescape(s: str) -> str:
 
 
 # -- writing ---------------------------------------------------------------------------------
-_PAPER = {"A3": 8, "A4": 9}
 _HEAD_FILL = {"key": "#BDD7EE", "bot": "#DDEBF7", "clerk": "#FFE699", "extra": "#E2EFDA"}
+_BASE = {"valign": "top", "font_size": 10}
+_LINE = {"border": 1, "border_color": "#BFBFBF"}
+# The columns people print (打印 sheet), in order, with their printed widths (10.5 pt). The dates
+# are wide enough for an estimated date with its "（估算）" marker: a number that does not fit its
+# column shows as "###".
+PRINT_COLUMNS = (("seq", 5), ("ref", 16), ("received_on", 10.5), ("petitioners", 10), ("locality", 9),
+                 ("category", 10), ("summary", 44), ("responsible_unit", 12), ("acceptance_due", 16),
+                 ("deadline", 16), ("deadline_status", 8.5), ("days_overdue", 6), ("handling_status", 9))
+PRINT_PT = 10.5  # 五号, the usual size of a printed table
+_PRINT_BASE = {"valign": "top", "font_size": PRINT_PT, "border": 1, "border_color": "#808080"}
+# What each ledger column kind looks like in a cell (on top of the row's fill and lines).
+_KIND = {"text": {}, "long": {"text_wrap": True}, "wrap": {"text_wrap": True}, "int": {"align": "center"},
+         "date": {"num_format": "yyyy-mm-dd", "align": "left"},
+         # The marker is part of the number format: the cell stays a real date that sorts and filters.
+         "estimate": {"num_format": f'yyyy-mm-dd"{ESTIMATED}"', "align": "left"},
+         "datetime": {"num_format": "yyyy-mm-dd hh:mm"}, "time": {"num_format": "hh:mm:ss"}}
+# Printed width of the ledger's paper, minus the margins, in mm (landscape).
+_PRINTABLE_MM = {"A3": 400.0, "A4": 277.0}
 
 
 def write_book(path: Path, spec: BookSpec, *, tmpdir: Path | None = None) -> None:
     """Write the whole book to ``path`` (a temporary file: the caller replaces atomically).
 
     The 台账 rows are the bulk of the work, so they are not written cell by cell through
-    XlsxWriter: their ``<sheetData>`` XML is streamed to a side file first (text-safety notes
-    for 校验 are collected meanwhile), XlsxWriter then writes everything else (styles, header,
-    validations, print set-up, 校验, 统计, the clerks' sheets), and the rows are spliced into
-    its package. Measured: about 4x faster than XlsxWriter's own cell writing on 100,000 rows.
+    XlsxWriter: their ``<sheetData>`` XML is streamed to a side file (text-safety notes for 校验
+    are collected meanwhile), and so are the same rows' printed columns for 打印; XlsxWriter then
+    writes everything else (styles, headers, validations, print set-up, 校验, 统计, the clerks'
+    sheets), and the rows are spliced into its package. Measured: about 4x faster than
+    XlsxWriter's own cell writing on 100,000 rows. Cell storage rules are ``flows.workbook``'s.
     Those side files and XlsxWriter's own temp files go to ``tmpdir`` (the private temp folder).
     """
-    import xlsxwriter
-
     side = tmpdir or path.parent
     part = side / (path.name + ".part")
     rows_xml = side / (path.name + ".rows")
+    print_xml = side / (path.name + ".print")
     try:
-        wb = xlsxwriter.Workbook(str(part), {
-            "constant_memory": True,
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd", "tmpdir": str(side),
-        })
-        wb.set_properties({"title": spec.title, "comments": "由 petitionbot 自动生成；黄色表头的列由信访员填写"})
-        fmt = _Formats(wb)
+        book = Workbook(part, title=spec.title, author=spec.author, created=spec.created or datetime.now(),
+                        constant_memory=True, tmpdir=side,
+                        comments="由 petitionbot 自动生成；黄色表头的列由信访员填写；「打印」表每次同步时重写")
         names = _sheet_order(spec)
-        sheets = {name: wb.add_worksheet(name) for name in names}
-        looks = _write_ledger(sheets[SHEET_LEDGER], spec, fmt)
-        with open(rows_xml, "w", encoding="utf-8", newline="") as out:
-            _stream_rows(out, spec, looks)
-        _write_checks(sheets[SHEET_CHECKS], spec.issues, fmt)
-        _write_stats(wb, sheets[SHEET_STATS], spec, fmt)
+        sheets = {name: book.sheet(name) for name in names}
+        looks = _write_ledger(sheets[SHEET_LEDGER], spec)
+        printed = _write_print_head(sheets[SHEET_PRINT], spec)
+        with open(rows_xml, "w", encoding="utf-8", newline="") as out, \
+                open(print_xml, "w", encoding="utf-8", newline="") as pout:
+            _stream_rows(out, pout, spec, looks, printed)
+        _write_checks(sheets[SHEET_CHECKS], spec.issues)
+        _write_stats(book, sheets[SHEET_STATS], spec)
         for extra in spec.extras:
-            _write_extra(sheets[extra.name], extra, fmt)
-        sheets[SHEET_LEDGER].activate()
-        wb.close()
-        _splice(part, path, f"xl/worksheets/sheet{names.index(SHEET_LEDGER) + 1}.xml", rows_xml,
-                f"A1:{_col_letter(len(spec.columns) - 1)}{spec.row_count + 1}")
+            _write_extra(sheets[extra.name], extra)
+        sheets[SHEET_LEDGER].ws.activate()
+        book.close()
+        n = spec.row_count
+        splice(part, path, {
+            _member(names, SHEET_LEDGER): (rows_xml, f"A1:{col_letter(len(spec.columns) - 1)}{n + 1}"),
+            _member(names, SHEET_PRINT): (print_xml, f"A1:{col_letter(len(printed.columns) - 1)}{n + _PRINT_TOP}"),
+        }, keep_rows={_member(names, SHEET_LEDGER): 1, _member(names, SHEET_PRINT): _PRINT_TOP})
     except SystemError_:
         raise
     except Exception as exc:
@@ -268,101 +299,47 @@ def write_book(path: Path, spec: BookSpec, *, tmpdir: Path | None = None) -> Non
     finally:
         part.unlink(missing_ok=True)
         rows_xml.unlink(missing_ok=True)
+        print_xml.unlink(missing_ok=True)
 
 
-def _col_letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+def _member(names: list[str], sheet: str) -> str:
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
 
 
-def _xml_text(v: str) -> str:
-    if "&" in v:
-        v = v.replace("&", "&amp;")
-    if "<" in v:
-        v = v.replace("<", "&lt;")
-    if ">" in v:
-        v = v.replace(">", "&gt;")
-    return v
-
-
-def _stream_rows(out: Any, spec: BookSpec, looks: dict[str, _Look]) -> None:
-    letters = [_col_letter(c) for c in range(len(spec.columns))]
-    plain = looks[""]
-    epoch = _EPOCH
-    buf: list[str] = []
-    r = 1
+def _stream_rows(out: Any, pout: Any, spec: BookSpec, looks: dict[str, Look], printed: _Printed) -> None:
+    # The rows come from sync.iter_rows, whose text is already through safe_text (with 校验 notes).
+    ledger = RowStreamer(out, len(spec.columns))
+    paper = RowStreamer(pout, len(printed.columns))
+    plain, pplain = looks[""], printed.looks[""]
+    idx = printed.columns
+    # Rows as tall as their wrapped cells need (no reader fits them on opening): on 台账 the
+    # names, ID numbers and phones; on 打印 every wrapped column. Long 诉求/信访内容 stay one line
+    # on 台账 (read in the cell), where 45 columns are scanned rather than read.
+    tall = [(c, col.width, _BASE["font_size"]) for c, col in enumerate(spec.columns) if _kind(col) == "wrap"]
+    ptall = [(c, w, PRINT_PT) for c, ((k, w), i) in enumerate(zip(PRINT_COLUMNS, idx, strict=True))
+             if i is not None and (BY_KEY[k].kind == "long" or BY_KEY[k].personal)]
     for r, row in enumerate(spec.rows, 2):
-        look = looks.get(getattr(row, "status", ""), plain)
-        sx, s_date, s_dt, s_time = look.cells, look.date, look.datetime, look.time
-        # The row's own style colours the cells left empty as well (Excel and LibreOffice apply it
-        # to cells that are not in the file), so a coloured row reads as one band.
-        parts = [f'<row r="{r}" s="{look.row}" customFormat="1">' if look.row is not None else f'<row r="{r}">']
-        for c, v in enumerate(row):
-            t = type(v)
-            if t is str:
-                if v:
-                    parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}" t="inlineStr"><is><t xml:space="preserve">'
-                                 f'{_xml_text(v)}</t></is></c>')
-            elif v is None:
-                continue
-            elif t is date:
-                parts.append(f'<c r="{letters[c]}{r}" s="{s_date}"><v>{(v - epoch).days}</v></c>')
-            elif t is EstimatedDate:
-                parts.append(f'<c r="{letters[c]}{r}" s="{look.estimate}"><v>{(v - epoch).days}</v></c>')
-            elif t is int or (t is float and math.isfinite(v)):
-                parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}"><v>{v!r}</v></c>')
-            elif t is bool:
-                parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}" t="b"><v>{int(v)}</v></c>')
-            elif t is datetime:
-                serial = (v - datetime(1899, 12, 30)).total_seconds() / 86400
-                style = s_date if v.time() == time(0) else s_dt
-                parts.append(f'<c r="{letters[c]}{r}" s="{style}"><v>{serial!r}</v></c>')
-            elif t is time:
-                serial = (v.hour * 3600 + v.minute * 60 + v.second) / 86400
-                parts.append(f'<c r="{letters[c]}{r}" s="{s_time}"><v>{serial!r}</v></c>')
-            elif t is timedelta:
-                parts.append(f'<c r="{letters[c]}{r}" s="{s_time}"><v>{v.total_seconds() / 86400!r}</v></c>')
-            else:
-                text = _xml_text(safe_text(str(v))[0])
-                parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}" t="inlineStr"><is><t xml:space="preserve">'
-                             f'{text}</t></is></c>')
-        parts.append("</row>")
-        buf.append("".join(parts))
-        if len(buf) >= 2000:
-            out.write("".join(buf))
-            buf.clear()
-    out.write("".join(buf))
+        status = getattr(row, "status", "")
+        ledger.row(r, row, looks.get(status, plain), _height(row, tall))
+        prow = [row[i] if i is not None and i < len(row) else "" for i in idx]
+        paper.row(r + _PRINT_TOP - 1, prow, printed.looks.get(status, pplain), _height(prow, ptall))
+    ledger.flush()
+    paper.flush()
 
 
-def _splice(src: Path, dst: Path, member: str, rows_xml: Path, dimension: str) -> None:
-    """Copy XlsxWriter's package, putting the streamed rows after the 台账 header row."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = item.external_attr
-            if item.filename != member:
-                zout.writestr(info, data)
-                continue
-            text = data.decode("utf-8")
-            head, rest = text.split("<sheetData>", 1)
-            body, tail = rest.split("</sheetData>", 1)
-            header_row = body[: body.index("</row>") + len("</row>")]  # placeholder rows are dropped
-            head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>', head, count=1)
-            with zout.open(info, "w", force_zip64=True) as out, open(rows_xml, "rb") as rows:
-                out.write((head + "<sheetData>" + header_row).encode("utf-8"))
-                while chunk := rows.read(1 << 20):
-                    out.write(chunk)
-                out.write(("</sheetData>" + tail).encode("utf-8"))
+def _height(row: list[Any], wrapped: list[tuple[int, float, float]]) -> float | None:
+    lines, size = 1, _BASE["font_size"]
+    for c, width, pt in wrapped:
+        v = row[c] if c < len(row) else None
+        if type(v) is str and ("\n" in v or len(v) * 2 > width - 1):  # cheap test first: most cells fit
+            n = text_lines(v, width, pt)
+            if n > lines:
+                lines, size = n, pt
+    return row_height(lines, size) if lines > 1 else None
 
 
 def _sheet_order(spec: BookSpec) -> list[str]:
-    wanted = [SHEET_LEDGER, SHEET_CHECKS, SHEET_STATS, *(e.name for e in spec.extras)]
+    wanted = [SHEET_LEDGER, SHEET_PRINT, SHEET_CHECKS, SHEET_STATS, *(e.name for e in spec.extras)]
     order = [n for n in spec.order if n in wanted]
     for i, n in enumerate(wanted):
         if n not in order:
@@ -370,108 +347,69 @@ def _sheet_order(spec: BookSpec) -> list[str]:
     return order
 
 
-@dataclass
-class _Look:
-    """XF indices of one row colour: per column, for dates, estimated dates, times, the row."""
-
-    cells: list[int]
-    date: int
-    estimate: int
-    datetime: int
-    time: int
-    row: int | None  # the row's own style (None: an uncoloured row)
+def _fills(spec: BookSpec) -> dict[str, str]:
+    # White is "no fill": a white fill would only hide the grid lines of the ordinary rows.
+    return {"": ""} | {status: hexa.upper() for status, hexa in spec.fills.items() if hexa.upper() != "FFFFFF"}
 
 
-class _Formats:
-    def __init__(self, wb: Any):
-        self.wb = wb
-        base = self.base = {"valign": "top", "font_size": 10}
-        self.head = {role: wb.add_format({"bold": True, "bg_color": color, "border": 1, "text_wrap": True,
-                                          "align": "center", "valign": "vcenter", "font_size": 10})
-                     for role, color in _HEAD_FILL.items()}
-        self.text = wb.add_format(base)
-        self.wrap = wb.add_format({**base, "text_wrap": True})
-        self.date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "align": "left"})
-        self.datetime = wb.add_format({**base, "num_format": "yyyy-mm-dd hh:mm"})
-        self.time = wb.add_format({**base, "num_format": "hh:mm:ss"})
-        self.int = wb.add_format({**base, "align": "center"})
-        self.bold = wb.add_format({"bold": True})
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.fix = wb.add_format({**base, "bg_color": "#F8CBAD"})
-        self._styles: dict[Style, Any] = {}
+def legend_entries(fills: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, RRGGBB) of each deadline status that colours rows, "" for those left white."""
+    from flows.deadlines import STATUS_LABELS
 
-    def data(self, fill: str) -> dict[str, Any]:
-        """The 台账 data formats (text, wrap, int, date, estimate, datetime, time) on ``fill``."""
-        base = dict(self.base)
-        if fill:
-            # A solid fill hides the grid lines, on screen and on paper: a light border keeps the
-            # printed ledger readable as a table.
-            base.update(bg_color="#" + fill, pattern=1, border=1, border_color="#BFBFBF")
-        add = self.wb.add_format
-        return {
-            "text": add(base), "long": add({**base, "text_wrap": True}), "int": add({**base, "align": "center"}),
-            "date": add({**base, "num_format": "yyyy-mm-dd", "align": "left"}),
-            # The marker is part of the number format: the cell stays a real date that sorts and filters.
-            "estimate": add({**base, "num_format": f'yyyy-mm-dd"{ESTIMATED}"', "align": "left"}),
-            "datetime": add({**base, "num_format": "yyyy-mm-dd hh:mm"}),
-            "time": add({**base, "num_format": "hh:mm:ss"}),
-        }
-
-    def style(self, s: Style) -> Any:
-        f = self._styles.get(s)
-        if f is None:
-            props: dict[str, Any] = {}
-            if s.number_format and s.number_format != "General":
-                props["num_format"] = s.number_format
-            if s.bold:
-                props["bold"] = True
-            if s.italic:
-                props["italic"] = True
-            if s.color:
-                props["font_color"] = "#" + s.color
-            if s.fill:
-                props["bg_color"] = "#" + s.fill
-            if s.wrap:
-                props["text_wrap"] = True
-            f = self._styles[s] = self.wb.add_format(props)
-        return f
+    out = [(STATUS_LABELS.get(s, s), "" if h.upper() == "FFFFFF" else h.upper()) for s, h in fills.items()]
+    return sorted(out, key=lambda e: e[1] != "")  # the uncoloured (正常) first
 
 
-def _write_value(ws: Any, r: int, c: int, v: Any, text_fmt: Any, fmt: _Formats) -> None:
-    t = type(v)
-    if t is str:
-        if v:
-            ws.write_string(r, c, v, text_fmt)
-    elif t is date:
-        ws.write_datetime(r, c, v, fmt.date)
-    elif t is int or t is float:
-        ws.write_number(r, c, v, text_fmt)
-    elif t is datetime:
-        ws.write_datetime(r, c, v, fmt.date if v.time() == time(0) else fmt.datetime)
-    elif t is bool:
-        ws.write_boolean(r, c, v, text_fmt)
-    elif t is time or t is timedelta:
-        ws.write_datetime(r, c, v, fmt.time)
-    elif v is not None:
-        ws.write_string(r, c, safe_text(str(v))[0], text_fmt)
+def _look(book: Workbook, base: dict[str, Any], kinds: list[str], fill: str) -> Look:
+    if fill:
+        # A solid fill hides the grid lines, on screen and on paper: a light border keeps the
+        # printed ledger readable as a table.
+        base = {**_LINE, **base, "bg_color": "#" + fill, "pattern": 1}
+    f = {k: book.format(base, **props) for k, props in _KIND.items()}
+    quoted = {k: book.format(base, **_KIND[k], quote_prefix=True) for k in set(kinds)}
+    return Look(cells=[f[k] for k in kinds], quoted=[quoted[k] for k in kinds], date=f["date"],
+                datetime=f["datetime"], time=f["time"], row=f["text"] if fill else None,
+                dates={EstimatedDate: f["estimate"]})
 
 
-def _write_ledger(ws: Any, spec: BookSpec, fmt: _Formats) -> dict[str, _Look]:
-    cols = spec.columns
+def _indexed(sheet: Sheet, raw: dict[str, Look], first_row: int) -> dict[str, Look]:
+    """Looks of Formats -> looks of XF indices. XlsxWriter numbers a format when a cell using it is
+    flushed, so every format goes once into a placeholder row (dropped by ``splice``)."""
+    formats = {id(f): f for look in raw.values() for f in (*look.cells, *look.quoted, look.date, look.datetime,
+                                                            look.time, *look.dates.values()) if f is not None}
+    for c, f in enumerate(formats.values()):
+        sheet.ws.write_blank(first_row, c, None, f)
+    # In constant-memory mode a row is flushed (its formats numbered) when the next one is begun.
+    sheet.ws.write_blank(first_row + 1, 0, None, next(iter(formats.values())))
+
+    def xf(f: Any) -> int:
+        return f.xf_index
+
+    return {s: Look([xf(f) for f in lk.cells], [xf(f) for f in lk.quoted], xf(lk.date), xf(lk.datetime),
+                    xf(lk.time), xf(lk.row) if lk.row is not None else None,
+                    {t: xf(f) for t, f in lk.dates.items()}) for s, lk in raw.items()}
+
+
+def _kind(col: ColSpec) -> str:
+    if col.kind == "long":
+        return "long"
+    if col.kind == "int":
+        return "int"
+    known = BY_HEADER.get(col.header)
+    # Several names, ID numbers or phones in one cell go one per line (render.py joins them with
+    # line breaks): wrapped, nothing is cut off at the column's edge.
+    return "wrap" if known is not None and known.personal else "text"
+
+
+def _write_ledger(sheet: Sheet, spec: BookSpec) -> dict[str, Look]:
+    ws, book, cols = sheet.ws, sheet.book, spec.columns
     ws.set_row(0, 30)
     for c, col in enumerate(cols):
         ws.set_column(c, c, col.width, None, {"hidden": True} if col.hidden else None)
-        ws.write_string(0, c, col.header, fmt.head[col.role])
-    kinds = ["long" if col.kind == "long" else "int" if col.kind == "int" else "text" for col in cols]
-    # White is "no fill": a white fill would only hide the grid lines of the ordinary rows.
-    fills = {"": ""} | {status: hexa.upper() for status, hexa in spec.fills.items() if hexa.upper() != "FFFFFF"}
-    sets = {status: fmt.data(fill) for status, fill in fills.items()}
-    # Placeholders in rows 2-3 make XlsxWriter register every data format (its xf_index is what the
-    # streamed rows refer to); _splice drops this row.
-    placeholders = [f for s in sets.values() for f in s.values()]
-    for c, f in enumerate(placeholders):
-        ws.write_blank(1, c, None, f)
-    ws.write_blank(2, 0, None, fmt.text)  # in constant-memory mode row 2 is flushed (indexed) only now
+        sheet.write(0, c, col.header, {"bold": True, "bg_color": _HEAD_FILL[col.role], "border": 1,
+                                        "text_wrap": True, "align": "center", "valign": "vcenter", "font_size": 10})
+    kinds = [_kind(col) for col in cols]
+    looks = _indexed(sheet, {status: _look(book, _BASE, kinds, fill) for status, fill in _fills(spec).items()}, 1)
     last = max(spec.row_count, 1)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, last, len(cols) - 1)
@@ -491,108 +429,165 @@ def _write_ledger(ws: Any, spec: BookSpec, fmt: _Formats) -> dict[str, _Look]:
                 "ignore_blank": True, "input_title": col.header[:32], "input_message": "请填日期，例如 2026-11-03",
                 "error_type": "warning", "error_title": "日期格式", "error_message": "请填写日期，例如 2026-11-03。",
             })
-    ws.set_landscape()
-    ws.set_paper(_PAPER.get(spec.paper, 8))
-    ws.repeat_rows(0)
-    ws.fit_to_pages(1, 0)
-    ws.hide_gridlines(0)  # print the grid: the printed ledger is read as a table
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_header("&C&14" + spec.title.replace("&", "&&"))
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    return {status: _Look([s[k].xf_index for k in kinds], s["date"].xf_index, s["estimate"].xf_index,
-                          s["datetime"].xf_index, s["time"].xf_index, s["text"].xf_index if status else None)
-            for status, s in sets.items()}
+    legend = legend_text(spec.fills)
+    status_col = next((c for c, col in enumerate(cols) if col.header == BY_KEY["deadline_status"].header), None)
+    if legend and status_col is not None:
+        # The colour legend where the colours are read: selecting a 期限状态 cell shows it.
+        ws.data_validation(1, status_col, MAX_ROW, status_col, {
+            "validate": "any", "input_title": "行底色图例", "input_message": legend[:255]})
+    # 45 columns do not fit one sheet of paper at a readable size: the book prints a few pages wide
+    # at about full size, 序号 and 信访件编号 repeated on each, across before down, so one
+    # petition's columns are on consecutive pages. The 打印 sheet is the one-page-wide list.
+    sheet.print_setup(paper=spec.paper, header_rows=(0, 0), fit_width=_pages_wide(cols, spec.paper),
+                      repeat_cols=(0, 1), across=True, title=spec.title, footer_left=legend)
+    return looks
 
 
-def _write_checks(ws: Any, issues: list[Issue], fmt: _Formats) -> None:
-    ws.write_string(0, 0, "本表每次同步时自动重写，列出「台账」中无法识别或需要核对的填写。请在「台账」中改正并保存，下次同步后本表随之更新。",
-                    fmt.bold)
-    heads = ["级别", "台账行号", "信访件编号", "列", "填写内容", "问题说明"]
-    widths = [10, 9, 17, 12, 30, 70]
-    for c, (h, w) in enumerate(zip(heads, widths, strict=True)):
+def legend_text(fills: dict[str, str]) -> str:
+    names = {"FFF2CC": "浅黄", "F8CBAD": "橙红", "E2EFDA": "浅绿", "D9D2E9": "浅紫"}
+    parts = [f"{names.get(hexa, '#' + hexa)}底＝{label}" for label, hexa in legend_entries(fills) if hexa]
+    return ("行底色：" + "，".join(parts) + "（期限状态列同时写明）") if parts else ""
+
+
+def _pages_wide(cols: list[ColSpec], paper: str) -> int:
+    # Excel column width w is about (7w + 5) px at 96 dpi; aim for at least 80 % of full size.
+    width_mm = sum((7 * c.width + 5) * 25.4 / 96 for c in cols if not c.hidden)
+    return max(1, math.ceil(width_mm * 0.8 / _PRINTABLE_MM.get(paper, 400.0)))
+
+
+@dataclass
+class _Printed:
+    columns: list[int | None]  # 台账 column index of each printed column (None: not in this book)
+    looks: dict[str, Look]
+
+
+_PRINT_TOP = 2  # rows above the streamed rows on 打印: the legend, the header
+
+
+def _write_print_head(sheet: Sheet, spec: BookSpec) -> _Printed:
+    where = {col.header: c for c, col in enumerate(spec.columns)}
+    keys = [k for k, _w in PRINT_COLUMNS]
+    idx = [where.get(BY_KEY[k].header) for k in keys]
+    ws = sheet.ws
+    for c, (_k, w) in enumerate(PRINT_COLUMNS):
         ws.set_column(c, c, w)
-        ws.write_string(1, c, h, fmt.head["bot"])
-    if not issues:
-        ws.write_string(2, 0, "本次同步未发现问题。", fmt.text)
-    for r, it in enumerate(issues, 2):
-        level_fmt = fmt.fix if it.level == "需处理" else fmt.text
-        ws.write_string(r, 0, it.level, level_fmt)
-        if it.row is not None:
-            ws.write_number(r, 1, it.row, fmt.int)
-        for c, v in ((2, it.ref), (3, it.column), (4, it.value), (5, it.problem)):
-            if v:
-                ws.write_string(r, c, safe_text(v)[0], fmt.wrap if c >= 4 else fmt.text)
-    ws.freeze_panes(2, 0)
-    ws.autofilter(1, 0, max(len(issues), 1) + 1, len(heads) - 1)
-    ws.set_landscape()
-    ws.repeat_rows(1)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    fills = _fills(spec)
+    entries = legend_entries(spec.fills)
+    if entries:  # in the wide 信访件编号 column and on: 序号 is too narrow for a label
+        sheet.legend(0, 1, entries, title="行底色：")
+    sheet.write(0, len(entries) + 2 if entries else 1, "本表是「台账」的打印版，每次同步时按「台账」重写；请在「台账」中填写",
+                {"italic": True, "font_color": "#595959"})
+    ws.set_row(1, 30)
+    for c, k in enumerate(keys):
+        sheet.write(1, c, BY_KEY[k].header, {**_PRINT_BASE, "bold": True, "bg_color": "#D9D9D9", "pattern": 1,
+                                             "align": "center", "valign": "vcenter", "text_wrap": True})
+    kinds = ["long" if BY_KEY[k].kind == "long" else "int" if BY_KEY[k].kind == "int"
+             else "wrap" if BY_KEY[k].personal else "text" for k in keys]
+    looks = _indexed(sheet, {s: _look(sheet.book, _PRINT_BASE, kinds, fill) for s, fill in fills.items()}, _PRINT_TOP)
+    last = max(spec.row_count, 1) + _PRINT_TOP - 1
+    ws.freeze_panes(_PRINT_TOP, 2)
+    ws.autofilter(1, 0, last, len(keys) - 1)
+    # The office's paper (A3 by default): the dozen columns print at full size on A3 landscape,
+    # at about 90 % on A4.
+    sheet.print_setup(paper=spec.paper, header_rows=(0, 1), fit_width=1, title=spec.title,
+                      margins=(0.3, 0.3, 0.6, 0.6))
+    return _Printed(idx, looks)
 
 
-def _write_stats(wb: Any, ws: Any, spec: BookSpec, fmt: _Formats) -> None:
-    ws.write_string(0, 0, spec.stats_caption, fmt.title)
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 8)
-    row = 2
+def _write_checks(sheet: Sheet, issues: list[Issue]) -> None:
+    sheet.write(0, 0, "本表每次同步时自动重写，列出「台账」中无法识别或需要核对的填写。请在「台账」中改正并保存，下次同步后本表随之更新。",
+                {"bold": True})
+    heads = ["级别", "台账行号", "信访件编号", "列", "填写内容", "问题说明"]
+    sheet.widths([10, 9, 17, 12, 30, 70])
+    fix = {**BORDER, "valign": "top", "bg_color": "#F8CBAD", "pattern": 1}
+    rows = [(it.level, it.row, it.ref, it.column, it.value, it.problem) for it in issues] or [("本次同步未发现问题。",)]
+    sheet.table(1, heads, rows, styles=[{}, {"align": "center"}, {}, {}, {"text_wrap": True}, {"text_wrap": True}],
+                row_fill=lambda _i, row: fix["bg_color"][1:] if row[0] == "需处理" else "")
+    sheet.ws.freeze_panes(2, 0)
+    sheet.print_setup(paper="A4", header_rows=(1, 1), fit_width=1)
+
+
+def _write_stats(book: Workbook, sheet: Sheet, spec: BookSpec) -> None:
+    sheet.write(0, 0, spec.stats_caption, {"bold": True, "font_size": 14})
+    entries = legend_entries(spec.fills)
+    if entries:
+        sheet.legend(1, 0, entries, title="台账行底色：")
+    sheet.widths([18, 8])
+    row = 3
     for b in spec.stats:
-        ws.write_string(row, 0, b.title, fmt.bold)
-        ws.write_string(row + 1, 0, b.label, fmt.head["bot"])
-        ws.write_string(row + 1, 1, "件数", fmt.head["bot"])
-        for i, (label, count) in enumerate(b.rows, row + 2):
-            ws.write_string(i, 0, safe_text(label)[0], fmt.text)
-            ws.write_number(i, 1, count, fmt.int)
+        sheet.write(row, 0, b.title, {"bold": True})
+        last = sheet.table(row + 1, [b.label, "件数"], b.rows, styles=[{}, {"num_format": "0"}], autofilter=False,
+                           freeze=False)
         n = len(b.rows)
         if n:
-            chart = wb.add_chart({"type": b.chart})
-            series = {"name": b.title, "categories": [SHEET_STATS, row + 2, 0, row + 1 + n, 0],
-                      "values": [SHEET_STATS, row + 2, 1, row + 1 + n, 1], "data_labels": {"value": True}}
+            chart = book.chart({"type": b.chart})
+            series: dict[str, Any] = {"name": b.title, "categories": [SHEET_STATS, row + 2, 0, row + 1 + n, 0],
+                                      "values": [SHEET_STATS, row + 2, 1, row + 1 + n, 1],
+                                      "data_labels": {"value": True}}
             if b.chart == "pie":
                 series["data_labels"] = {"value": True, "category": True}
             chart.add_series(series)
             chart.set_title({"name": b.title})
             if b.chart != "pie":
                 chart.set_legend({"none": True})
+                # Counts: whole numbers on the value axis, never 0.5 steps.
+                axis = {"min": 0, "num_format": "0", "major_gridlines": {"visible": True}}
+                if max((v for _k, v in b.rows), default=0) <= 10:
+                    axis["major_unit"] = 1
+                (chart.set_x_axis if b.chart == "bar" else chart.set_y_axis)(axis)
             height = max(15, min(n, 30)) * 20 + 40
             chart.set_size({"width": 620, "height": height})
-            ws.insert_chart(row, 3, chart)
+            sheet.ws.insert_chart(row, 3, chart)
             row += max(n + 3, height // 20 + 2)
         else:
-            row += 4
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+            row = last + 3
+    sheet.print_setup(paper="A4", fit_width=1, landscape=False, title=spec.title)
 
 
-def _write_extra(ws: Any, sheet: ExtraSheet, fmt: _Formats) -> None:
-    for c, w in sheet.widths.items():
+def _style_props(s: Style) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    if s.number_format and s.number_format != "General":
+        props["num_format"] = s.number_format
+    if s.bold:
+        props["bold"] = True
+    if s.italic:
+        props["italic"] = True
+    if s.color:
+        props["font_color"] = "#" + s.color
+    if s.fill:
+        props["bg_color"] = "#" + s.fill
+    if s.wrap:
+        props["text_wrap"] = True
+    return props
+
+
+def _write_extra(sheet: Sheet, extra: ExtraSheet) -> None:
+    ws = sheet.ws
+    for c, w in extra.widths.items():
         # The file stores Excel's width with its ~0.71 padding; XlsxWriter adds that padding again.
         ws.set_column(c, c, max(w - 0.71, 0))
-    for r, row in enumerate(sheet.values):
+    for r, row in enumerate(extra.values):
         for c, v in enumerate(row):
-            style = sheet.styles.get((r, c))
-            cf = fmt.style(style) if style is not None else None
-            formula = sheet.formulas.get((r, c))
+            style = extra.styles.get((r, c))
+            props = _style_props(style) if style is not None else {}
+            formula = extra.formulas.get((r, c))
             if formula is not None:
+                # The clerk's own formula on the clerk's own sheet (read as a formula from that
+                # sheet): kept as one. Text from petitions never reaches this branch.
                 cached = v if isinstance(v, (int, float, str)) and not isinstance(v, bool) else 0
-                ws.write_formula(r, c, formula, cf, cached)
-            elif v is None or v == "":
-                if cf is not None:
-                    ws.write_blank(r, c, None, cf)
-            elif isinstance(v, str):
-                ws.write_string(r, c, safe_text(v)[0], cf)
-            elif isinstance(v, (datetime, date)) and cf is None:
-                _write_value(ws, r, c, v, None, fmt)
-            elif isinstance(v, (datetime, date, time)):
-                ws.write_datetime(r, c, v, cf)
+                ws.write_formula(r, c, formula, sheet.book.format(props) if props else None, cached)
             else:
-                _write_value(ws, r, c, v, cf, fmt)
+                sheet.write(r, c, v, props)
     # Registered after the cells: in constant-memory mode XlsxWriter then only records the range.
     # The first cell's own value and format are passed again so that re-writing it is harmless.
-    for r1, c1, r2, c2 in sheet.merged:
+    for r1, c1, r2, c2 in extra.merged:
         if (r1, c1) != (r2, c2):
-            first = sheet.values[r1][c1] if r1 < len(sheet.values) and c1 < len(sheet.values[r1]) else ""
-            style = sheet.styles.get((r1, c1))
-            ws.merge_range(r1, c1, r2, c2, first if (r1, c1) not in sheet.formulas else "",
-                           fmt.style(style) if style is not None else None)
-    if sheet.hidden:
+            first = extra.values[r1][c1] if r1 < len(extra.values) and c1 < len(extra.values[r1]) else ""
+            style = extra.styles.get((r1, c1))
+            if (r1, c1) in extra.formulas:
+                first = ""
+            elif isinstance(first, str):
+                first = safe_text(first)[0]
+            ws.merge_range(r1, c1, r2, c2, first, sheet.book.format(_style_props(style)) if style is not None else None)
+    if extra.hidden:
         ws.hide()

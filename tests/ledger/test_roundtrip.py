@@ -68,7 +68,7 @@ def test_clerk_edits_walk_in_row_extra_column_and_sheet_survive(seeded, sync):
     assert walked.received_on == date(2026, 11, 19) and walked.clerk["handling_status"] == "办理中"
 
     wb = openpyxl.load_workbook(sync.book)
-    assert wb.sheetnames[:3] == ["台账", "校验", "统计"] and "周报" in wb.sheetnames
+    assert wb.sheetnames[:4] == ["台账", "打印", "校验", "统计"] and "周报" in wb.sheetnames
     ws = wb["台账"]
     h = header(ws)
     assert "包案领导" in h
