@@ -22,7 +22,7 @@ from flows.deadlines.engine import Engine, zh_date
 from flows.model import Petition
 from flows.reminders import overdue_docx, overdue_xlsx, render
 from flows.reminders.channels import Channel, ChannelError, Message
-from flows.reminders.items import Item, by_unit, collect
+from flows.reminders.items import Item, by_unit, collect, petitions_by_unit
 from flows.reminders.outbox import Outbox
 from flows.reminders.settings import ReminderSettings, UnitRecipients
 from flows.runs import Run
@@ -109,7 +109,8 @@ def run_reminders(petitions: Iterable[Petition], *, store: Store, engine: Engine
     for unit, unit_items in by_unit(fresh).items():
         rcpt = settings.units.get(unit)
         if rcpt is None:
-            warn(f"责任单位“{unit}”没有配置收件人（reminders.units），{len(unit_items)} 项提醒未发出，已列入超期清单")
+            n = len({i.ref for i in unit_items})
+            warn(f"责任单位“{unit}”没有配置收件人（reminders.units），{n} 件的提醒未发出，超期的已列入超期清单")
             continue
         batch += _unit_batch(unit, unit_items, rcpt, settings, office, day)
         to_supervise = [i for i in unit_items if i.draft]
@@ -118,7 +119,7 @@ def run_reminders(petitions: Iterable[Petition], *, store: Store, engine: Engine
                                   dry_run, warn)
 
     if settings.overdue_list and ("*", "overdue_list", "supervisor") not in done:
-        batch += _overdue_list(items, outbox, settings, office, day, out_dir, to_pdf, result, warn)
+        batch += _overdue_list(items, outbox, settings, office, day, moment, out_dir, to_pdf, result, warn)
 
     result.queued = [(key, msg) for key, _kind, _unit, msg, _e in batch]
     if dry_run:
@@ -167,20 +168,24 @@ def _supervision(unit: str, items: list[Item], rcpt: UnitRecipients, cfg: Remind
     return [(_key(day, "supervision", unit, "email", entries), "supervision", unit, msg, entries)]
 
 
-def _overdue_list(items: list[Item], outbox: Outbox, cfg: ReminderSettings, office: str, day: date, out_dir: Path,
-                  to_pdf: Callable[[Path], Path] | None, result: ReminderResult,
+def _overdue_list(items: list[Item], outbox: Outbox, cfg: ReminderSettings, office: str, day: date,
+                  moment: datetime, out_dir: Path, to_pdf: Callable[[Path], Path] | None, result: ReminderResult,
                   warn: Callable[[str], None]) -> Batch:
     recipients = [c.email for c in cfg.supervisors if c.email]
     if not recipients:
         warn("没有配置督办人邮箱（reminders.supervisors），超期清单未发送")
         return []
     overdue = [i for i in items if i.status == "overdue"]
-    groups = by_unit(overdue)
+    # Petitions, not steps: a petition late on 受理告知 and on 办理答复 is one row, counted once.
+    groups = petitions_by_unit(overdue)
+    total = sum(len(rows) for rows in groups.values())
+    due_soon = len({i.ref for i in items if i.status == "due_soon"} - {i.ref for i in overdue})
     stuck = outbox.stuck()
     stem = f"超期信访事项清单-{day:%Y%m%d}"
-    files = [overdue_xlsx.write(out_dir / f"{stem}.xlsx", groups=groups, stuck=stuck, office=office, day=day),
+    files = [overdue_xlsx.write(out_dir / f"{stem}.xlsx", groups=groups, stuck=stuck, office=office, day=day,
+                                created=moment),
              overdue_docx.write(out_dir / f"{stem}.docx", groups=groups, stuck=stuck, office=office, day=day,
-                                due_soon=len(items) - len(overdue))]
+                                due_soon=due_soon, created=moment)]
     if cfg.overdue_list_pdf and to_pdf is not None:
         try:
             files.append(to_pdf(files[1]))
@@ -188,9 +193,9 @@ def _overdue_list(items: list[Item], outbox: Outbox, cfg: ReminderSettings, offi
             warn(f"超期清单 PDF 生成失败：{exc}")
     result.outputs += files
     warnings = sorted({w for i in items for w in i.warnings if ESTIMATE_MARK in w})
-    subject, body = render.overdue_list(cfg.templates_dir, total=len(overdue),
+    subject, body = render.overdue_list(cfg.templates_dir, total=total,
                                         per_unit=[(u, len(v)) for u, v in groups.items()],
-                                        due_soon=len(items) - len(overdue), stuck=stuck, office=office, day=day,
+                                        due_soon=due_soon, stuck=stuck, office=office, day=day,
                                         warnings=warnings)
     entries = [("*", "overdue_list", "supervisor")]
     msg = Message("email", recipients, subject, body, attachments=[str(f) for f in files])

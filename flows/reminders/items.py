@@ -1,4 +1,6 @@
-"""What needs a reminder today: one Item per (petition, step) that is due soon or overdue.
+"""What needs a reminder today: one Item per (petition, step) that is due soon or overdue, and
+the same grouped one PetitionRow per petition, which is what every list and message shows and
+counts ("共N件" is petitions, never steps).
 
 Privacy is applied here, once, so no renderer can leak: names masked (张*三), titles scrubbed
 of the petitioners' names, ID numbers and phones; a 检举控告 petitioner is not shown at all.
@@ -126,4 +128,88 @@ def by_unit(items: Iterable[Item]) -> dict[str, list[Item]]:
         groups.setdefault(item.unit, []).append(item)
     for unit_items in groups.values():
         unit_items.sort(key=lambda i: (-i.days_overdue, i.due, i.ref, i.step))
+    return dict(sorted(groups.items()))
+
+
+@dataclass(slots=True)
+class PetitionRow:
+    """One petition in a list or message: its due steps (环节) with their dates inside the row."""
+
+    ref: str
+    unit: str
+    title: str
+    petitioner: str
+    accusation: bool
+    items: list[Item]  # its steps, the longest overdue first
+
+    @property
+    def status(self) -> str:
+        return "overdue" if any(i.status == "overdue" for i in self.items) else "due_soon"
+
+    @property
+    def overdue(self) -> list[Item]:
+        return [i for i in self.items if i.status == "overdue"]
+
+    @property
+    def days_overdue(self) -> int:
+        return max(i.days_overdue for i in self.items)
+
+    @property
+    def due(self) -> date:
+        """The earliest due date among its steps (the one it is longest late on)."""
+        return min(i.due for i in self.items)
+
+    @property
+    def level(self) -> str:
+        return max((i.level for i in self.items), key=LEVEL_ORDER.__getitem__)
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def draft(self) -> bool:
+        return any(i.draft for i in self.items)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for i in self.items for w in i.warnings))
+
+    # A message template written for one step per line still reads right with a whole petition.
+    @property
+    def step_label(self) -> str:
+        return "、".join(i.step_label for i in self.items)
+
+    @property
+    def due_text(self) -> str:
+        return zh_date(self.due)
+
+    @property
+    def state_text(self) -> str:
+        return self.items[0].state_text
+
+    @property
+    def steps_text(self) -> str:
+        """"受理告知：期限2026年9月9日，超期 76 天；办理答复：……" for one-line texts."""
+        return "；".join(f"{i.step_label}：期限{i.due_text}，{i.state_text}" for i in self.items)
+
+
+def by_petition(items: Iterable[Item]) -> list[PetitionRow]:
+    """One row per (unit, petition), its steps inside; most days late first, then nearest due date."""
+    rows: dict[tuple[str, str], PetitionRow] = {}
+    for i in items:
+        row = rows.get((i.unit, i.ref))
+        if row is None:
+            row = rows[(i.unit, i.ref)] = PetitionRow(i.ref, i.unit, i.title, i.petitioner, i.accusation, [])
+        row.items.append(i)
+    for row in rows.values():
+        row.items.sort(key=lambda i: (-i.days_overdue, i.due, i.step))
+    return sorted(rows.values(), key=lambda r: (-r.days_overdue, r.due, r.ref))
+
+
+def petitions_by_unit(items: Iterable[Item]) -> dict[str, list[PetitionRow]]:
+    """Units in name order, each with its petitions (``by_petition``'s order)."""
+    groups: dict[str, list[PetitionRow]] = {}
+    for row in by_petition(items):
+        groups.setdefault(row.unit, []).append(row)
     return dict(sorted(groups.items()))

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from flows.deadlines.engine import zh_date
-from flows.reminders.items import Item
+from flows.reminders.items import Item, PetitionRow, by_petition
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,9 +31,10 @@ def render(folder: str, name: str, **context: Any) -> str:
     return _env(folder).get_template(name).render(**context).strip() + "\n"
 
 
-def headline(items: list[Item]) -> str:
-    overdue = sum(i.status == "overdue" for i in items)
-    soon = len(items) - overdue
+def headline(rows: list[PetitionRow]) -> str:
+    """"超期 3 件、临期 1 件": petitions; one late on two steps is one 超期 件."""
+    overdue = sum(r.status == "overdue" for r in rows)
+    soon = len(rows) - overdue
     parts = [f"超期 {overdue} 件"] if overdue else []
     if soon:
         parts.append(f"临期 {soon} 件")
@@ -41,21 +42,25 @@ def headline(items: list[Item]) -> str:
 
 
 def digest(folder: str, *, unit: str, items: list[Item], office: str, day: date, chat: bool) -> tuple[str, str]:
-    """(subject, body) of one unit's digest; markdown for chat robots, plain text for e-mail."""
+    """(subject, body) of one unit's digest; markdown for chat robots, plain text for e-mail.
+
+    The templates get PetitionRows: one per petition, its due steps in ``row.items``."""
     warnings = sorted({w for i in items for w in i.warnings})
-    head = headline(items)
+    rows = by_petition(items)
+    head = headline(rows)
     body = render(folder, "digest.md.j2" if chat else "digest.txt.j2", unit=unit, headline=head, office=office,
                   day=zh_date(day), warnings=warnings,
-                  overdue=[i for i in items if i.status == "overdue"],
-                  due_soon=[i for i in items if i.status == "due_soon"])
+                  overdue=[r for r in rows if r.status == "overdue"],
+                  due_soon=[r for r in rows if r.status == "due_soon"])
     return f"【信访催办】{unit}：{head}（{zh_date(day)}）", body
 
 
 def supervision(folder: str, *, unit: str, items: list[Item], office: str, day: date, has_letter: bool,
                 min_days: int) -> tuple[str, str]:
-    body = render(folder, "supervision.txt.j2", unit=unit, items=items, office=office, day=zh_date(day),
+    rows = by_petition(items)
+    body = render(folder, "supervision.txt.j2", unit=unit, items=rows, office=office, day=zh_date(day),
                   has_letter=has_letter, min_days=min_days)
-    return f"【信访督办】{unit}：超期 {len(items)} 件（{zh_date(day)}）", body
+    return f"【信访督办】{unit}：超期 {len(rows)} 件（{zh_date(day)}）", body
 
 
 def overdue_list(folder: str, *, total: int, per_unit: list[tuple[str, int]], due_soon: int, stuck: list[Any],

@@ -49,20 +49,22 @@ def test_supervisors_overdue_list_with_xlsx_and_docx(world):
     assert str(mail["Subject"]) == "【超期清单】2026年11月27日 超期信访事项 3 件"
     files = _attachments(mail)
     assert set(files) == {"超期信访事项清单-20261127.xlsx", "超期信访事项清单-20261127.docx"}
-    ws = load_workbook(io.BytesIO(files["超期信访事项清单-20261127.xlsx"]))["超期清单"]
-    rows = [r for r in ws.iter_rows(min_row=3, values_only=True)]
+    wb = load_workbook(io.BytesIO(files["超期信访事项清单-20261127.xlsx"]))
+    rows = [r for r in wb["超期清单"].iter_rows(min_row=4, values_only=True)]
     refs = [r[2] for r in rows if r[0]]
     assert refs == ["YH-B1", "YH-C1", "YH-A1"]  # units by name; 南湖社区, 无名科室, 永福村
-    assert ("", "合计", "3 件") == tuple(x if x is not None else "" for x in rows[-1][:3])
     assert [r[7] for r in rows if r[0]] == [2, 8, 10]
+    totals = [r for r in wb["按单位汇总"].iter_rows(min_row=3, values_only=True) if r[1]]
+    assert totals[-1][1:3] == ("合计", 3)
     doc = Document(io.BytesIO(files["超期信访事项清单-20261127.docx"]))
     sec = doc.sections[0]
     assert [round(x.mm) for x in (sec.top_margin, sec.left_margin, sec.right_margin, sec.bottom_margin)] == [37, 28, 26, 35]
+    east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     title = doc.paragraphs[0].runs[0]
     assert title.text == "超期信访事项清单" and title.font.size.pt == 22
-    assert title._element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "方正小标宋简体"
+    assert title._element.rPr.rFonts.get(east_asia) == "方正小标宋简体"
     body = doc.paragraphs[2].runs[0]
-    assert body.font.size.pt == 16 and body.font.name == "仿宋_GB2312"
+    assert body.font.size.pt == 16 and body._element.rPr.rFonts.get(east_asia) == "仿宋_GB2312"
 
 
 def test_rerun_the_same_day_sends_nothing_twice(world):
@@ -105,6 +107,7 @@ def test_stuck_messages_show_in_the_next_overdue_list(world):
     [mail] = [m for m in world.emails_to("boss@example.gov.cn") if "20261130" in "".join(_attachments(m))]
     ws = load_workbook(io.BytesIO(_attachments(mail)["超期信访事项清单-20261130.xlsx"]))["滞留消息"]
     subjects = [r[3] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(r[6], datetime) for r in ws.iter_rows(min_row=2, values_only=True) if r[0])
     assert "【超期清单】2026年11月27日 超期信访事项 3 件" in subjects
     assert "多次发送失败" in mail.get_body(("plain",)).get_content()
 
