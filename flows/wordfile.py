@@ -168,7 +168,7 @@ def table(doc: Any, cols: Sequence[Col], rows: Sequence[Sequence[Cell]], *, size
             f'<w:p><w:pPr>{auto}<w:spacing w:before="0" w:after="0" w:line="{round(size * 1.25 * 20)}" w:lineRule="atLeast"/>'
             f'<w:jc w:val="{jc}"/></w:pPr>{run(t, face, bold) if t else ""}</w:p>' for t in items)
         shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-        nowrap = "<w:noWrap/>" if col.nowrap else ""
+        nowrap = "<w:noWrap/>" if col.nowrap and not bold else ""  # a long header may wrap; its values not
         return (f'<w:tc><w:tcPr><w:tcW w:w="{col.width}" w:type="dxa"/>{shd}{nowrap}<w:vAlign w:val="center"/>'
                 f"</w:tcPr>{paras}</w:tc>")
 

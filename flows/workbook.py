@@ -130,6 +130,7 @@ class Workbook:
 class Sheet:
     book: Workbook
     ws: Any  # the XlsxWriter worksheet, for layout calls (column widths, validations, charts)
+    col_widths: dict[int, float] = field(default_factory=dict)
 
     # -- cells ---------------------------------------------------------------------------------
     def write(self, r: int, c: int, value: Any, style: Mapping[str, Any] | None = None) -> None:
@@ -174,6 +175,16 @@ class Sheet:
     def widths(self, widths: Sequence[float], first_col: int = 0) -> None:
         for c, w in enumerate(widths, first_col):
             self.ws.set_column(c, c, w)
+            self.col_widths[c] = w
+
+    def last_column_under(self, px: int) -> int:
+        """The last column an object ``px`` pixels wide placed in column A covers (to print it whole)."""
+        c, seen = 0, 0
+        while True:
+            seen += 7 * self.col_widths.get(c, 8.43) + 5  # Excel: width w is about 7w + 5 pixels
+            if seen >= px:
+                return c
+            c += 1
 
     def table(self, top: int, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
               styles: Sequence[Mapping[str, Any]] | None = None,

@@ -1,64 +1,86 @@
-"""python-docx adapter: the monthly analysis report as a Word document."""
+"""The monthly analysis report as a Word document (layout: ``flows.wordfile``, GB/T 9704).
+
+Body 3号 仿宋_GB2312 with the 22-lines-a-page pitch, headings 黑体, page numbers "— 1 —", the
+office's document properties; tables with a repeating header row and rows that never split.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flows.analysis.report_model import Report
+from flows.analysis.report_model import Kind, Report, Table, tint
+from flows.wordfile import (
+    HEADING_FONT,
+    TEXT_WIDTH,
+    TITLE_FONT,
+    TITLE_PT,
+    Col,
+    new_document,
+    paragraph,
+    save,
+    table,
+)
 
-TITLE_FONT, BODY_FONT, HEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体"
+TABLE_PT = 10.5
+NUMERIC = {"int", "change", "share", "mean"}
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def cell_text(kind: Kind, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if kind == "change":
+        return f"{value:+.0%}" if round(value, 2) else "0%"
+    if kind == "share":
+        return f"{value:.0%}"
+    if kind == "mean":
+        return f"{value:.1f}"
+    return str(value)
 
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+def _columns(t: Table) -> list[Col]:
+    # Numbers get a fixed narrow column (no wrap); text columns share the rest of the 156 mm in
+    # proportion to their longest value (a short name column, a long explanation column).
+    fixed = {i: 1000 for i, k in enumerate(t.kinds) if k in NUMERIC}
+    text = [i for i in range(len(t.kinds)) if i not in fixed]
+    weight = {i: min(max([len(t.header[i])] + [len(str(r[i] or "")) for r in t.rows]), 40) for i in text}
+    room = TEXT_WIDTH - sum(fixed.values())
+    widths = {**fixed, **{i: room * weight[i] // max(sum(weight.values()), 1) for i in text}}
+    widths[text[-1] if text else len(t.kinds) - 1] += TEXT_WIDTH - sum(widths.values())
+    return [Col(h, widths[i], nowrap=t.kinds[i] in NUMERIC, align="center" if t.kinds[i] in NUMERIC else "left")
+            for i, h in enumerate(t.header)]
 
 
 def write(path: Path, report: Report) -> Path:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
 
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.left_margin, sec.right_margin, sec.bottom_margin = Mm(37), Mm(28), Mm(26), Mm(35)
-
-    def para(text: str, *, font: str = BODY_FONT, size: float = 14, bold: bool = False, centre: bool = False,
-             indent: bool = True) -> None:
-        p = doc.add_paragraph()
-        if centre:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif indent:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        _font(p.add_run(text), font, size, bold)
-
-    para(report.title, font=TITLE_FONT, size=22, centre=True)
-    para(f"{report.office}　{report.generated_on}", size=12, centre=True)
+    doc = new_document(title=report.title, author=report.office, created=report.created, subject="信访形势分析")
+    paragraph(doc, report.title, font_name=TITLE_FONT, size=TITLE_PT, indent=False, align="center")
+    paragraph(doc, f"{report.office}　{report.generated_on}", indent=False, align="center")
     for heading, body in report.sections:
-        para(heading, font=HEAD_FONT, size=16, indent=False)
+        paragraph(doc, heading, font_name=HEADING_FONT, keep_next=True)
         for line in body:
-            para(line)
-    for heading, png in report.charts:
-        para(heading, font=HEAD_FONT, size=14, indent=False)
-        doc.add_picture(str(png), width=Mm(150))
-    for heading, header, rows in report.tables:
-        para(heading, font=HEAD_FONT, size=14, indent=False)
-        table = doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
-            _font(cell.paragraphs[0].add_run(str(text)), HEAD_FONT, 10.5, True)
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 10.5)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.docx")
-    doc.save(str(tmp))
-    tmp.replace(path)
-    return path
+            paragraph(doc, line)
+    n = len(report.sections)
+    paragraph(doc, f"{_numeral(n + 1)}、图表", font_name=HEADING_FONT, keep_next=True)
+    for i, chart in enumerate(report.charts, 1):
+        paragraph(doc, f"（{_numeral(i)}）{chart.heading}", font_name="楷体_GB2312", keep_next=True)
+        pic = doc.add_paragraph()
+        pic.paragraph_format.keep_with_next = False
+        pic.add_run().add_picture(str(chart.png), width=Mm(150))
+    paragraph(doc, f"{_numeral(n + 2)}、数据表", font_name=HEADING_FONT, keep_next=True)
+    for i, t in enumerate(report.tables, 1):
+        paragraph(doc, f"（{_numeral(i)}）{t.heading}", font_name="楷体_GB2312", keep_next=True)
+        if not t.rows:
+            paragraph(doc, "本月无。")
+            continue
+        shade = t.fills
+        table(doc, _columns(t), [[cell_text(k, v) for k, v in zip(t.kinds, row, strict=True)] for row in t.rows],
+              size=TABLE_PT, shade=[tint(f) if f else "" for f in shade] if shade else None)
+        if t.note:
+            paragraph(doc, t.note, size=TABLE_PT, indent=False, pitch=False)
+    return save(doc, path)
+
+
+def _numeral(n: int) -> str:
+    return "一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)

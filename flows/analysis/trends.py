@@ -30,19 +30,24 @@ class Rising:
     count: int
     trailing_mean: float
     ratio: float  # count / trailing mean - 1
+    partial: bool = False  # a month so far, compared with the same days of the three before
 
     def explain(self) -> str:
-        return (f"{DIMENSIONS[self.dimension]}“{self.value}”本月 {self.count} 件，前三个月平均 "
+        same = "同期" if self.partial else ""
+        return (f"{DIMENSIONS[self.dimension]}“{self.value}”本月 {self.count} 件，前三个月{same}平均 "
                 f"{self.trailing_mean:.1f} 件，高出 {self.ratio:.0%}")
+
+
+NO_BASE = "无基准"  # the colour of a village whose cap cannot be derived: no base-year count, no cap
 
 
 @dataclass
 class CapRow:
     locality: str
-    base_count: int
-    cap: int
+    base_count: int | None  # None: the base year has no data at all
+    cap: int | None  # None: no cap (无基准)
     used: int  # this year up to the month
-    share: float
+    share: float | None
     colour: str
 
 
@@ -58,6 +63,8 @@ class Trends:
     by_dim_last_year: dict[str, dict[str, int]]
     rising: list[Rising] = field(default_factory=list)
     caps: list[CapRow] = field(default_factory=list)
+    first_month: str | None = None  # the first month with any data
+    through_day: int | None = None  # the month is counted up to this day (None: whole months)
 
     @property
     def mom(self) -> float | None:
@@ -69,16 +76,29 @@ class Trends:
 
 
 def compute(petitions: Iterable[Petition], month: str, settings: AnalysisSettings,
-            category_of: Callable[[Petition], str]) -> Trends:
-    """``category_of`` gives the category used for counting (upstream, clerk's, else the suggestion)."""
+            category_of: Callable[[Petition], str], *, date_of: Callable[[Petition], date] | None = None,
+            through_day: int | None = None) -> Trends:
+    """``category_of`` gives the category used for counting (upstream, clerk's, else the suggestion);
+    ``date_of`` the date a petition is counted by (default 登记日期; the report passes the ledger's).
+    ``through_day``: the month is reported up to that day, so the months it is compared with count
+    their first ``through_day`` days only (like with like). The monthly series starts at the first
+    month with data."""
+    when = date_of or (lambda p: p.received_on)
     counts: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)  # month -> (dim, value) -> n
     totals: Counter[str] = Counter()
+    compared: Counter[str] = Counter()  # per month, within the compared days
     yearly: dict[int, Counter[str]] = defaultdict(Counter)
+    first: str | None = None
     for p in petitions:
-        m = month_of(p.received_on)
+        d = when(p)
+        m = month_of(d)
+        first = m if first is None or m < first else first
         totals[m] += 1
         if m <= month:  # caps count the year up to the reported month
-            yearly[p.received_on.year][p.locality or "未填属地"] += 1
+            yearly[d.year][p.locality or "未填属地"] += 1
+        if through_day is not None and d.day > through_day:
+            continue  # outside the compared days of its month
+        compared[m] += 1
         for dim in DIMENSIONS:
             value = category_of(p) if dim == "category" else getattr(p, dim)
             counts[m][(dim, value or "未填")] += 1
@@ -89,15 +109,19 @@ def compute(petitions: Iterable[Petition], month: str, settings: AnalysisSetting
             out[d][v] = n
         return out
 
-    months = [shift(month, -k) for k in range(23, -1, -1)]
-    t = Trends(month, totals[month], totals[shift(month, -1)], totals[shift(month, -12)],
+    start = max(shift(month, -23), first or month)
+    months = [shift(month, -k) for k in range(23, -1, -1) if shift(month, -k) >= start]
+    t = Trends(month, totals[month], compared[shift(month, -1)], compared[shift(month, -12)],
                {m: totals[m] for m in months}, dims(month), dims(shift(month, -1)), dims(shift(month, -12)))
-    t.rising = rising(counts, month, settings)
+    t.first_month = first
+    t.through_day = through_day
+    t.rising = rising(counts, month, settings, partial=through_day is not None)
     t.caps = caps(yearly, int(month[:4]), settings)
     return t
 
 
-def rising(counts: dict[str, Counter[tuple[str, str]]], month: str, s: AnalysisSettings) -> list[Rising]:
+def rising(counts: dict[str, Counter[tuple[str, str]]], month: str, s: AnalysisSettings, *,
+           partial: bool = False) -> list[Rising]:
     out = []
     prior = [shift(month, -k) for k in (1, 2, 3)]
     for (dim, value), n in counts[month].items():
@@ -107,7 +131,7 @@ def rising(counts: dict[str, Counter[tuple[str, str]]], month: str, s: AnalysisS
         # A value never seen before counts against a floor of one a month, not against zero.
         ratio = n / max(mean, 1.0) - 1
         if ratio >= s.rising_ratio:
-            out.append(Rising(dim, value, n, round(mean, 2), round(ratio, 3)))
+            out.append(Rising(dim, value, n, round(mean, 2), round(ratio, 3), partial))
     return sorted(out, key=lambda r: -r.ratio)
 
 
@@ -119,12 +143,19 @@ def colour(share: float, thresholds: list[float]) -> str:
 
 
 def caps(yearly: dict[int, Counter[str]], year: int, s: AnalysisSettings) -> list[CapRow]:
+    """A cap is the office's own (``caps``) or the base year's count times ``cap_ratio``. A village
+    with no base count (the base year has no data at all, or none for it) gets no cap: 无基准, not a
+    cap of 1 that turns every village red."""
     base_year = s.base_year or year - 1
+    known = base_year in yearly
     base, now = yearly.get(base_year, Counter()), yearly.get(year, Counter())
     rows = []
     for loc in sorted(set(base) | set(now) | set(s.caps)):
-        cap = s.caps.get(loc, max(1, round(base.get(loc, 0) * s.cap_ratio)))
-        share = now.get(loc, 0) / cap
-        rows.append(CapRow(loc, base.get(loc, 0), cap, now.get(loc, 0), round(share, 3),
-                           colour(share, s.colour_thresholds)))
-    return sorted(rows, key=lambda r: -r.share)
+        count = base.get(loc, 0) if known else None
+        cap = s.caps.get(loc) or (round(count * s.cap_ratio) if count else None)
+        if cap:
+            share = now.get(loc, 0) / cap
+            rows.append(CapRow(loc, count, cap, now.get(loc, 0), round(share, 3), colour(share, s.colour_thresholds)))
+        else:
+            rows.append(CapRow(loc, count, None, now.get(loc, 0), None, NO_BASE))
+    return sorted(rows, key=lambda r: (r.share is None, -(r.share or 0), -r.used, r.locality))

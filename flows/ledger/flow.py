@@ -323,7 +323,7 @@ def _spec(plan: Plan, table: Table | None, rows: Iterable[list[Any]], issues: li
     return BookSpec(
         title=settings.title.format(office=office, year=year), paper=settings.paper, columns=cols, rows=rows,
         row_count=len(plan.slots),
-        issues=issues, stats=breakdowns(items, year), stats_caption=caption,
+        issues=issues, stats=breakdowns(items, year, basis=settings.year_by), stats_caption=caption,
         extras=book.extras if book is not None else [], order=book.order if book is not None else [],
         fills=deadlines.fills if deadlines is not None else {}, author=office, created=clock.now(),
     )

@@ -17,14 +17,20 @@ class Breakdown:
     chart: str  # "bar" | "column" | "pie" | "line"
 
 
-def breakdowns(petitions: Iterable[Petition], year: int, *, top: int = 30) -> list[Breakdown]:
+BASIS_LABELS = {"assigned_on": "交办日期", "received_on": "登记日期"}
+
+
+def breakdowns(petitions: Iterable[Petition], year: int, *, top: int = 30, basis: str = "assigned_on") -> list[Breakdown]:
+    """``basis``: the date months are counted by, the book's own ``year_by`` (the monthly report
+    counts by the same one, so the two agree)."""
     by = {k: Counter() for k in ("category", "locality", "form", "purpose", "month", "status")}
     for p in petitions:
+        when = getattr(p, basis)
         by["category"][_first_level(p.clerk.get("category_confirmed") or p.category) or "（未分类）"] += 1
         by["locality"][p.locality or "（未填）"] += 1
         by["form"][p.form or "（未填）"] += 1
         by["purpose"][p.purpose or "（未填）"] += 1
-        by["month"][p.assigned_on.month if p.assigned_on.year == year else 0] += 1
+        by["month"][when.month if when.year == year else 0] += 1
         by["status"][p.clerk.get("handling_status") or "（未填）"] += 1
     months = [(f"{m}月", by["month"].get(m, 0)) for m in range(1, 13)]
     if by["month"].get(0):
@@ -34,7 +40,7 @@ def breakdowns(petitions: Iterable[Petition], year: int, *, top: int = 30) -> li
         Breakdown("按问题属地", "问题属地", _top(by["locality"], top), "bar"),
         Breakdown("按信访形式", "信访形式", _ordered(by["form"], FORMS), "pie"),
         Breakdown("按信访目的", "信访目的", _ordered(by["purpose"], PURPOSES), "pie"),
-        Breakdown("按月份（交办日期）", "月份", months, "column"),
+        Breakdown(f"按月份（{BASIS_LABELS.get(basis, basis)}）", "月份", months, "column"),
         Breakdown("按办理状态", "办理状态", _top(by["status"], top), "bar"),
     ]
 

@@ -68,8 +68,9 @@ def report(app: App, month: str) -> tuple[Run, ReportFiles]:
         raise ConfigError(f"月份格式不对：{month!r}", hint="请用 YYYY-MM，例如 2026-11")
     s, tax = _settings(app)
     with app.run("analysis-report") as run:
+        # The report counts by the same date as the ledger (its year_by), and says so.
         files = monthly_report(app.store, month, s, tax, app.workdir / "reports" / month[:4], office=app.settings.office,
-                               today=app.clock.today())
+                               today=app.clock.today(), date_basis=app.settings.ledger.year_by, now=app.clock.now())
         run.outputs += [str(files.docx), str(files.xlsx)]
     return run, files
 

@@ -170,7 +170,7 @@ def test_overdue_docx_page_numbers_repeating_header_unsplit_rows_nowrap_dates_pr
         rows = t._tbl.findall(f"{W}tr")
         assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
         assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
-        date_cells = [r.findall(f"{W}tc")[5] for r in rows]
+        date_cells = [r.findall(f"{W}tc")[5] for r in rows[1:]]  # the header may wrap, the dates not
         assert all(c.find(f"{W}tcPr/{W}noWrap") is not None for c in date_cells)
     with zipfile.ZipFile(path) as z:
         core = z.read("docProps/core.xml").decode()
