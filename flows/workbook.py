@@ -145,9 +145,10 @@ class Sheet:
             text = safe_text(value)[0]
             if looks_like_formula(text):
                 style = {**style, "quote_prefix": True}
-            if self.ws.constant_memory and text.startswith("<r>") and text.endswith("</r>"):
-                # XlsxWriter's constant-memory mode copies a string shaped like rich-text XML into
-                # the sheet unescaped: give it the escaped run it expects, so the text stays text.
+            if text.startswith("<r>") and text.endswith("</r>"):
+                # XlsxWriter copies a string shaped like its rich-text XML into the package
+                # unescaped (shared strings and constant-memory inline strings alike): a petition
+                # could splice an <f> element into the sheet. Give it the escaped run it expects.
                 text = f'<r><t xml:space="preserve">{xml_text(text)}</t></r>'
             self.ws.write_string(r, c, text, self.book.format(style) if style else None)
         elif isinstance(value, bool):
