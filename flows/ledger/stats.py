@@ -32,7 +32,9 @@ def breakdowns(petitions: Iterable[Petition], year: int, *, top: int = 30, basis
         by["purpose"][p.purpose or "（未填）"] += 1
         by["month"][when.month if when.year == year else 0] += 1
         by["status"][p.clerk.get("handling_status") or "（未填）"] += 1
-    months = [(f"{m}月", by["month"].get(m, 0)) for m in range(1, 13)]
+    # From the first month with data to the last: no row of zeros before the book's data begins.
+    seen = [m for m in by["month"] if m]
+    months = [(f"{m}月", by["month"].get(m, 0)) for m in range(min(seen, default=1), max(seen, default=0) + 1)]
     if by["month"].get(0):
         months.append(("其他年份", by["month"][0]))
     return [

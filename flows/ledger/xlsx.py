@@ -535,6 +535,8 @@ def _write_stats(book: Workbook, sheet: Sheet, spec: BookSpec) -> None:
                 if max((v for _k, v in b.rows), default=0) <= 10:
                     axis["major_unit"] = 1
                 (chart.set_x_axis if b.chart == "bar" else chart.set_y_axis)(axis)
+                if b.chart == "bar":
+                    chart.set_y_axis({"reverse": True})  # the largest on top, as in the table
             height = max(15, min(n, 30)) * 20 + 40
             chart.set_size({"width": 620, "height": height})
             sheet.ws.insert_chart(row, 3, chart)
