@@ -57,6 +57,7 @@ def write(path: Path, report: Report) -> Path:
     doc = new_document(title=report.title, author=report.office, created=report.created, subject="信访形势分析")
     paragraph(doc, report.title, font_name=TITLE_FONT, size=TITLE_PT, indent=False, align="center")
     paragraph(doc, f"{report.office}　{report.generated_on}", indent=False, align="center")
+    paragraph(doc, "")
     for heading, body in report.sections:
         paragraph(doc, heading, font_name=HEADING_FONT, keep_next=True)
         for line in body:
