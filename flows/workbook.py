@@ -265,7 +265,9 @@ def text_lines(text: str, width: float, font_size: float = 10) -> int:
     room = max(width - 1.0, 1.0) * 11 / font_size
     lines = 0
     for para in text.split("\n"):
-        units = sum(1.0 if ord(ch) < 0x1100 else 2.0 for ch in para)
+        # Wide characters counted in C: a CJK character is 3 bytes of UTF-8 (an emoji 4), ASCII 1.
+        n = len(para)
+        units = n + (len(para.encode("utf-8", "surrogatepass")) - n) / 2
         lines += max(1, math.ceil(units / room))
     return lines
 
@@ -316,16 +318,18 @@ class RowStreamer:
             if t is str:
                 if v:
                     style = look.quoted[c] if v[0] in _FIRST and _FORMULA_LEAD.match(v) else sx[c]
+                    if "&" in v or "<" in v or ">" in v:  # rare: skip the call (this loop runs millions of times)
+                        v = xml_text(v)
                     parts.append(f'<c r="{letters[c]}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                                 f'{xml_text(v)}</t></is></c>')
+                                 f'{v}</t></is></c>')
             elif v is None:
                 continue
             elif t is date:
                 parts.append(f'<c r="{letters[c]}{r}" s="{look.date}"><v>{(v - _EPOCH).days}</v></c>')
-            elif t in look.dates:
-                parts.append(f'<c r="{letters[c]}{r}" s="{look.dates[t]}"><v>{(v - _EPOCH).days}</v></c>')
             elif t is int or (t is float and math.isfinite(v)):
                 parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}"><v>{v!r}</v></c>')
+            elif t in look.dates:
+                parts.append(f'<c r="{letters[c]}{r}" s="{look.dates[t]}"><v>{(v - _EPOCH).days}</v></c>')
             elif t is bool:
                 parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}" t="b"><v>{int(v)}</v></c>')
             elif t is datetime:

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -318,10 +319,16 @@ def _stream_rows(out: Any, pout: Any, spec: BookSpec, looks: dict[str, Look], pr
     tall = [(c, col.width, _BASE["font_size"]) for c, col in enumerate(spec.columns) if _kind(col) == "wrap"]
     ptall = [(c, w, PRINT_PT) for c, ((k, w), i) in enumerate(zip(PRINT_COLUMNS, idx, strict=True))
              if i is not None and (BY_KEY[k].kind == "long" or BY_KEY[k].personal)]
+    width = len(spec.columns)
+    # Every printed column is normally in the book: one C-level getter then (a missing one reads the
+    # "" appended at the row's end).
+    pick = itemgetter(*[i if i is not None else width for i in idx])
     for r, row in enumerate(spec.rows, 2):
         status = getattr(row, "status", "")
         ledger.row(r, row, looks.get(status, plain), _height(row, tall))
-        prow = [row[i] if i is not None and i < len(row) else "" for i in idx]
+        if len(row) != width:
+            row = [*row[:width], *([""] * (width - len(row)))]
+        prow = pick([*row, ""]) if None in idx else pick(row)
         paper.row(r + _PRINT_TOP - 1, prow, printed.looks.get(status, pplain), _height(prow, ptall))
     ledger.flush()
     paper.flush()
