@@ -56,7 +56,7 @@ def write(path: Path, report: Report) -> Path:
             r += 1
             about.write(r, 0, label, {"bg_color": "#" + fill, "pattern": 1, "font_color": "#FFFFFF", "bold": True,
                                       "align": "center", "border": 1})
-    about.print_setup(paper="A4", landscape=False)
+    about.print_setup(paper="A4")
 
     charts = {c.table: c for c in report.charts}
     for t in report.tables:
@@ -68,8 +68,7 @@ def write(path: Path, report: Report) -> Path:
         bottom, right = last, len(t.header) - 1
         if t.heading in charts:
             bottom, right = _chart(book, sheet, 2, last + 2, charts[t.heading], t)
-            # A chart must not break across pages: the table and its chart on one portrait page.
-            sheet.print_setup(paper="A4", landscape=False, header_rows=(1, 1), title=t.heading)
+            # A chart must not break across pages: the table and its chart on one page.
             sheet.ws.fit_to_pages(1, 1)
         # Printed: the table, then its chart below it.
         sheet.ws.print_area(0, 0, bottom, max(right, len(t.header) - 1))

@@ -368,10 +368,11 @@ def legend_entries(fills: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _look(book: Workbook, base: dict[str, Any], kinds: list[str], fill: str) -> Look:
+    # Every cell bordered (a light grey line): a solid fill hides the grid lines, on screen and on
+    # paper, and the printed ledger is read as a table whether a row is coloured or not.
+    base = {**_LINE, **base}
     if fill:
-        # A solid fill hides the grid lines, on screen and on paper: a light border keeps the
-        # printed ledger readable as a table.
-        base = {**_LINE, **base, "bg_color": "#" + fill, "pattern": 1}
+        base = {**base, "bg_color": "#" + fill, "pattern": 1}
     f = {k: book.format(base, **props) for k, props in _KIND.items()}
     quoted = {k: book.format(base, **_KIND[k], quote_prefix=True) for k in set(kinds)}
     return Look(cells=[f[k] for k in kinds], quoted=[quoted[k] for k in kinds], date=f["date"],
@@ -550,7 +551,7 @@ def _write_stats(book: Workbook, sheet: Sheet, spec: BookSpec) -> None:
             row += max(n + 3, height // 20 + 2)
         else:
             row = last + 3
-    sheet.print_setup(paper="A4", fit_width=1, landscape=False, title=spec.title)
+    sheet.print_setup(paper="A4", fit_width=1, title=spec.title)
 
 
 def _style_props(s: Style) -> dict[str, Any]:

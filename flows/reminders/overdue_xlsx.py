@@ -78,7 +78,7 @@ def write(path: Path, *, groups: dict[str, list[PetitionRow]], stuck: list[Queue
     bold = {"bold": True, "border": 1, "border_color": "#808080", "bg_color": "#D9D9D9", "pattern": 1}
     for c, v in enumerate(["", "合计", total, sum(r[3] for r in summary), ""]):
         units.write(last + 1, c, v, {**bold, **count} if c in (2, 3) else bold)
-    units.print_setup(paper="A4", landscape=False, header_rows=(1, 1))
+    units.print_setup(paper="A4", header_rows=(1, 1))
 
     st = book.sheet("滞留消息")
     st.widths((6, 10, 16, 40, 10, 50, 20))

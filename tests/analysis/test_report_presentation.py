@@ -141,6 +141,8 @@ def test_xlsx_has_numbers_with_percent_formats_and_native_charts_with_integer_ax
             unit = re.search(r'<c:majorUnit val="([\d.]+)"', xml)
             assert unit and float(unit.group(1)).is_integer(), name  # counts: 1, 2, 3 ..., never 0.5
     assert wb.properties.creator == "余杭街道信访办"
+    for sheet in wb.worksheets:  # every sheet prints landscape, fitted to the page width
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
 
 
 def test_docx_body_is_3hao_with_page_numbers_and_real_properties(made):

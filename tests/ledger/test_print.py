@@ -140,6 +140,18 @@ def test_clerk_edits_on_taizhang_still_sync_and_typing_on_the_print_sheet_is_ove
     assert printed["YH2026110001"][12] == "已办结"
 
 
+def test_every_sheet_prints_landscape_and_fits_the_width_and_every_row_is_bordered(store, sync):
+    _seed(store)
+    sync()
+    wb = open_book(sync.book)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToHeight) == 0, ws.title
+    ws = wb["台账"]
+    plain = rows_by_ref(sync.book)["YH2026110001"]["_row"]  # 正常: no fill
+    assert ws.cell(plain, 1).fill.fill_type is None and ws.cell(plain, 1).border.left.style == "thin"
+
+
 def test_book_properties_name_the_office_and_the_clock(store, sync):
     _seed(store)
     sync()

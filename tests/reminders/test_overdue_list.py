@@ -150,6 +150,8 @@ def test_overdue_xlsx_prints_one_page_wide_with_real_dates_numbers_filter_border
     coloured = {c.value: c.fill.fgColor.rgb for c in ws[2] if c.value and c.value.startswith("已")}
     rows = {r[0].value: r[0].fill.fgColor.rgb for r in ws.iter_rows(min_row=first) if r[0].value}
     assert set(rows.values()) <= set(coloured.values())  # every row colour is in the legend
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
     counts = openpyxl.load_workbook(path)["按单位汇总"]
     assert all(isinstance(r[2], int) for r in counts.iter_rows(min_row=3, values_only=True) if r[1])
 
