@@ -226,7 +226,7 @@ class Sheet:
             self.write(r, i, label, style)
 
     def print_setup(self, *, paper: str = "A4", landscape: bool = True, header_rows: tuple[int, int] | None = None,
-                    fit_width: int = 1, repeat_cols: tuple[int, int] | None = None, title: str = "",
+                    fit_width: int | None = 1, repeat_cols: tuple[int, int] | None = None, title: str = "",
                     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.6, 0.6), across: bool = False,
                     footer: str = "第 &P 页，共 &N 页", footer_left: str = "") -> None:
         """Printing as a person expects it: landscape, as many pages wide as asked (then as long as
@@ -237,7 +237,8 @@ class Sheet:
         else:
             ws.set_portrait()
         ws.set_paper(PAPER.get(paper, 9))
-        ws.fit_to_pages(fit_width, 0)
+        if fit_width is not None:  # None: the caller scales (manual page breaks need that)
+            ws.fit_to_pages(fit_width, 0)
         if header_rows is not None:
             ws.repeat_rows(*header_rows)
         if repeat_cols is not None:

@@ -131,6 +131,6 @@ def _chart(book: Workbook, sheet: Any, first: int, at_row: int, chart: Chart, t:
     height = max(300, min(chart.rows, 30) * 28 + 90) if chart.kind == "bar" else 320
     width = 640
     c.set_size({"width": width, "height": height})
-    sheet.ws.insert_chart(at_row, 0, c)
+    sheet.ws.insert_chart(at_row, 0, c, {"object_position": 3})  # pixels, not cells: the same size everywhere
     # Rows are 20 px in Excel and about 17 in LibreOffice: count the smaller, so it prints whole in both.
     return at_row + height // 17 + 1, sheet.last_column_under(width)

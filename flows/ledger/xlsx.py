@@ -515,14 +515,18 @@ def _write_checks(sheet: Sheet, issues: list[Issue]) -> None:
     sheet.print_setup(paper="A4", header_rows=(1, 1), fit_width=1)
 
 
+_STATS_CHART_PX = 560
+
+
 def _write_stats(book: Workbook, sheet: Sheet, spec: BookSpec) -> None:
     sheet.write(0, 0, spec.stats_caption, {"bold": True, "font_size": 14})
     entries = legend_entries(spec.fills)
     if entries:
         sheet.legend(1, 0, entries, title="台账行底色：")
     sheet.widths([18, 8])
-    row = 3
+    row, starts, tallest = 3, [], 3 * 20
     for b in spec.stats:
+        starts.append(row)
         sheet.write(row, 0, b.title, {"bold": True})
         last = sheet.table(row + 1, [b.label, "件数"], b.rows, styles=[{}, {"num_format": "0"}], autofilter=False,
                            freeze=False)
@@ -546,12 +550,22 @@ def _write_stats(book: Workbook, sheet: Sheet, spec: BookSpec) -> None:
                 if b.chart == "bar":
                     chart.set_y_axis({"reverse": True})  # the largest on top, as in the table
             height = max(15, min(n, 30)) * 20 + 40
-            chart.set_size({"width": 620, "height": height})
-            sheet.ws.insert_chart(row, 3, chart)
-            row += max(n + 3, height // 20 + 2)
+            chart.set_size({"width": _STATS_CHART_PX, "height": height})
+            # Sized in pixels, not stretched over cells: LibreOffice draws columns wider than Excel.
+            sheet.ws.insert_chart(row, 3, chart, {"object_position": 3})
+            rows = max(n + 3, height // 20 + 2)
         else:
-            row = last + 3
-    sheet.print_setup(paper="A4", fit_width=1, title=spec.title)
+            rows = last + 3 - row
+        tallest = max(tallest, rows * 20 + (60 if row == 3 else 0))
+        row += rows
+    # One breakdown a page, each table with its chart whole (a chart cut by a page break is
+    # unreadable). Excel ignores manual breaks on a fit-to-page sheet, so the sheet is scaled
+    # instead: to the landscape A4 width (1,046 px inside the margins; LibreOffice without Excel's
+    # fonts draws the columns and the chart up to 1.4 times wider) and the tallest block's height.
+    sheet.print_setup(paper="A4", fit_width=None, title=spec.title, margins=(0.4, 0.4, 0.5, 0.5))
+    sheet.ws.set_h_pagebreaks(starts[1:])
+    wide = sum(7 * w + 5 for w in (18, 8, 8.43)) + _STATS_CHART_PX
+    sheet.ws.set_print_scale(max(10, min(100, int(100 * 1046 / (wide * 1.4)), int(100 * 698 / tallest))))
 
 
 def _style_props(s: Style) -> dict[str, Any]:

@@ -146,6 +146,9 @@ def test_every_sheet_prints_landscape_and_fits_the_width_and_every_row_is_border
     wb = open_book(sync.book)
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
+        if ws.title == "统计":  # one breakdown a page, its chart whole: manual breaks and a scale
+            assert len(ws.row_breaks.brk) == 5 and 10 <= int(ws.page_setup.scale or 100) <= 100  # omitted at 100
+            continue
         assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToHeight) == 0, ws.title
     ws = wb["台账"]
     plain = rows_by_ref(sync.book)["YH2026110001"]["_row"]  # 正常: no fill
