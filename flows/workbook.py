@@ -126,6 +126,18 @@ class Workbook:
         self.wb.close()
 
 
+def temp_for(path: Path) -> Path:
+    """Where a workbook for ``path`` is written first (same folder: the replace is one rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.stem}.tmp{path.suffix}")
+
+
+def publish(tmp: Path, path: Path) -> Path:
+    """Put a finished file in place at once: a reader never sees half a workbook."""
+    tmp.replace(path)
+    return path
+
+
 @dataclass
 class Sheet:
     book: Workbook

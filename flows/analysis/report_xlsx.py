@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.analysis.report_model import Chart, Report, Table, tint
-from flows.workbook import Workbook, row_height, text_lines
+from flows.workbook import Workbook, publish, row_height, temp_for, text_lines
 
 FORMATS: dict[str, dict[str, Any]] = {
     "text": {"text_wrap": True},
@@ -34,8 +34,7 @@ def _sheet_name(heading: str, used: set[str]) -> str:
 
 
 def write(path: Path, report: Report) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
+    tmp = temp_for(path)
     book = Workbook(tmp, title=report.title, author=report.office, created=report.created)
     used = {"说明"}
     about = book.sheet("说明")
@@ -73,8 +72,7 @@ def write(path: Path, report: Report) -> Path:
         # Printed: the table, then its chart below it.
         sheet.ws.print_area(0, 0, bottom, max(right, len(t.header) - 1))
     book.close()
-    tmp.replace(path)
-    return path
+    return publish(tmp, path)
 
 
 def _table_sheet(book: Workbook, t: Table, name: str) -> Any:

@@ -15,7 +15,7 @@ from pathlib import Path
 from flows.deadlines.engine import zh_date
 from flows.reminders.items import LEVEL_LABELS, PetitionRow
 from flows.reminders.outbox import Queued
-from flows.workbook import Workbook, row_height, text_lines
+from flows.workbook import Workbook, publish, row_height, temp_for, text_lines
 
 HEAD = ("序号", "责任单位", "信访件编号", "事项", "信访人", "超期环节及期限", "最早期限", "最长超期天数", "督办级别", "提示")
 WIDTHS = (5, 14, 16, 30, 11, 30, 11, 8, 8, 30)
@@ -36,8 +36,7 @@ def write(path: Path, *, groups: dict[str, list[PetitionRow]], stuck: list[Queue
           created: datetime) -> Path:
     total = sum(len(rows) for rows in groups.values())
     title = f"{office}超期信访事项清单（截至{zh_date(day)}，共 {total} 件）"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.xlsx")
+    tmp = temp_for(path)
     book = Workbook(tmp, title=title, author=office, created=created)
     base = {"font_size": PT}
 
@@ -88,8 +87,7 @@ def write(path: Path, *, groups: dict[str, list[PetitionRow]], stuck: list[Queue
              styles=[{"align": "center"}, {}, {}, _WRAP, {"align": "center"}, _WRAP, {}])
     st.print_setup(paper="A4", header_rows=(0, 0))
     book.close()
-    tmp.replace(path)
-    return path
+    return publish(tmp, path)
 
 
 def _when(stamp: str) -> datetime | str:
