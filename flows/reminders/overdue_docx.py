@@ -22,7 +22,7 @@ TABLE_PT = 10
 # one line, with the space Word and LibreOffice put between digits and CJK (the date cells are also
 # no-wrap); "受理告知" fits 环节; 事项 takes the rest.
 COLUMNS = (Col("序号", 580, nowrap=True, align="center"), Col("信访件编号", 1800, nowrap=True),
-           Col("事项", TEXT_WIDTH - 7170), Col("信访人", 1250), Col("环节", 1000, nowrap=True),
+           Col("事项", TEXT_WIDTH - 7270), Col("信访人", 1350), Col("环节", 1000, nowrap=True),
            Col("期限", 1820, nowrap=True), Col("超期", 720, nowrap=True, align="center"))
 COL_WIDTHS = tuple(c.width for c in COLUMNS)
 

@@ -179,6 +179,23 @@ def test_overdue_docx_page_numbers_repeating_header_unsplit_rows_nowrap_dates_pr
     assert "python-docx" not in core and "2013" not in core
 
 
+def test_overdue_docx_dates_print_on_one_line_in_libreoffice(listed, tmp_path):
+    import shutil
+    import subprocess
+
+    from flows.convert import to_pdf
+
+    result, _box, late, _unit = listed
+    path = next(p for p in result.outputs if p.suffix == ".docx")
+    assert shutil.which("pdftotext"), "poppler-utils (pdftotext) is required"
+    text = subprocess.run(["pdftotext", str(to_pdf(path, tmp_path)), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    dates = re.findall(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text)
+    # every step's due date in the tables, the date in the opening sentence and the one under the signature
+    assert len(dates) == sum(len(s) for s in late.values()) + 2
+    assert not [d for d in dates if "\n" in d], "a date wraps inside its cell"
+
+
 def test_overdue_docx_columns_fill_the_text_block():
     from flows.reminders.overdue_docx import COL_WIDTHS
 
