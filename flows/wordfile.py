@@ -149,10 +149,9 @@ def _cell_style(doc: Any, face: str, size: float, bold: bool) -> str:
     from docx.shared import Pt
 
     name = f"Table {face} {size:g}{' Bold' if bold else ''}"
-    try:
-        return doc.styles[name].style_id
-    except KeyError:
-        pass
+    made: dict[str, str] = doc.__dict__.setdefault("_table_styles", {})  # a styles lookup is an XPath query
+    if name in made:
+        return made[name]
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.font.name = LATIN_FONT
     style.font.size = Pt(size)
@@ -161,7 +160,8 @@ def _cell_style(doc: Any, face: str, size: float, bold: bool) -> str:
     fmt = style.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Pt(size * 1.25)
-    return style.style_id
+    made[name] = style.style_id
+    return made[name]
 
 
 def table(doc: Any, cols: Sequence[Col], rows: Sequence[Sequence[Cell]], *, size: float = 10.5,
