@@ -27,6 +27,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from flows.errors import ConfigError, LayoutChanged, PetitionbotError, SystemError_, TransientError
+from flows.privacy import scrub_patterns
 
 T = TypeVar("T")
 
@@ -277,7 +278,9 @@ async def capture_evidence(page: Page | None, ctx: BrowserContext | None, eviden
             hidden += [c["value"] for c in await source.cookies() if len(c.get("value") or "") >= 8]
         except PlaywrightError:
             pass
-    safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", label)[:60] or "failure"
+    # The label may carry a ref, and a hostile ref may carry an ID or phone number: the folder name
+    # is listed in summaries and in the operator's failure mail.
+    safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", scrub_patterns(label))[:60] or "failure"
     folder = Path(evidence_dir) / f"{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}-{safe}"
     try:
         # mkdir's mode applies to the leaf only: make the evidence folder itself private too.

@@ -3,19 +3,43 @@
 Names, resident ID numbers and phone numbers are masked in logs, chat messages and copies
 that leave the office. Free text is scrubbed by pattern (IDs, phones) and by the names the
 redactor has been told about (names cannot be recognised by pattern).
+
+Numbers are found in a *normalised* view of the text and masked in the original, character by
+character, so the text keeps its shape:
+
+- NFKC, so full-width digits and separators (３３０１０２…, （０５７１）, －) count as digits;
+- separators inside a number are ignored: ``138-0000-1234``, ``138 0000 1234``,
+  ``(0571)88881234``, ``0571 8888 1234`` are one number each (at most two of space, ``-``,
+  ``.``, ``(``, ``)`` or a Unicode hyphen between two digits);
+- dates (``2026-11-03``, ``2026.11.3``, ``2026年11月3日``) and times are never joined to a
+  neighbouring number, so a date next to a phone number stays a date;
+- a digit run glued to ASCII letters is an identifier such as a petition ref
+  (``XF2026112500001``) and stays readable.
+
+What is masked (in place, digits become ``*``): an 18-character ID (first 3 and last 4 kept),
+15 digits or more of anything (an ID cut by an excerpt, an old 15-digit ID, a bank card: first 3
+kept), 12-14 digits that start like an ID (area code and a birth year and month: first 3
+kept), an 11-digit mobile 13x-19x (first 3 and last 4 kept, also after +86), and a landline with
+its area code, 10-12 digits starting with 0 (area code and last 4 kept). Everything else
+(dates, amounts, counts, refs) is left alone.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-
-ID_RE = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})-?(\d{3,4})(\d{4})(?!\d)")
+import unicodedata
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+# After NFKC: ASCII separators, plus Unicode hyphens and the minus sign NFKC leaves alone.
+_SEP = r"[ \t\u00a0\-.()\u2010-\u2013\u2212]"
+_NUMBER = re.compile(rf"(?<![0-9A-Za-z])\+?[0-9](?:{_SEP}{{0,2}}[0-9])*(?:{_SEP}{{0,2}}[Xx](?![A-Za-z]))?")
+_DATE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-./年]([0-9]{1,2})[-./月]([0-9]{1,2})(?![0-9])日?"
+                   r"|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])")
+_ID_PREFIX = re.compile(r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])")
+_nfkc_cache: dict[str, str] = {}
 
 
 def id_checksum_ok(id_number: str) -> bool:
@@ -38,23 +62,145 @@ def mask_name(name: str) -> str:
 
 
 def mask_id(id_number: str) -> str:
-    s = (id_number or "").strip()
+    s = normalise(id_number or "")[0].strip()
     if len(s) < 8:
         return "*" * len(s)
     return s[:3] + "*" * (len(s) - 7) + s[-4:]
 
 
 def mask_phone(phone: str) -> str:
-    s = (phone or "").strip()
+    s = normalise(phone or "")[0].strip()
     if len(s) < 7:
         return "*" * len(s)
     return s[:3] + "****" + s[-4:]
 
 
+def _nfkc(ch: str) -> str:
+    out = _nfkc_cache.get(ch)
+    if out is None:
+        out = unicodedata.normalize("NFKC", ch)
+        # Digits of other scripts (NFKC keeps them) count as digits too.
+        out = "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in out)
+        if len(_nfkc_cache) < 65536:
+            _nfkc_cache[ch] = out
+    return out
+
+
+def normalise(text: str) -> tuple[str, list[int] | None]:
+    """NFKC, character by character, with the index in ``text`` of every normalised character
+    (None when the text is ASCII and nothing moved)."""
+    if text.isascii():
+        return text, None
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        n = ch if ch.isascii() else _nfkc(ch)
+        chars.append(n)
+        where.extend([i] * len(n))
+    return "".join(chars), where
+
+
+def _blank_dates(norm: str) -> str:
+    def blank(m: re.Match[str]) -> str:
+        if m.group(1) and not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
+            return m.group(0)  # not a calendar date: 1380-12-34 may be part of a number
+        return "#" * len(m.group(0))
+    return _DATE.sub(blank, norm)
+
+
+def _id_like(digits: str) -> bool:
+    """An area code, then a plausible birth date (as far as the digits go)."""
+    if not _ID_PREFIX.match(digits):
+        return False
+    return len(digits) < 14 or 1 <= int(digits[12:14]) <= 31
+
+
+def _classify(digits: str) -> tuple[int, int, bool] | None:
+    """(characters kept at the start, at the end, whether the form is exact) for a number that
+    is personal data; None for any other number. The inexact form is "15 digits or more"."""
+    n = len(digits)
+    if n == 18 and _id_like(digits):
+        return 3, 4, True  # a whole resident ID (check character 0-9 or X)
+    if not digits.isdigit():
+        return None
+    if 12 <= n <= 14 and _id_like(digits):
+        return 3, 0, True  # the start of an ID (cut by an excerpt)
+    if n == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return 3, 4, True  # mobile 13x-19x
+    if n == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
+        return 5, 4, True  # +86 and a mobile
+    if 10 <= n <= 12 and digits[0] == "0" and digits[1] != "0":
+        area = 3 if digits[1] in "12" else 4  # 010, 02x; else 0xxx
+        if 7 <= n - area <= 8:
+            return area, 4, True  # a landline with its area code
+    if n >= 15:
+        return 3, 0, False  # an ID cut short, an old 15-digit ID, a bank card
+    return None
+
+
+def _groups(match: re.Match[str]) -> list[list[int]]:
+    """Positions of the digits of a number, group by group (groups are split by separators)."""
+    groups: list[list[int]] = []
+    gap = True
+    for k, ch in enumerate(match.group(0)):
+        if ch.isdigit() or ch in "Xx":
+            if gap:
+                groups.append([])
+            groups[-1].append(match.start() + k)
+            gap = False
+        else:
+            gap = True
+    return groups
+
+
+def _personal_numbers(norm: str) -> list[tuple[list[int], int, int]]:
+    """(digit positions, kept at start, kept at end) of every personal number in ``norm``.
+
+    Grouped digits (``138 0000 1234 139 0000 5678``) are read left to right: from each group, the
+    longest run of groups that forms an exact form wins, else the longest run of 15+ digits, so
+    a list of phone numbers is two numbers, not one long one."""
+    found = []
+    for m in _NUMBER.finditer(_blank_dates(norm)):
+        groups = _groups(m)
+        i = 0
+        while i < len(groups):
+            best: tuple[int, list[int], tuple[int, int, bool]] | None = None
+            acc: list[int] = []
+            for j in range(i, len(groups)):
+                acc = acc + groups[j]
+                if j > i and len(acc) > 19:
+                    break
+                positions = acc
+                digits = "".join(norm[p] for p in acc).upper()
+                kind = _classify(digits)
+                if kind is None and digits.endswith("X"):
+                    positions, kind = acc[:-1], _classify(digits[:-1])  # "13800001234x"
+                if kind is not None and (best is None or kind[2] or not best[2][2]):
+                    best = (j, positions, kind)
+            if best is None:
+                i += 1
+                continue
+            j, positions, (first, last, _exact) = best
+            found.append((positions, first, last))
+            i = j + 1
+    return found
+
+
 def scrub_patterns(text: str) -> str:
-    text = ID_RE.sub(lambda m: m.group(1)[:3] + "*" * 11 + m.group(3)[-4:], text)
-    text = MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-    return LANDLINE_RE.sub(lambda m: m.group(1) + "-****" + m.group(3), text)
+    """Mask ID and phone numbers in free text, whatever their width or separators."""
+    if not text:
+        return text
+    norm, where = normalise(text)
+    if not any(c.isdigit() for c in norm):
+        return text
+    found = _personal_numbers(norm)
+    if not found:
+        return text
+    out = list(text)
+    for positions, first, last in found:
+        for p in positions[first:len(positions) - last]:
+            out[p if where is None else where[p]] = "*"
+    return "".join(out)
 
 
 class Redactor:

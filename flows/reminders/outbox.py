@@ -8,10 +8,11 @@ and listed in the supervisors' overdue list so a person looks at it. Nothing is 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flows.privacy import scrub_patterns
 from flows.reminders.channels import Message
 from flows.store import Store
 
@@ -56,6 +57,11 @@ class Outbox:
         """Store messages and their log entries atomically: (key, kind, unit, message, [(ref, step, level)])."""
         stamp = now.isoformat(timespec="seconds")
         added = 0
+        # Last line of defence before anything leaves: whatever a renderer let through, no ID or
+        # phone number is stored for sending (the @-mentions live outside the text, in ``mentions``).
+        batch = [(key, kind, unit, replace(message, subject=scrub_patterns(message.subject),
+                                           body=scrub_patterns(message.body)), entries)
+                 for key, kind, unit, message, entries in batch]
         with self.store.transaction() as tx:
             for key, kind, unit, message, entries in batch:
                 cur = tx.execute(

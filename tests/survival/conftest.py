@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from tests.e2e.conftest import make_env, workdir  # noqa: F401 - fixtures re-exported
+from tests.reminders.conftest import _http_session, _smtp_session, cert, http, smtp  # noqa: F401 - loopback SMTP, chat robots
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
