@@ -13,7 +13,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from flows import tempfiles
+from flows import diskio, tempfiles
 from flows.errors import AttachmentRejected
 from flows.parse import clean_text
 
@@ -63,7 +63,7 @@ def unique_names(names: list[str]) -> list[str]:
 def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> None:
     """Write through a temp file in ``scratch`` (the private temp folder; beside ``path`` when
     none is given or it is on another file system) and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    diskio.ensure_dir(path.parent)
     folder = tempfiles.beside(path, scratch) if scratch is not None else path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.part"
     try:
@@ -71,7 +71,7 @@ def write_atomic(path: Path, data: bytes, *, scratch: Path | None = None) -> Non
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        diskio.replace(tmp, path)  # private mode, the replaced file's owner kept, the run's fence checked
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -16,7 +16,9 @@ What to do next decides the branch, not where the error came from::
      │    ├── LedgerShapeChanged  a ledger book's header or key column cannot be trusted: nothing written
      │    ├── UpstreamDown        the upstream does not answer after the retries
      │    ├── LockBusy            another run holds the lock
-     │    └── StoreError          the database cannot be read or written
+     │    ├── LockLost            this run was frozen and another run took its lock over: stop now
+     │    ├── StoreError          the database cannot be read or written
+     │    └── DiskError           a file or folder cannot be written (disk full, read-only, no permission)
      └── TransientError           worth retrying with backoff (timeout, 5xx, 429)
 
 Library errors (Playwright, sqlite3, openpyxl ...) are mapped into this tree at the adapter
@@ -98,7 +100,16 @@ class LockBusy(SystemError_):
     pass
 
 
+class LockLost(SystemError_):
+    """Another run took the lock over (this one looked dead or frozen). Every side effect
+    (send, write, upstream action) checks for it first: a run that lost the lock stops at once."""
+
+
 class StoreError(SystemError_):
+    pass
+
+
+class DiskError(SystemError_):
     pass
 
 

@@ -123,6 +123,7 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
 def _sign(robot: Robot, store: Store, upstream_ref: str, stored_ref: str, run: Run) -> None:
     """签收 one stored item (asked by the upstream's text of its ref, recorded on the stored
     petition); a refusal is this item's problem (a warning), not the run's."""
+    run.check_fence()  # an upstream action: never by a run whose lock was taken over
     try:
         signed = robot.sign(upstream_ref)
     except BusinessError as exc:

@@ -7,15 +7,20 @@ store's ``runs`` table, so ``petitionbot runs`` can list history without reading
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flows import diskio
 from flows.clock import Clock
 from flows.model import RunCounts
+
+# Run states, as stored: running -> ok | partial | failed | crashed | stopped; a row left
+# 'running' by a process that was killed is set to 'interrupted' by the next run.
+STATUSES = ("running", "ok", "partial", "failed", "crashed", "stopped", "interrupted")
 
 
 @dataclass
@@ -39,6 +44,15 @@ class Run:
     # progress port (a bar on a terminal, plain lines otherwise). Both optional for tests.
     stop_requested: threading.Event | None = field(default=None, repr=False)
     progress: Any = field(default=None, repr=False)
+    # Set by the shell: the run lock's fencing number and the check that raises LockLost once
+    # another run has taken the lock over. Flows call ``check_fence`` before every send, write
+    # and upstream action; absent (tests of one flow), nothing is checked.
+    generation: int | None = None
+    fence: Callable[[], None] | None = field(default=None, repr=False)
+
+    def check_fence(self) -> None:
+        if self.fence is not None:
+            self.fence()
 
     @property
     def stopping(self) -> bool:
@@ -48,8 +62,7 @@ class Run:
     def start(cls, flow: str, runs_dir: Path, clock: Clock, trigger: str = "clerk") -> Run:
         now = clock.now()
         run_id = f"{now:%Y%m%d-%H%M%S}-{flow}-{secrets.token_hex(2)}"
-        folder = runs_dir / run_id
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = diskio.ensure_dir(runs_dir / run_id)
         return cls(flow=flow, folder=folder, clock=clock, trigger=trigger, id=run_id,
                    started=now.isoformat(timespec="seconds"))
 
@@ -84,11 +97,22 @@ class Run:
         }
 
     def finish(self, status: str, message: str = "") -> dict[str, Any]:
+        """Set the outcome; the summary is returned even when ``summary.json`` cannot be written
+        (a full disk): call ``save_summary`` for that."""
         self.status = status
         self.message = message
         self.ended = self.clock.now().isoformat(timespec="seconds")
-        data = self.summary()
-        tmp = self.folder / "summary.json.tmp"
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, self.folder / "summary.json")
-        return data
+        return self.summary()
+
+    def save_summary(self, data: dict[str, Any]) -> None:
+        """Write ``summary.json`` atomically (raises DiskError). Not fenced: a run that lost its
+        lock still says why it stopped."""
+        diskio.write_atomic(self.folder / "summary.json", json.dumps(data, ensure_ascii=False, indent=2), fence=False)
+
+
+def read_summary(folder: Path) -> dict[str, Any] | None:
+    """A run's ``summary.json``, or None when there is none (the run was killed) or it is unreadable."""
+    try:
+        return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

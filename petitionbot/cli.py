@@ -2,20 +2,28 @@
 
 Exit codes: 0 ok; 1 failed (a system error: the message says what to do); 2 config or usage
 error; 3 finished but some items failed (quarantined, listed in the run summary).
+
+Whatever goes wrong, the clerk reads one Chinese line on stderr, never a traceback: errors of the
+error tree carry their own message; a disk error (full, read-only, no permission) is explained;
+anything else is an internal error whose traceback goes to the log file (and to the console
+with ``--verbose``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from loguru import logger
 
+from flows import diskio
 from flows.errors import PetitionbotError
+from flows.privacy import redactor
 from petitionbot import logs
-from petitionbot.app import exit_code_for
+from petitionbot.app import EXIT_FAILED, exit_code_for
 
 # Order is the order of ``petitionbot --help``.
 COMMAND_MODULES = [
@@ -83,6 +91,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `petitionbot runs | head`: the reader has gone, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
+    except OSError as exc:
+        error = diskio.disk_error(exc)
+        logger.opt(exception=exc).debug("命令因磁盘错误结束")
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # noqa: BLE001 - a bug must still end in one Chinese line, not a traceback
+        logger.opt(exception=exc).debug("程序内部错误")
+        print(f"错误：程序内部错误（{type(exc).__name__}: {redactor(str(exc))}）。详细信息已写入日志"
+              "（workdir/logs/petitionbot.log，或加 --verbose 重新运行查看），请发给维护人员。", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -14,10 +14,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from flows.analysis.settings import AnalysisSettings
 from flows.deadlines.settings import DeadlineSettings
@@ -32,8 +33,9 @@ DEFAULT_CONFIG = "petitionbot.toml"
 
 
 class UpstreamSettings(Section):
-    url: str = Field("http://127.0.0.1:8765/", description="上游信访信息系统地址")
-    username: str = Field("yhjd01", min_length=1, description="登录用户名（密码来自环境变量或系统钥匙串）")
+    # No defaults for where and who: a config without them must say so, not log in somewhere else.
+    url: str = Field(description="上游信访信息系统地址，例如 https://xf.example.gov.cn/")
+    username: str = Field(min_length=1, description="登录用户名（密码来自环境变量或系统钥匙串）")
     site: str = Field("district", pattern=r"^[a-z_]+$", description="上游系统适配器名称")
     headless: bool = True
     concurrency: int = Field(4, ge=1, le=16, description="同时打开的详情页数")
@@ -49,10 +51,20 @@ class UpstreamSettings(Section):
     executable_path: str = Field("", description="Chromium 路径；留空自动查找")
     sign: bool = Field(False, description="取件时是否自动签收")
 
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urllib.parse.urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("不是有效的网址，应以 http:// 或 https:// 开头，例如 https://xf.example.gov.cn/")
+        return value.strip()
+
 
 class StorageSettings(Section):
     workdir: Path = Field(Path("work"), description="数据库、运行记录、台账、文书都放在这里")
     database: str = Field("", description="数据库 URL；留空为 workdir/petitionbot.db（SQLite）")
+    group: str = Field("", description="与信访员共享工作目录的用户组；留空则只有运行 petitionbot 的账号能读写"
+                                       "（文件夹 0700、文件 0600），填写后为该组可读（0750/0640）")
 
 
 class LoggingSettings(Section):
@@ -66,7 +78,7 @@ class LoggingSettings(Section):
 class Settings(Section):
     office: str = Field("余杭街道信访办", description="本单位名称（用于文书落款）")
     unit_code: str = Field("YH-JD", description="本单位在上游系统的单位代码")
-    upstream: UpstreamSettings = UpstreamSettings()
+    upstream: UpstreamSettings | None = None  # required by everything that talks to the upstream
     storage: StorageSettings = StorageSettings()
     logging: LoggingSettings = LoggingSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
@@ -88,6 +100,16 @@ class Settings(Section):
     @property
     def database_url(self) -> str:
         return self.storage.database or f"sqlite:///{self.workdir / 'petitionbot.db'}"
+
+    def require_upstream(self) -> UpstreamSettings:
+        """The [upstream] section, or a ConfigError naming what to write (there is no default
+        upstream: guessing one would log in to the wrong place and blame the upstream)."""
+        if self.upstream is None:
+            where = f"配置文件 {self.source} " if self.source else "没有找到配置文件（默认 ./petitionbot.toml），"
+            raise ConfigError(f"{where}缺少 [upstream] 段：不知道上游系统的地址和用户名",
+                              hint='请在配置文件中加入：[upstream] url = "https://上游系统地址/" 和 username = "登录用户名"'
+                                   "（petitionbot demo 生成的配置可作示例）")
+        return self.upstream
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
@@ -111,7 +133,7 @@ def load(path: str | Path | None = None, *, required: bool = False) -> Settings:
         if required or path is not None:
             raise ConfigError(f"找不到配置文件：{p}", hint="用 --config 指定，或运行 petitionbot demo 查看示例")
         return Settings()
-    text = p.read_text(encoding="utf-8")
+    text = _read_text(p)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -130,8 +152,32 @@ def load(path: str | Path | None = None, *, required: bool = False) -> Settings:
     return settings
 
 
+def _read_text(p: Path) -> str:
+    """The config's text: UTF-8, with or without the BOM that Windows Notepad writes."""
+    try:
+        raw = p.read_bytes()
+    except IsADirectoryError as exc:
+        raise ConfigError(f"配置文件路径 {p} 是一个文件夹", hint="用 --config 指定 petitionbot.toml 文件本身") from exc
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {p}：{exc.strerror}", hint="请检查文件权限") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        guess = ""
+        try:
+            raw.decode("gb18030")
+            guess = "（看起来是 GBK/ANSI 编码，例如用记事本“另存为”时选了 ANSI）"
+        except UnicodeDecodeError:
+            pass
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"配置文件 {p} 不是 UTF-8 编码{guess}，第 {line} 行无法读取",
+                          hint="请用记事本打开它，“另存为”时编码选 UTF-8，保存后重新运行") from exc
+
+
 def _zh(err: dict[str, Any]) -> str:
     kind = err["type"]
+    if kind == "value_error":
+        return f"{(err.get('ctx') or {}).get('error', err['msg'])}（当前值 {err.get('input')!r}）"
     if kind == "extra_forbidden":
         return "未知的配置项（拼写错误？）"
     if kind == "missing":

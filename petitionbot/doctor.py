@@ -7,9 +7,11 @@ does not hide the others. The command exits non-zero when any check fails.
 
 from __future__ import annotations
 
+import os
 import shutil
 import smtplib
 import ssl
+import stat
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from flows import diskio
 from flows.errors import PetitionbotError
 from petitionbot import config
 from petitionbot.scheduler.settings import service_settings
@@ -47,7 +50,10 @@ def check_config(path: str | None) -> tuple[Check, config.Settings | None]:
 
 
 def check_credentials(settings: config.Settings) -> Check:
-    up = settings.upstream
+    try:
+        up = settings.require_upstream()
+    except PetitionbotError as exc:
+        return Check("上游系统密码", False, str(exc), "先在配置文件中写好 [upstream] 段")
     if config.secret(up.username, env="PETITIONBOT_UPSTREAM_PASSWORD"):
         return Check("上游系统密码", True, f"用户 {up.username} 的密码已设置")
     return Check("上游系统密码", False, f"没有找到用户 {up.username} 的密码",
@@ -59,7 +65,7 @@ def check_browser(settings: config.Settings, *, launch: bool = True) -> Check:
     try:
         from bots.browser import Browser, find_chromium
 
-        path = find_chromium(settings.upstream.executable_path or None)
+        path = find_chromium((settings.upstream.executable_path if settings.upstream else "") or None)
         if path is None:
             return Check("浏览器", False, "找不到 Chromium",
                          "安装 chromium（Debian/Ubuntu：apt-get install chromium），或在配置 [upstream] 中填写 executable_path")
@@ -74,7 +80,10 @@ def check_browser(settings: config.Settings, *, launch: bool = True) -> Check:
 
 
 def check_upstream(settings: config.Settings, *, timeout: float = 10) -> Check:
-    url = settings.upstream.url
+    try:
+        url = settings.require_upstream().url
+    except PetitionbotError as exc:
+        return Check("上游系统", False, str(exc), "在配置文件中加入 [upstream] 段，写明 url 和 username")
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
             code = resp.status
@@ -120,6 +129,34 @@ def check_calendar(settings: config.Settings, today: date, *, calendar: Any = No
                      f"国务院公布{years}放假安排后，录入 templates/calendar/overrides.toml（写明 published = true）；"
                      "或升级 chinesecalendar")
     return Check("工作日日历", True, f"已覆盖到 {last}")
+
+
+def check_workdir(settings: config.Settings) -> Check:
+    """The workdir is a folder this account can write (or can be created), and private."""
+    wd = settings.workdir
+    fix_path = "请在配置 [storage] workdir 中指定一个可写的文件夹"
+    if wd.exists() and not wd.is_dir():
+        return Check("工作目录", False, f"{wd} 是一个文件，不是文件夹", f"移走这个文件，或{fix_path[1:]}")
+    if not wd.exists():
+        parent = next((p for p in wd.parents if p.exists()), None)
+        if parent is None or not parent.is_dir():
+            return Check("工作目录", False, f"{wd} 无法创建（上级路径 {parent} 不是文件夹）", fix_path)
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return Check("工作目录", False, f"{wd} 无法创建：没有写入 {parent} 的权限（或磁盘只读）", fix_path)
+        return Check("工作目录", True, f"{wd}（尚不存在，第一次运行时创建，仅本账号可读写）")
+    probe = wd / f".doctor-{os.getpid()}.tmp"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
+    except OSError as exc:
+        reason = diskio.disk_error(exc, wd)
+        return Check("工作目录", False, reason.message, reason.hint or fix_path)
+    mode = stat.S_IMODE(wd.stat().st_mode)
+    group = settings.storage.group
+    if mode & 0o007:
+        return Check("工作目录", False, f"{wd} 的权限是 {mode:04o}，其他账号可以读取信访人的个人信息",
+                     f"运行一次 petitionbot（会自动收紧为 {'0750' if group else '0700'}），或执行 chmod o-rwx {wd}")
+    return Check("工作目录", True, f"{wd}（权限 {mode:04o}{'，共享给用户组 ' + group if group else '，仅本账号可读写'}）")
 
 
 def check_disk(settings: config.Settings, *, usage: Callable[[Any], Any] = shutil.disk_usage) -> Check:
@@ -175,6 +212,7 @@ def run_checks(config_path: str | None, *, today: date, launch_browser: bool = T
         return [first]
     checks: list[Check] = [first]
     steps: list[Callable[[], Check | None]] = [
+        lambda: check_workdir(settings),
         lambda: check_credentials(settings),
         lambda: check_browser(settings, launch=launch_browser),
         lambda: check_upstream(settings),

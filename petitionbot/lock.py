@@ -7,6 +7,15 @@ and a lock left by a dead process (pid gone) or a frozen one (heartbeat older th
 ``stale_seconds``) is taken over. Takeover, heartbeat and release re-read the file under a
 short OS lock on a guard file, so two processes never both take over a stale lock and nobody
 removes or rewrites a lock that is no longer theirs.
+
+Fencing: a run frozen for longer than ``stale_seconds`` (a suspended VM, a swap storm, SIGSTOP)
+may wake up after another run took its lock over. The lock carries a *generation* number, issued
+by the store each time the lock is taken (``stamp``); the store refuses writes from an older
+generation, and ``check`` (called before every send, write and upstream action) raises
+``LockLost`` as soon as the lock file is no longer ours or the heartbeat found it taken.
+
+``ServeLock`` is the other lock of a workdir: held by ``petitionbot serve`` for its whole life
+(an OS lock, released by the kernel when the process dies), so a second service refuses to start.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from pathlib import Path
 import psutil
 from loguru import logger
 
-from flows.errors import LockBusy
+from flows.errors import LockBusy, LockLost
 
 TRIGGER_ZH = {"clerk": "手动运行", "schedule": "计划任务", "demo": "演示"}
 
@@ -41,6 +50,7 @@ class LockInfo:
     started: float
     heartbeat: float
     pid_created: float = 0.0  # guards against a recycled pid
+    generation: int = 0  # the fencing number the store issued to this holder (0: not yet stamped)
 
     def describe(self) -> str:
         started = datetime.fromtimestamp(self.started).strftime("%Y-%m-%d %H:%M:%S")
@@ -102,6 +112,37 @@ class RunLock:
             if current is not None and current.token == self._mine.token:
                 self.path.unlink(missing_ok=True)
         self._mine = None
+
+    @property
+    def token(self) -> str:
+        return self._mine.token if self._mine is not None else ""
+
+    @property
+    def generation(self) -> int:
+        return self._mine.generation if self._mine is not None else 0
+
+    def stamp(self, generation: int) -> None:
+        """Record the store's fencing number for this holding in the lock file."""
+        if self._mine is None:
+            return
+        with self._guard():
+            current = self.holder()
+            if current is None or current.token != self._mine.token:
+                self.lost = True
+                raise LockLost(*_lost_message(self.stale_seconds))
+            self._mine.generation = generation
+            os.replace(self._write_tmp(self._mine), self.path)
+
+    def check(self) -> None:
+        """Raise LockLost unless this process still holds the lock (cheap: one small file read)."""
+        if self._mine is None:
+            return
+        if not self.lost:
+            current = self.holder()
+            if current is not None and current.token == self._mine.token:
+                return
+            self.lost = True
+        raise LockLost(*_lost_message(self.stale_seconds, self.holder()))
 
     def holder(self) -> LockInfo | None:
         try:
@@ -183,7 +224,7 @@ class RunLock:
     def _guard(self) -> Iterator[None]:
         guard = self.path.with_name(self.path.name + ".guard")
         guard.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(guard, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(guard, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             _os_lock(fd)
             try:
@@ -194,6 +235,54 @@ class RunLock:
             os.close(fd)
 
 
+def _lost_message(stale_seconds: float, holder: LockInfo | None = None) -> tuple[str]:
+    who = f"（现由 {holder.describe()} 持有）" if holder is not None else ""
+    return (f"本次运行曾停顿超过 {int(stale_seconds)} 秒，运行锁已被另一次运行接管{who}；为避免重复发送和覆盖文件，"
+            "本次运行已立即停止，未完成的部分由接管的运行处理",)
+
+
+class ServeLock:
+    """One ``petitionbot serve`` per workdir: an OS lock on ``serve.lock`` held for the process's life."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        if not _os_try_lock(fd):
+            os.close(fd)
+            raise LockBusy(f"这个工作目录已有一个计划任务服务在运行：{self._describe()}",
+                           hint="同一工作目录只能运行一个 petitionbot serve；要重启请先停止正在运行的服务"
+                                "（systemctl stop petitionbot，或在任务计划程序中结束任务）")
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps(info).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the OS lock
+            self._fd = None
+
+    def _describe(self) -> str:
+        try:
+            info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+            started = datetime.fromtimestamp(info["started"]).strftime("%Y-%m-%d %H:%M:%S")
+            return f"{info['host']} 上的进程 {info['pid']}，{started} 启动"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "另一个进程"
+
+    def __enter__(self) -> ServeLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 def _alive(pid: int, created: float) -> bool:
     try:
         proc = psutil.Process(pid)
@@ -202,6 +291,11 @@ def _alive(pid: int, created: float) -> bool:
         return not created or abs(proc.create_time() - created) < 1.0
     except psutil.Error:
         return False
+
+
+def pid_alive(pid: int) -> bool:
+    """Is a process with this pid running on this machine (not a zombie)?"""
+    return _alive(pid, 0.0)
 
 
 def _created(pid: int) -> float:
@@ -226,6 +320,15 @@ if os.name == "nt":  # pragma: no cover - exercised on the office's Windows PCs
     def _os_unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+    def _os_try_lock(fd: int) -> bool:
+        # Byte 1 stays locked for the process's life; the holder's details are written from byte 0.
+        os.lseek(fd, 1 << 20, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
 else:
     import fcntl
 
@@ -234,3 +337,10 @@ else:
 
     def _os_unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _os_try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True

@@ -38,12 +38,12 @@ def setup(level: str = "INFO", *, log_dir: Path | None = None, json_lines: bool 
         else:
             logger.add(sys.stderr, level=level, format=CONSOLE_FORMAT, filter=_mask, diagnose=False, colorize=None)
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        logger.add(log_dir / "petitionbot.log", level="DEBUG", format=FILE_FORMAT, filter=_mask, diagnose=False,
-                   rotation="10 MB", retention=f"{retention_days} days", encoding="utf-8", enqueue=False)
-        if json_lines:
-            logger.add(log_dir / "petitionbot.jsonl", level="DEBUG", serialize=True, filter=_mask, diagnose=False,
-                       rotation="10 MB", retention=f"{retention_days} days", encoding="utf-8")
+        files = [("petitionbot.log", False)] + ([("petitionbot.jsonl", True)] if json_lines else [])
+        for name, serialize in files:
+            sink = QuietFile.open(log_dir / name, rotation="10 MB", retention=f"{retention_days} days")
+            if sink is not None:
+                logger.add(sink, level="DEBUG", format=FILE_FORMAT, filter=_mask, diagnose=False,
+                           serialize=serialize, enqueue=False, colorize=False)
 
 
 def _above_bars(message: str) -> None:
@@ -68,13 +68,60 @@ def setup_from_config(config_path: str | None, level: str) -> bool:
         return False
     lg = settings.logging
     level = level if level == "DEBUG" else lg.level  # --verbose wins over the file
-    setup(level, log_dir=settings.workdir / "logs", json_lines=lg.json_lines, retention_days=lg.retention_days)
-    return True
+    log_dir = settings.workdir / "logs"
+    try:
+        from flows import diskio
+
+        diskio.configure(settings.storage.group)  # the log files are private like everything else
+        diskio.ensure_dir(log_dir)
+    except Exception:  # noqa: BLE001 - an unusable workdir is reported by the command, in Chinese
+        log_dir = None
+    setup(level, log_dir=log_dir, json_lines=lg.json_lines, retention_days=lg.retention_days)
+    return log_dir is not None
 
 
 def add_run_log(path: Path) -> int:
     """A sink for one run's own log file; returns its id for ``remove_sink``."""
-    return logger.add(path, level="DEBUG", format=FILE_FORMAT, filter=_mask, diagnose=False, encoding="utf-8")
+    sink = QuietFile.open(path)
+    if sink is None:
+        return logger.add(lambda _message: None, level="CRITICAL")  # nothing to write to: the run says why
+    return logger.add(sink, level="DEBUG", format=FILE_FORMAT, filter=_mask, diagnose=False, colorize=False)
+
+
+class QuietFile:
+    """A log file (loguru's own file sink: rotation, retention) that a full or read-only disk does
+    not turn into tracebacks on the console: a line that cannot be written is dropped, and the
+    console says so once, in Chinese. The command itself reports the disk problem."""
+
+    def __init__(self, sink: Any, path: Path):
+        self._sink = sink
+        self._path = path
+        self._failed = False
+
+    @classmethod
+    def open(cls, path: Path, **options: Any) -> QuietFile | None:
+        from loguru._file_sink import FileSink
+
+        try:
+            return cls(FileSink(str(path), encoding="utf-8", **options), path)
+        except OSError as exc:
+            print(f"注意：日志文件 {path} 无法创建（{exc.strerror}），本次日志只显示在屏幕上", file=sys.stderr)
+            return None
+
+    def write(self, message: Any) -> None:
+        try:
+            self._sink.write(message)
+            self._failed = False
+        except OSError as exc:
+            if not self._failed:
+                self._failed = True
+                print(f"注意：日志文件 {self._path} 写入失败（{exc.strerror}），部分日志未能保存", file=sys.stderr)
+
+    def stop(self) -> None:
+        try:
+            self._sink.stop()
+        except OSError:
+            pass
 
 
 def remove_sink(sink_id: int) -> None:

@@ -11,11 +11,12 @@ from petitionbot.config import Settings
 
 def state_path(settings: Settings) -> Path:
     """Where the upstream session (cookies) is kept between runs, mode 0600."""
-    return settings.workdir / "secrets" / f"{settings.upstream.site}-{settings.upstream.username}.state.json"
+    up = settings.require_upstream()
+    return settings.workdir / "secrets" / f"{up.site}-{up.username}.state.json"
 
 
 def make_robot(settings: Settings, *, password: str, evidence_dir: Path, headless: bool | None = None) -> Robot:
-    up = settings.upstream
+    up = settings.require_upstream()
     if up.site != "district":
         raise ConfigError(f"不支持的上游系统：upstream.site = {up.site!r}", hint="目前只支持 district")
     from bots.district.robot import DistrictRobot, RobotOptions

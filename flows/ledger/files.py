@@ -8,7 +8,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from flows import tempfiles
+from flows import diskio, tempfiles
 
 
 def owner_files(book: Path) -> list[Path]:
@@ -86,5 +86,7 @@ def backup(book: Path, now: datetime, keep: int) -> Path | None:
 
 
 def replace(tmp: Path, book: Path) -> None:
-    """Atomic on the same file system; raises PermissionError when Windows holds the book."""
-    os.replace(tmp, book)
+    """Atomic on the same file system; raises PermissionError when Windows holds the book.
+    The book keeps its owner and mode (a clerk's file stays the clerk's), and a run that lost
+    its lock writes nothing (diskio checks the run's fence)."""
+    diskio.replace(tmp, book)

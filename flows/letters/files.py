@@ -14,7 +14,6 @@ still recognises as its own, replaces with today's draft and records.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flows import failpoints, tempfiles
+from flows import diskio, failpoints, tempfiles
 from flows.store import Store
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -53,7 +52,7 @@ def atomic_write(path: Path, data: bytes, *, scratch: Path | None = None) -> Non
     """Readers (and Word) see the old file or the whole new one, never half of it. The temp file
     is written in ``scratch`` (the private temp folder, swept by every run) when it is on the
     letter's file system, else beside the letter."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    diskio.ensure_dir(path.parent)
     # Temp files older versions left beside letters (a run killed between its write and the
     # replace; no ``finally`` runs on SIGKILL). Letter runs are serialised by the run lock.
     for stale in path.parent.glob(f".{_glob_escape(path.name)}.*.tmp"):
@@ -63,7 +62,7 @@ def atomic_write(path: Path, data: bytes, *, scratch: Path | None = None) -> Non
     try:
         tmp.write_bytes(data)
         failpoints.hit("letters.before_replace")
-        os.replace(tmp, path)
+        diskio.replace(tmp, path)  # keeps a clerk's ownership and mode; checks the run's fence
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -128,7 +128,7 @@ def run_reminders(petitions: Iterable[Petition], *, store: Store, engine: Engine
     # Crash here: the messages are stored and logged, nothing sent; the next run sends them (as due).
     failpoints.hit("reminders.after_enqueue")
     if sending:
-        _deliver(outbox, channels, moment, result, warn)
+        _deliver(outbox, channels, moment, result, warn, clock=clock, run=run)
     result.stuck = len(outbox.stuck())
     if result.stuck:
         warn(f"发件箱中有 {result.stuck} 条消息多次发送失败（滞留），已列入超期清单，请检查邮箱或机器人设置")
@@ -203,9 +203,15 @@ def _overdue_list(items: list[Item], outbox: Outbox, cfg: ReminderSettings, offi
 
 
 def _deliver(outbox: Outbox, channels: Mapping[str, Channel], moment: datetime, result: ReminderResult,
-             warn: Callable[[str], None]) -> None:
+             warn: Callable[[str], None], *, clock: Clock, run: Run | None) -> None:
+    generation = run.generation if run is not None else None
     for q in outbox.due(moment):
         channel = channels.get(q.message.channel)
+        at = clock.now()
+        # Fencing: a run that was frozen and whose lock another run has taken over since must not
+        # send (the other run sends what is due): LockLost stops this run here, before the send.
+        if run is not None:
+            run.check_fence()
         try:
             if channel is None:
                 raise ChannelError(f"渠道 {q.message.channel} 未配置")
@@ -215,11 +221,11 @@ def _deliver(outbox: Outbox, channels: Mapping[str, Channel], moment: datetime, 
             channel.send(replace(q.message, key=q.key))
         except ChannelError as exc:
             result.failed += 1
-            retry_at = outbox.mark_failed(q, str(exc), moment)
+            retry_at = outbox.mark_failed(q, str(exc), at, generation=generation)
             warn(f"发送失败，{retry_at:%m-%d %H:%M} 后重试：{q.message.subject}（{exc}）")
             continue
         # The one window of doubt: delivered, not yet marked. A crash here resends this message on
         # the next run (at-least-once, same Message-ID); nothing else happens in between.
         failpoints.hit("reminders.after_send")
-        outbox.mark_sent(q.id, moment)
+        outbox.mark_sent(q.id, at, generation=generation)
         result.sent += 1

@@ -90,16 +90,18 @@ class Outbox:
     def stuck(self) -> list[Queued]:
         return [q for q in self.pending() if q.attempts >= self.stuck_after]
 
-    def mark_sent(self, qid: int, now: datetime) -> None:
+    # The marks carry the run lock's generation (fencing number) of the run that made them; the
+    # store refuses the mark of a run whose lock was taken over (LockLost).
+    def mark_sent(self, qid: int, now: datetime, *, generation: int | None = None) -> None:
         with self.store.transaction() as tx:
-            tx.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-                       (now.isoformat(timespec="seconds"), qid))
+            tx.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, generation = ?"
+                       " WHERE id = ?", (now.isoformat(timespec="seconds"), generation, qid))
 
-    def mark_failed(self, q: Queued, error: str, now: datetime) -> datetime:
+    def mark_failed(self, q: Queued, error: str, now: datetime, *, generation: int | None = None) -> datetime:
         attempts = q.attempts + 1
         wait = min(self.backoff * (2 ** (attempts - 1)), self.backoff_max)
         retry_at = now + wait
         with self.store.transaction() as tx:
-            tx.execute("UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                       (attempts, error[:500], retry_at.isoformat(timespec="seconds"), q.id))
+            tx.execute("UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, generation = ? WHERE id = ?",
+                       (attempts, error[:500], retry_at.isoformat(timespec="seconds"), generation, q.id))
         return retry_at

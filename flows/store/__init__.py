@@ -21,8 +21,18 @@ class Tx(Protocol):
 
 
 class Store(Protocol):
-    def transaction(self) -> AbstractContextManager[Tx]:
-        """One atomic unit of work: commits on exit, rolls back on an exception."""
+    fence_generation: int | None
+
+    def transaction(self, *, fenced: bool = True) -> AbstractContextManager[Tx]:
+        """One atomic unit of work: commits on exit, rolls back on an exception. While the store is
+        fenced (``fence_generation`` set by the shell for the run holding the lock), a write
+        transaction raises LockLost once a newer run has taken the lock over."""
+
+    def begin_generation(self, token: str) -> int:
+        """Issue the next fencing number to the run that has just taken the run lock."""
+
+    def check_generation(self) -> None:
+        """Raise LockLost when a newer run has taken the lock."""
 
     def get(self, ref: str) -> Petition | None: ...
 
@@ -51,7 +61,11 @@ class Store(Protocol):
     def next_local_ref(self, year: int) -> str:
         """A fresh ref for a petition that has none upstream (a walk-in row in the ledger)."""
 
-    def record_run(self, run_id: str, **fields: Any) -> None: ...
+    def record_run(self, run_id: str, **fields: Any) -> None:
+        """Insert or update a run's row (never fenced: a stopped run still records why)."""
+
+    def running(self) -> list[dict[str, Any]]:
+        """Rows still marked running (id, flow, started, pid, host, generation)."""
 
     def runs(self, limit: int = 20) -> list[dict[str, Any]]: ...
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,7 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from flows.errors import StoreError
+from flows import diskio
+from flows.errors import LockLost, StoreError
 from flows.model import Petition, petition_from_dict, to_jsonable
 
 
@@ -45,10 +47,45 @@ def _dump(value: Any) -> str:
     return json.dumps(to_jsonable(value), ensure_ascii=False, sort_keys=True)
 
 
+# SQLite result codes (the primary code is the low byte of an extended one).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+
+
+def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """A StoreError a person can act on, in Chinese, for an sqlite3 error."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code == _IOERR or code == _CANTOPEN:
+        try:
+            if shutil.disk_usage(path.parent).free < 1024 * 1024:
+                code = _FULL  # SQLite reports a full disk as an I/O error when it cannot grow the WAL
+        except OSError:
+            pass
+    if code == _FULL:
+        return StoreError(f"数据库所在的磁盘已满（{path}），本次写入没有保存",
+                          hint="请清理磁盘空间后重新运行；已经保存的数据不受影响")
+    if code == _READONLY:
+        return StoreError(f"数据库是只读的（{path}）",
+                          hint="运行 petitionbot 的账号必须能写入数据库文件和它所在的文件夹")
+    if code == _CANTOPEN:
+        return StoreError(f"无法打开数据库文件 {path}", hint="请检查 [storage] workdir / database 的路径和文件夹权限")
+    if code in (_BUSY, _LOCKED):
+        return StoreError(f"数据库正被其他程序占用（{path}），等待 30 秒后仍未释放",
+                          hint="请关闭正在打开数据库的程序（例如数据库查看工具）后重新运行")
+    if code in (_CORRUPT, _NOTADB):
+        return StoreError(f"数据库文件已损坏或不是 petitionbot 的数据库（{path}）",
+                          hint="请从备份恢复（见 docs/deployment.md 的备份一节），不要删除这个文件")
+    if code == _IOERR:
+        return StoreError(f"读写数据库时磁盘出错（{path}）", hint="请检查磁盘是否正常、是否已满，然后重新运行")
+    return StoreError(f"数据库读写失败：{exc}")
+
+
 class SqliteStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Set by the shell while a run holds the run lock: write transactions of an older
+        # generation are refused (see ``transaction``).
+        self.fence_generation: int | None = None
+        diskio.ensure_dir(self.path.parent)
         try:
             # isolation_level=None: we issue BEGIN ourselves so every unit of work is explicit.
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -57,19 +94,27 @@ class SqliteStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"无法打开数据库 {self.path}：{exc}") from exc
+            raise store_error(exc, self.path) from exc
         self._lock = threading.RLock()
         self._depth = 0
-        self.migrate()
+        try:
+            self.migrate()
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, fenced: bool = True) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work. While a run holds the lock (``fence_generation`` set), a write
+        transaction first checks, under SQLite's write lock, that no newer run has taken the lock
+        over since: a run that was frozen and woke up again changes nothing (LockLost)."""
         with self._lock:
             outer = self._depth == 0
             try:
                 if outer:
                     self._db.execute("BEGIN IMMEDIATE")
+                    if fenced and self.fence_generation is not None:
+                        self._check_fence(self._db)
                 self._depth += 1
                 try:
                     yield self._db
@@ -80,7 +125,7 @@ class SqliteStore:
             except sqlite3.Error as exc:
                 if outer and self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                raise StoreError(f"数据库读写失败：{exc}") from exc
+                raise store_error(exc, self.path) from exc
             except BaseException:
                 if outer and self._db.in_transaction:
                     self._db.execute("ROLLBACK")
@@ -105,6 +150,29 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
+
+    # -- fencing ----------------------------------------------------------------------------
+    def begin_generation(self, token: str) -> int:
+        """Issue the next fencing number to the run that has just taken the lock, and fence this
+        connection with it. Every older generation is refused from now on."""
+        with self.transaction(fenced=False) as tx:
+            tx.execute("UPDATE run_fence SET generation = generation + 1, token = ?, at = ? WHERE id = 1",
+                       (token, _now()))
+            generation = int(tx.execute("SELECT generation FROM run_fence WHERE id = 1").fetchone()[0])
+        self.fence_generation = generation
+        return generation
+
+    def check_generation(self) -> None:
+        """Raise LockLost when a newer run has taken the lock (a read; no transaction needed)."""
+        if self.fence_generation is None:
+            return
+        with self._lock:
+            self._check_fence(self._db)
+
+    def _check_fence(self, db: sqlite3.Connection) -> None:
+        row = db.execute("SELECT generation FROM run_fence WHERE id = 1").fetchone()
+        if row is not None and int(row[0]) != self.fence_generation:
+            raise LockLost("运行锁已被另一次运行接管（本次运行的编号已过期），本次运行的写入已被拒绝")
 
     # -- petitions --------------------------------------------------------------------------
     def get(self, ref: str) -> Petition | None:
@@ -204,8 +272,9 @@ class SqliteStore:
         return f"BD{year}{last:05d}"  # 本地 (walk-in) refs never collide with upstream numbers
 
     def record_run(self, run_id: str, **fields: Any) -> None:
+        """Insert or update a run's row. Not fenced: a run that lost its lock still records why it stopped."""
         cols = {k: (_dump(v) if k == "summary" else v) for k, v in fields.items()}
-        with self.transaction() as tx:
+        with self.transaction(fenced=False) as tx:
             exists = tx.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone()
             if exists:
                 sets = ", ".join(f"{k} = ?" for k in cols)
@@ -215,9 +284,16 @@ class SqliteStore:
                 marks = ", ".join("?" * (len(cols) + 1))
                 tx.execute(f"INSERT INTO runs ({names}) VALUES ({marks})", (run_id, *cols.values()))
 
+    def running(self) -> list[dict[str, Any]]:
+        """Runs whose row still says 'running' (alive, or killed before they could say otherwise)."""
+        rows = self._db.execute("SELECT id, flow, started, pid, host, generation FROM runs WHERE status = 'running'"
+                                " ORDER BY started").fetchall()
+        return [dict(r) for r in rows]
+
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         rows = self._db.execute(
-            "SELECT id, flow, trigger, started, ended, status, summary FROM runs ORDER BY started DESC LIMIT ?",
+            "SELECT id, flow, trigger, started, ended, status, summary, pid, host, generation FROM runs"
+            " ORDER BY started DESC LIMIT ?",
             (limit,),
         ).fetchall()
         out = []

@@ -26,7 +26,7 @@ def intake(app: App, *, sign: bool | None = None) -> Run:
     with app.run("intake") as run:
         robot = make_robot(app.settings, password=password, evidence_dir=run.evidence_dir)
         options = IntakeOptions(attachments_dir=app.workdir / "attachments",
-                                sign=app.settings.upstream.sign if sign is None else sign)
+                                sign=app.settings.require_upstream().sign if sign is None else sign)
         try:
             with robot:
                 run_intake(robot, app.store, run, options)

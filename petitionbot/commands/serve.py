@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 from datetime import datetime, timedelta
 from typing import Any
 
 from flows.errors import ConfigError
-from petitionbot.app import EXIT_FAILED, EXIT_OK, App
+from petitionbot.app import EXIT_FAILED, EXIT_OK, INTERRUPTED_MESSAGE, App
+from petitionbot.lock import LockInfo, RunLock, pid_alive
 
 COUNT_ZH = {"listed": "列表", "new": "新件", "updated": "更新", "unchanged": "无变化", "failed": "失败", "signed": "签收"}
 TRIGGER_ZH = {"clerk": "手动", "schedule": "计划", "demo": "演示"}
 STATUS_ZH = {"ok": "成功", "partial": "部分失败", "failed": "失败", "crashed": "异常终止", "running": "运行中",
-             "stopped": "已停止"}
+             "stopped": "已停止", "interrupted": "中断"}
 
 
 def register(top, run_flows) -> None:  # noqa: ARG001
@@ -91,11 +93,12 @@ def list_runs(app: App, *, limit: int = 20) -> str:
     rows = app.store.runs(limit=limit)
     if not rows:
         return "还没有运行记录。"
+    holder = _lock_holder(app)
     lines = [f"{'编号':<32}{'流程':<10}{'触发':<5}{'状态':<7}{'耗时':<9}数量"]
     for r in rows:
         summary = r.get("summary") or {}
         lines.append(f"{r['id']:<32}{r['flow']:<10}{TRIGGER_ZH.get(r['trigger'], r['trigger']):<5}"
-                     f"{STATUS_ZH.get(r['status'], r['status']):<7}{duration(r['started'], r.get('ended')):<9}"
+                     f"{STATUS_ZH.get(shown_status(r, holder), r['status']):<7}{duration(r['started'], r.get('ended')):<9}"
                      f"{counts_text(summary.get('counts') or {})}")
     lines.append("详情：petitionbot runs show <编号>（可只写编号开头）")
     return "\n".join(lines)
@@ -103,16 +106,18 @@ def list_runs(app: App, *, limit: int = 20) -> str:
 
 def show_run(app: App, run_id: str) -> str:
     with app.store.transaction() as tx:
-        rows = tx.execute("SELECT id, flow, trigger, started, ended, status, summary FROM runs WHERE id LIKE ? "
-                          "ORDER BY started DESC LIMIT 2", (run_id.replace("%", "") + "%",)).fetchall()
+        rows = tx.execute("SELECT id, flow, trigger, started, ended, status, summary, pid, host, generation FROM runs"
+                          " WHERE id LIKE ? ORDER BY started DESC LIMIT 2", (run_id.replace("%", "") + "%",)).fetchall()
     if not rows:
         raise ConfigError(f"没有编号为 {run_id} 的运行记录", hint="用 petitionbot runs 查看最近的运行")
     if len(rows) > 1:
         raise ConfigError(f"编号开头 {run_id} 对应多条运行记录", hint="请多写几位编号")
     r = dict(rows[0])
     s: dict[str, Any] = json.loads(r["summary"]) if r["summary"] else {}
+    status = shown_status(r, _lock_holder(app))
+    message = s.get("message") or (INTERRUPTED_MESSAGE if status == "interrupted" else "")
     lines = [f"运行编号：{r['id']}", f"流程：{r['flow']}（{TRIGGER_ZH.get(r['trigger'], r['trigger'])}触发）",
-             f"状态：{STATUS_ZH.get(r['status'], r['status'])}" + (f"，{s['message']}" if s.get("message") else ""),
+             f"状态：{STATUS_ZH.get(status, status)}" + (f"，{message}" if message else ""),
              f"开始：{r['started']}  结束：{r.get('ended') or '—'}  耗时：{duration(r['started'], r.get('ended'))}",
              f"数量：{counts_text(s.get('counts') or {}) or '—'}"]
     for title, key in (("未入库/失败", "failures"), ("注意", "warnings"), ("输出", "outputs"), ("证据", "evidence")):
@@ -126,6 +131,28 @@ def show_run(app: App, run_id: str) -> str:
                 lines.append(f"  ……共 {len(items)} 项，见 summary.json")
     lines.append(f"运行目录：{app.workdir / 'runs' / r['id']}")
     return "\n".join(lines)
+
+
+def _lock_holder(app: App) -> LockInfo | None:
+    return RunLock(app.workdir / "petitionbot.lock").holder()
+
+
+def shown_status(row: dict[str, Any], holder: LockInfo | None) -> str:
+    """A row says 'running' until its run records an outcome; a run killed meanwhile never does.
+    It is still running only if it holds the run lock now (same generation; same process when
+    on this machine). Otherwise it is shown as 中断, and the next run records it so."""
+    status = row["status"]
+    if status != "running":
+        return status
+    if holder is None:
+        return "interrupted"
+    if row.get("generation") is not None:
+        alive = holder.generation == row["generation"]
+    else:  # a row written before runs recorded their generation
+        alive = holder.pid == row.get("pid")
+    if alive and row.get("host") == socket.gethostname() and row.get("pid") and not pid_alive(row["pid"]):
+        alive = False
+    return "running" if alive else "interrupted"
 
 
 def counts_text(counts: dict[str, int]) -> str:

@@ -10,6 +10,10 @@ Start-up, in this order, so a machine that was off overnight runs a missed job o
 
 SIGTERM / Ctrl-C sets the App's ``stop_requested``: the running flow finishes its current item
 and stops; the scheduler then shuts down after the job returns.
+
+One service per workdir: ``serve`` holds ``serve.lock`` (an OS lock) for its whole life, and a
+second ``serve`` on the same workdir refuses to start with a Chinese message. (Two services
+would each fire every job; the run lock would serialise them, but every job would run twice.)
 """
 
 from __future__ import annotations
@@ -99,7 +103,9 @@ def build_scheduler(settings: Any, *, scheduler_cls: Any = None, jobstore: Any =
     from apscheduler.schedulers.background import BackgroundScheduler
 
     svc = service_settings(settings)
-    Path(settings.workdir).mkdir(parents=True, exist_ok=True)
+    from flows import diskio
+
+    diskio.ensure_dir(settings.workdir)
     return (scheduler_cls or BackgroundScheduler)(
         jobstores={"default": jobstore or SQLAlchemyJobStore(url=jobstore_url(settings))},
         # One worker: flows never run side by side inside the service (the lock covers other processes).
@@ -168,6 +174,16 @@ def start(service: Service, *, scheduler: Any = None) -> Any:
 
 def serve(settings: Any) -> int:
     """Run until SIGTERM / Ctrl-C; the running job finishes its current item first."""
+    from flows import diskio
+    from petitionbot.lock import ServeLock
+
+    diskio.configure(settings.storage.group)
+    diskio.secure_root(settings.workdir)
+    with ServeLock(Path(settings.workdir) / "serve.lock"):
+        return _serve(settings)
+
+
+def _serve(settings: Any) -> int:
     service = Service(settings)
     prune_runs(settings.workdir / "runs", keep_days=service.svc.keep_runs_days, now=datetime.now())
     scheduler = start(service)

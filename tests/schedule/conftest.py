@@ -32,6 +32,7 @@ class ServiceConfig(Settings):
 def make_settings(tmp: Path, schedule: str, **service) -> ServiceConfig:
     (tmp / "schedule.toml").write_text(schedule, encoding="utf-8")
     settings = ServiceConfig.model_validate({
+        "upstream": {"url": "http://127.0.0.1:8765/", "username": "yhjd01"},
         "storage": {"workdir": str(tmp / "work")},
         "service": {"schedule_file": str(tmp / "schedule.toml"), "lock_stale_seconds": 60, **service},
     })

@@ -104,7 +104,8 @@ def test_command_exits_non_zero_and_prints_what_to_fix(tmp_path, capsys, monkeyp
     monkeypatch.delenv("PETITIONBOT_UPSTREAM_PASSWORD", raising=False)
     monkeypatch.setattr("petitionbot.config.secret", lambda name, env: None)
     cfg = tmp_path / "petitionbot.toml"
-    cfg.write_text(f'[upstream]\nurl = "http://127.0.0.1:{free_port()}/"\nexecutable_path = "/nonexistent/chromium"\n'
+    cfg.write_text(f'[upstream]\nurl = "http://127.0.0.1:{free_port()}/"\nusername = "yhjd01"\n'
+                   'executable_path = "/nonexistent/chromium"\n'
                    f'[storage]\nworkdir = "{tmp_path / "work"}"\n', encoding="utf-8")
     code = main(["doctor", "--config", str(cfg), "--as-of", "2026-06-01", "--no-launch"])
     out = capsys.readouterr().out

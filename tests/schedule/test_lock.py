@@ -30,7 +30,8 @@ def _line(proc: subprocess.Popen) -> str:
 def test_clerk_run_is_refused_with_a_chinese_message_while_the_nightly_run_holds_the_lock(tmp_path):
     work = tmp_path / "work"
     cfg = tmp_path / "petitionbot.toml"
-    cfg.write_text(f'[storage]\nworkdir = "{work}"\n', encoding="utf-8")
+    cfg.write_text(f'[upstream]\nurl = "http://127.0.0.1:8765/"\nusername = "yhjd01"\n[storage]\nworkdir = "{work}"\n',
+                   encoding="utf-8")
     nightly = _holder(work / "petitionbot.lock", "nightly", 5, tmp_path / "go")
     try:
         assert _line(nightly).startswith("held")
