@@ -14,6 +14,7 @@ import json
 import sqlite3
 import threading
 from collections import Counter
+from contextlib import closing
 from datetime import date, datetime
 from email import message_from_bytes, policy
 
@@ -100,12 +101,12 @@ timeout_seconds = 10
 
 
 def _outbox(office: Office) -> list[tuple[str, str, int | None]]:
-    with sqlite3.connect(office.workdir / "petitionbot.db") as con:
+    with closing(sqlite3.connect(office.workdir / "petitionbot.db")) as con:
         return con.execute("SELECT key, status, generation FROM outbox ORDER BY id").fetchall()
 
 
 def _runs(office: Office) -> dict[str, tuple[str, dict]]:
-    with sqlite3.connect(office.workdir / "petitionbot.db") as con:
+    with closing(sqlite3.connect(office.workdir / "petitionbot.db")) as con:
         rows = con.execute("SELECT id, status, summary FROM runs").fetchall()
     return {r[0]: (r[1], json.loads(r[2]) if r[2] else {}) for r in rows}
 
