@@ -213,6 +213,7 @@ _REASONS = {
     errno.ENOTDIR: ("路径中有一个同名的文件，而不是文件夹", "请把 [storage] workdir 改成一个文件夹，或移走那个文件"),
     errno.EEXIST: ("路径中有一个同名的文件，而不是文件夹", "请把 [storage] workdir 改成一个文件夹，或移走那个文件"),
     errno.EISDIR: ("这是一个文件夹，不是文件", "请检查配置中的文件路径"),
+    errno.ENOENT: ("文件夹不存在", "请检查路径是否写对，或先建好这个文件夹"),
 }
 
 

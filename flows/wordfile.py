@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from flows import diskio
+
 TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "宋体"
 # Digits and Latin letters: half-width in every office font and in LibreOffice's metric twin
 # (Liberation Serif), so a column sized for "2026年10月18日" holds it everywhere.
@@ -211,5 +213,5 @@ def save(doc: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp.docx")
     doc.save(str(tmp))
-    tmp.replace(path)
+    diskio.replace(tmp, path)  # keeps the owner and mode of the file it replaces
     return path

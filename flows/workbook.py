@@ -32,6 +32,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from flows import diskio
+
 EXCEL_CELL_LIMIT = 32_767
 CUT_MARKER = "……【超出 Excel 单元格上限，已截断，全文见系统】"
 # XML 1.0 cannot carry these; Excel refuses a file that has them (a "repair" prompt).
@@ -133,8 +135,9 @@ def temp_for(path: Path) -> Path:
 
 
 def publish(tmp: Path, path: Path) -> Path:
-    """Put a finished file in place at once: a reader never sees half a workbook."""
-    tmp.replace(path)
+    """Put a finished file in place at once: a reader never sees half a workbook, and the
+    replaced file keeps its owner and mode."""
+    diskio.replace(tmp, path)
     return path
 
 

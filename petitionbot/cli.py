@@ -77,6 +77,9 @@ def add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Private by default from the first file on (the config's [storage] group, if any, is applied
+    # when the config is read): everything petitionbot writes holds personal data.
+    diskio.configure()
     # With a config file, logs also go to rotating files in its workdir (and JSON lines if asked).
     logs.setup_from_config(getattr(args, "config", None), "DEBUG" if args.verbose else "INFO")
     if not getattr(args, "func", None):

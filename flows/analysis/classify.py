@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from flows import diskio
 from flows.analysis import lexicon
 from flows.analysis.items import TextContext
 from flows.analysis.taxonomy import Taxonomy
@@ -134,7 +135,7 @@ class LinearModel:
             np.savez_compressed(fh, classes=np.array(self.classes), vocab=np.array(words),
                                 coef=self.coef.astype(np.float16), intercept=self.intercept.astype(np.float32),
                                 meta=np.array(json.dumps(self.meta, ensure_ascii=False)))
-        tmp.replace(path)
+        diskio.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:

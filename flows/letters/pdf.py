@@ -12,12 +12,12 @@ look on a machine without the office fonts.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from flows import diskio
 from flows.convert import find_soffice
 from flows.errors import SystemError_
 
@@ -80,7 +80,7 @@ def to_pdf_many(sources: list[Path], *, timeout: float = 120) -> dict[Path, Path
             if pdf.exists() and pdf.stat().st_size > 0:
                 target = src.with_suffix(".pdf")
                 try:
-                    os.replace(pdf, target)
+                    diskio.replace(pdf, target)  # a clerk's PDF keeps its owner and mode
                 except OSError:  # another file system (temp on tmpfs): copy instead
                     target.write_bytes(pdf.read_bytes())
                 done[src] = target

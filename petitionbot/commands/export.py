@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from flows import diskio
 from flows.export import Contributor, export_all
 from petitionbot.app import App
 
@@ -40,15 +41,25 @@ def register(top, run_flows) -> None:  # noqa: ARG001 - same signature for every
 
 def run(args: argparse.Namespace) -> int:
     app = App.from_args(args.config, args.as_of)
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    records = export_all(app.store, contributors(app), masked=args.masked)
+    if not args.out:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return 0
+    # A file: private like everything else, written whole or not at all (temp file, then replace).
+    path = Path(args.out).resolve()
+    diskio.ensure_dir(path.parent)
+    tmp = diskio.temp_beside(path)
     count = 0
     try:
-        for record in export_all(app.store, contributors(app), masked=args.masked):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
+        with open(tmp, "w", encoding="utf-8") as out:
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        diskio.replace(tmp, path)
+    except OSError as exc:
+        raise diskio.disk_error(exc, path) from exc
     finally:
-        if args.out:
-            out.close()
-    if args.out:
-        print(f"已导出 {count} 件到 {Path(args.out).resolve()}", file=sys.stderr)
+        tmp.unlink(missing_ok=True)
+    print(f"已导出 {count} 件到 {path}", file=sys.stderr)
     return 0
