@@ -20,7 +20,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 USER, PASSWORD = "xfb@example.gov.cn", "s3cret-pw"
-DING_SECRET = "SEC-test-secret"
+# Chosen so that the signature's base64 holds both '+' and '/' (ajMAJwS+4lVq/n7P...): a sender
+# that forgets to percent-encode it is rejected, as DingTalk rejects it.
+DING_SECRET = "SEC-test-secret-1"
 FIXED_MS = 1_795_000_000_000  # the DingTalk channel's wall clock, injected
 
 
@@ -87,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         payload = json.loads(raw.decode("utf-8"))
         errcode, errmsg = 0, "ok"
         if url.path.startswith("/robot/send"):
-            errcode, errmsg = server.check_dingtalk(query, payload)
+            errcode, errmsg = server.check_dingtalk(url.query, payload)
         elif url.path.startswith("/cgi-bin/webhook/send"):
             errcode, errmsg = server.check_wecom(query, payload)
         if errcode == 0:
@@ -125,15 +127,18 @@ class HttpReceiver:
         return f"{self.base}/cgi-bin/webhook/send?key={key}"
 
     @staticmethod
-    def check_dingtalk(query: dict, payload: dict) -> tuple[int, str]:
-        ts, sign = query.get("timestamp"), query.get("sign")
+    def check_dingtalk(raw_query: str, payload: dict) -> tuple[int, str]:
+        # Verified from the raw query, with this receiver's own HMAC: the sign must arrive
+        # percent-encoded (a raw '+' would read as a space, a raw '/' is not what DingTalk expects).
+        raw = dict(part.split("=", 1) for part in raw_query.split("&") if "=" in part)
+        ts, sign = raw.get("timestamp"), raw.get("sign")
         if not ts or not sign:
             return 310000, "missing sign"
         if abs(int(ts) - FIXED_MS) > 3600_000:
             return 310000, "timestamp expired"
         expected = base64.b64encode(hmac.new(DING_SECRET.encode(), f"{ts}\n{DING_SECRET}".encode(),
                                              hashlib.sha256).digest()).decode()
-        if sign != expected:  # parse_qsl already url-decoded it
+        if "+" in sign or "/" in sign or urllib.parse.unquote(sign) != expected:
             return 310000, "sign not match"
         if payload.get("msgtype") != "markdown" or not payload["markdown"].get("title") or not payload["markdown"].get("text"):
             return 40035, "bad markdown payload"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import urllib.parse
+import base64
+import hashlib
+import hmac
 
 import pytest
 
@@ -32,11 +34,26 @@ def test_dingtalk_missing_secret_fails_loudly_without_sending(http):
     assert http.received == [] and http.rejected == []
 
 
-def test_sign_is_url_encoded_base64_hmac():
-    # Independent computation: a '+' or '/' in base64 must come out percent-encoded.
-    s = sign(FIXED_MS, DING_SECRET)
-    assert "+" not in s and "/" not in s
-    assert urllib.parse.unquote_plus(s).endswith("=")
+def test_a_signature_with_plus_and_slash_arrives_percent_encoded(http):
+    # Independent computation: the test's secret and time give a base64 with '+' and '/'.
+    raw = base64.b64encode(hmac.new(DING_SECRET.encode(), f"{FIXED_MS}\n{DING_SECRET}".encode(),
+                                    hashlib.sha256).digest()).decode()
+    assert "+" in raw and "/" in raw and raw.endswith("=")
+    channel = DingTalkChannel(secrets={"S": DING_SECRET}.get, now_ms=lambda: FIXED_MS)
+    channel.send(Message("dingtalk", [http.dingtalk_url()], "主题", "正文", secret_name="S"))
+    assert http.rejected == [] and len(http.received) == 1
+    assert sign(FIXED_MS, DING_SECRET) == raw.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+
+
+def test_an_unencoded_signature_is_rejected_by_the_receiver(http, monkeypatch):
+    # What dropping the percent-encoding would send: the receiver (its own HMAC) refuses it.
+    from flows.reminders.channels import dingtalk
+
+    monkeypatch.setattr(dingtalk.urllib.parse, "quote_plus", lambda s: s.decode() if isinstance(s, bytes) else s)
+    channel = DingTalkChannel(secrets={"S": DING_SECRET}.get, now_ms=lambda: FIXED_MS)
+    with pytest.raises(ChannelError, match="310000"):
+        channel.send(Message("dingtalk", [http.dingtalk_url()], "主题", "正文", secret_name="S"))
+    assert http.rejected == ["sign not match"] and http.received == []
 
 
 def test_email_over_implicit_ssl_with_encoded_headers(cert, tmp_path):

@@ -196,7 +196,18 @@ def test_overdue_docx_dates_print_on_one_line_in_libreoffice(listed, tmp_path):
     assert not [d for d in dates if "\n" in d], "a date wraps inside its cell"
 
 
-def test_overdue_docx_columns_fill_the_text_block():
-    from flows.reminders.overdue_docx import COL_WIDTHS
+def test_overdue_docx_tables_fit_the_text_block(listed):
+    # Measured in the generated file: its own page and margins, its tables' grids and cells.
+    from docx.oxml.ns import qn
 
-    assert sum(COL_WIDTHS) == round(156 / 25.4 * 1440)  # 156 mm in twips: nothing runs off the page
+    result, *_ = listed
+    doc = Document(str(next(p for p in result.outputs if p.suffix == ".docx")))
+    sec = doc.sections[0]
+    block = (sec.page_width - sec.left_margin - sec.right_margin) / 635  # EMU to twips
+    assert abs(block - 156 / 25.4 * 1440) < 2  # GB/T 9704: a 156 mm text block (to a twip)
+    assert doc.tables
+    for t in doc.tables:
+        grid = [int(col.get(qn("w:w"))) for col in t._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) <= round(block)  # nothing runs off the page
+        for row in t._tbl.tr_lst:
+            assert [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in row.tc_lst] == grid
