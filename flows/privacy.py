@@ -14,7 +14,8 @@ character, so the text keeps its shape:
 - dates (``2026-11-03``, ``2026.11.3``, ``2026年11月3日``) and times are never joined to a
   neighbouring number, so a date next to a phone number stays a date;
 - a digit run glued to ASCII letters is an identifier such as a petition ref
-  (``XF2026112500001``) and stays readable.
+  (``XF2026112500001``) and stays readable, unless it is exactly a mobile or an ID
+  (``tel13800001234``).
 
 What is masked (in place, digits become ``*``): an 18-character ID (first 3 and last 4 kept),
 15 digits or more of anything (an ID cut by an excerpt, an old 15-digit ID, a bank card: first 3
@@ -35,11 +36,16 @@ _ID_CHECK = "10X98765432"
 
 # After NFKC: ASCII separators, plus Unicode hyphens and the minus sign NFKC leaves alone.
 _SEP = r"[ \t\u00a0\-.()\u2010-\u2013\u2212]"
-_NUMBER = re.compile(rf"(?<![0-9A-Za-z])\+?[0-9](?:{_SEP}{{0,2}}[0-9])*(?:{_SEP}{{0,2}}[Xx](?![A-Za-z]))?")
-_DATE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-./年]([0-9]{1,2})[-./月]([0-9]{1,2})(?![0-9])日?"
+_NUMBER = re.compile(rf"\+?[0-9](?:{_SEP}{{0,2}}[0-9])*(?:{_SEP}{{0,2}}[Xx](?![A-Za-z]))?")
+_DATE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-./]([0-9]{1,2})[-./]([0-9]{1,2})(?![0-9])"
                    r"|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])")
+# Characters NFKC may turn into a digit, a space, a hyphen, a parenthesis or X: full-width forms,
+# other scripts' digits, super- and subscripts, circled and parenthesised numbers, odd spaces.
+_FOLDABLE = re.compile("(?![0-9])[\\d\u00a0\u00b2\u00b3\u00b9\u2000-\u200a\u2070-\u209f\u2460-\u24ff"
+                       "\u2776-\u2793\u3000\u3248-\u32ff\uff01-\uff5e\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a]")
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ID_PREFIX = re.compile(r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])")
-_nfkc_cache: dict[str, str] = {}
+_DIGIT = re.compile(r"[0-9]")
 
 
 def id_checksum_ok(id_number: str) -> bool:
@@ -62,50 +68,51 @@ def mask_name(name: str) -> str:
 
 
 def mask_id(id_number: str) -> str:
-    s = normalise(id_number or "")[0].strip()
+    s = normalise(id_number or "").strip()
     if len(s) < 8:
         return "*" * len(s)
     return s[:3] + "*" * (len(s) - 7) + s[-4:]
 
 
 def mask_phone(phone: str) -> str:
-    s = normalise(phone or "")[0].strip()
+    s = normalise(phone or "").strip()
     if len(s) < 7:
         return "*" * len(s)
     return s[:3] + "****" + s[-4:]
 
 
-def _nfkc(ch: str) -> str:
-    out = _nfkc_cache.get(ch)
-    if out is None:
-        out = unicodedata.normalize("NFKC", ch)
-        # Digits of other scripts (NFKC keeps them) count as digits too.
-        out = "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in out)
-        if len(_nfkc_cache) < 65536:
-            _nfkc_cache[ch] = out
-    return out
+class _Fold(dict):
+    """``str.translate`` table, filled on first sight of each character: NFKC of the character when
+    that is one character, else its one digit (⑴ -> 1), else the character itself; digits of other
+    scripts become ASCII digits. One character in, one out, so positions never move."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch)
+        digits = [c for c in n if c.isdecimal()]
+        if len(n) != 1:
+            n = digits[0] if len(digits) == 1 else ch
+        if n.isdecimal() and not n.isascii():
+            n = str(unicodedata.decimal(n))
+        if len(self) < 65536:
+            self[code] = n
+        return n
 
 
-def normalise(text: str) -> tuple[str, list[int] | None]:
-    """NFKC, character by character, with the index in ``text`` of every normalised character
-    (None when the text is ASCII and nothing moved)."""
-    if text.isascii():
-        return text, None
-    chars: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        n = ch if ch.isascii() else _nfkc(ch)
-        chars.append(n)
-        where.extend([i] * len(n))
-    return "".join(chars), where
+_FOLD = _Fold()
 
 
-def _blank_dates(norm: str) -> str:
+def normalise(text: str) -> str:
+    """NFKC, character by character, keeping every character's position (see ``_Fold``)."""
+    return text if text.isascii() or not _FOLDABLE.search(text) else text.translate(_FOLD)
+
+
+def _blank_dates(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         if m.group(1) and not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
             return m.group(0)  # not a calendar date: 1380-12-34 may be part of a number
         return "#" * len(m.group(0))
-    return _DATE.sub(blank, norm)
+    return _DATE.sub(blank, text)
 
 
 def _id_like(digits: str) -> bool:
@@ -138,19 +145,46 @@ def _classify(digits: str) -> tuple[int, int, bool] | None:
     return None
 
 
-def _groups(match: re.Match[str]) -> list[list[int]]:
+def _groups(start: int, text: str) -> list[list[int]]:
     """Positions of the digits of a number, group by group (groups are split by separators)."""
     groups: list[list[int]] = []
     gap = True
-    for k, ch in enumerate(match.group(0)):
+    for k, ch in enumerate(text):
         if ch.isdigit() or ch in "Xx":
             if gap:
                 groups.append([])
-            groups[-1].append(match.start() + k)
+            groups[-1].append(start + k)
             gap = False
         else:
             gap = True
     return groups
+
+
+def _glued_personal(text: str) -> bool:
+    """Digits right after letters are a ref (XF2026112500001), unless they are exactly a mobile or
+    an ID (tel13800001234, sfz330102199001011234): refs are built from years, not from those."""
+    digits = text.upper()
+    return (len(digits) == 11 and digits.isdigit() and digits[0] == "1" and digits[1] in "3456789") or (
+        len(digits) == 18 and digits[:17].isdigit() and _id_like(digits))
+
+
+def _numbers(norm: str) -> list[tuple[int, str]]:
+    """(position, text) of every digit run that could hold personal data: not glued to letters
+    (a ref), 10 digits or more, and split where a date or a time sits inside it."""
+    out = []
+    for m in _NUMBER.finditer(norm):
+        start, text = m.start(), m.group(0)
+        if start and norm[start - 1] in _ALNUM and not _glued_personal(text):
+            continue  # XF2026112500001: an identifier (a ref), not a number
+        if sum(c.isdigit() for c in text) < 10:
+            continue  # too short for any form below (a count, an amount, a date)
+        if text.isdigit() or not _DATE.search(text):
+            out.append((start, text))
+            continue
+        blanked = _blank_dates(text)
+        out += [(start + p.start(), p.group(0)) for p in _NUMBER.finditer(blanked)
+                if sum(c.isdigit() for c in p.group(0)) >= 10]
+    return out
 
 
 def _personal_numbers(norm: str) -> list[tuple[list[int], int, int]]:
@@ -160,8 +194,8 @@ def _personal_numbers(norm: str) -> list[tuple[list[int], int, int]]:
     longest run of groups that forms an exact form wins, else the longest run of 15+ digits, so
     a list of phone numbers is two numbers, not one long one."""
     found = []
-    for m in _NUMBER.finditer(_blank_dates(norm)):
-        groups = _groups(m)
+    for start, text in _numbers(norm):
+        groups = _groups(start, text)
         i = 0
         while i < len(groups):
             best: tuple[int, list[int], tuple[int, int, bool]] | None = None
@@ -190,8 +224,8 @@ def scrub_patterns(text: str) -> str:
     """Mask ID and phone numbers in free text, whatever their width or separators."""
     if not text:
         return text
-    norm, where = normalise(text)
-    if not any(c.isdigit() for c in norm):
+    norm = normalise(text)
+    if not _DIGIT.search(norm):
         return text
     found = _personal_numbers(norm)
     if not found:
@@ -199,7 +233,7 @@ def scrub_patterns(text: str) -> str:
     out = list(text)
     for positions, first, last in found:
         for p in positions[first:len(positions) - last]:
-            out[p if where is None else where[p]] = "*"
+            out[p] = "*"
     return "".join(out)
 
 

@@ -172,7 +172,7 @@ def test_mobile_prefixes_13x_to_19x_are_all_masked_in_free_text():
     # The generator itself emits 191 and 199 numbers; 14x, 16x and 17x are real prefixes too.
     for prefix in ("130", "139", "145", "147", "150", "166", "170", "177", "180", "189", "191", "198", "199"):
         number = f"{prefix}12345678"
-        for text in (f"电话{number}", f"电话 {prefix}-1234-5678", f"tel:{prefix} 1234 5678"):
+        for text in (f"电话{number}", f"电话 {prefix}-1234-5678", f"tel:{prefix} 1234 5678", f"Tel{number}"):
             out = scrub_patterns(text)
             assert f"{prefix}****5678" in out.replace("-", "").replace(" ", ""), (text, out)
             assert "1234" not in out, (text, out)

@@ -28,7 +28,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PETITIONBOT_")} | {"PYTHONPATH": str(ROOT)}
     r = subprocess.run([sys.executable, "-m", "petitionbot", *args], cwd=cwd, env=env, capture_output=True, text=True,
                        timeout=900)
-    assert r.returncode in (0, 3), f"{args}: rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+    assert r.returncode == 0, f"{args}: rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     return r
 
 
