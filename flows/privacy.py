@@ -9,7 +9,7 @@ character, so the text keeps its shape:
 
 - NFKC, so full-width digits and separators (３３０１０２…, （０５７１）, －) count as digits;
 - separators inside a number are ignored: ``138-0000-1234``, ``138 0000 1234``,
-  ``(0571)88881234``, ``0571 8888 1234`` are one number each (at most two of space, ``-``,
+  ``(0571)88881234``, ``0571 8888 1234``, ``138 - 0000 - 1234`` are one number each (at most three of space, ``-``,
   ``.``, ``(``, ``)`` or a Unicode hyphen between two digits);
 - dates (``2026-11-03``, ``2026.11.3``, ``2026年11月3日``) and times are never joined to a
   neighbouring number, so a date next to a phone number stays a date;
@@ -36,7 +36,7 @@ _ID_CHECK = "10X98765432"
 
 # After NFKC: ASCII separators, plus Unicode hyphens and the minus sign NFKC leaves alone.
 _SEP = r"[ \t\u00a0\-.()\u2010-\u2013\u2212]"
-_NUMBER = re.compile(rf"\+?[0-9](?:{_SEP}{{0,2}}[0-9])*(?:{_SEP}{{0,2}}[Xx](?![A-Za-z]))?")
+_NUMBER = re.compile(rf"\+?[0-9](?:{_SEP}{{0,3}}[0-9])*(?:{_SEP}{{0,3}}[Xx](?![A-Za-z]))?")
 _DATE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-./]([0-9]{1,2})[-./]([0-9]{1,2})(?![0-9])"
                    r"|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])")
 # Characters NFKC may turn into a digit, a space, a hyphen, a parenthesis or X: full-width forms,

@@ -70,7 +70,7 @@ def widen(draw, text: str) -> str:
 @st.composite
 def written_mobile(draw) -> tuple[str, str]:
     m = draw(mobiles())
-    sep = draw(st.sampled_from(["", "-", " ", "－", "\u3000", "\u2010", "."]))
+    sep = draw(st.sampled_from(["", "-", " ", "－", "\u3000", "\u2010", ".", " - ", "  "]))
     text = f"{m[:3]}{sep}{m[3:7]}{sep}{m[7:]}"
     if draw(st.booleans()):
         text = draw(st.sampled_from(["+86 ", "+86-", "86-", "＋86 "])) + text
