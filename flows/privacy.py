@@ -36,13 +36,17 @@ _ID_CHECK = "10X98765432"
 
 # After NFKC: ASCII separators, plus Unicode hyphens and the minus sign NFKC leaves alone.
 _SEP = r"[ \t\u00a0\-.()\u2010-\u2013\u2212]"
-_NUMBER = re.compile(rf"\+?[0-9](?:{_SEP}{{0,3}}[0-9])*(?:{_SEP}{{0,3}}[Xx](?![A-Za-z]))?")
+# A run of 10 digits or more (fewer is never personal data here: a count, an amount, a date).
+_NUMBER = re.compile(rf"[0-9](?:{_SEP}{{0,3}}[0-9]){{9,}}(?:{_SEP}{{0,3}}[Xx](?![A-Za-z]))?")
 _DATE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-./]([0-9]{1,2})[-./]([0-9]{1,2})(?![0-9])"
                    r"|(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])")
-# Characters NFKC may turn into a digit, a space, a hyphen, a parenthesis or X: full-width forms,
-# other scripts' digits, super- and subscripts, circled and parenthesised numbers, odd spaces.
+# Characters NFKC may turn into a digit, a space, a hyphen, a parenthesis, + or X: full-width
+# digits and those signs, other scripts' digits, super- and subscripts, circled and parenthesised
+# numbers, odd spaces. (Not the full-width comma or colon: Chinese text is full of them.)
 _FOLDABLE = re.compile("(?![0-9])[\\d\u00a0\u00b2\u00b3\u00b9\u2000-\u200a\u2070-\u209f\u2460-\u24ff"
-                       "\u2776-\u2793\u3000\u3248-\u32ff\uff01-\uff5e\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a]")
+                       "\u2776-\u2793\u3000\u3248-\u32ff\uff08\uff09\uff0b\uff0d\uff0e\uff10-\uff19"
+                       "\uff38\uff58\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a]")
+_GLUED = re.compile(r"[0-9]+[Xx]?")
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ID_PREFIX = re.compile(r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])")
 _DIGIT = re.compile(r"[0-9]")
@@ -82,7 +86,7 @@ def mask_phone(phone: str) -> str:
 
 
 class _Fold(dict):
-    """``str.translate`` table, filled on first sight of each character: NFKC of the character when
+    """Character table, filled on first sight of each character: NFKC of the character when
     that is one character, else its one digit (⑴ -> 1), else the character itself; digits of other
     scripts become ASCII digits. One character in, one out, so positions never move."""
 
@@ -104,7 +108,9 @@ _FOLD = _Fold()
 
 def normalise(text: str) -> str:
     """NFKC, character by character, keeping every character's position (see ``_Fold``)."""
-    return text if text.isascii() or not _FOLDABLE.search(text) else text.translate(_FOLD)
+    if text.isascii() or not _FOLDABLE.search(text):
+        return text
+    return _FOLDABLE.sub(lambda m: _FOLD[ord(m.group())], text)
 
 
 def _blank_dates(text: str) -> str:
@@ -160,30 +166,32 @@ def _groups(start: int, text: str) -> list[list[int]]:
     return groups
 
 
-def _glued_personal(text: str) -> bool:
+def _glued_personal(digits: str) -> bool:
     """Digits right after letters are a ref (XF2026112500001), unless they are exactly a mobile or
     an ID (tel13800001234, sfz330102199001011234): refs are built from years, not from those."""
-    digits = text.upper()
+    digits = digits.upper()
     return (len(digits) == 11 and digits.isdigit() and digits[0] == "1" and digits[1] in "3456789") or (
         len(digits) == 18 and digits[:17].isdigit() and _id_like(digits))
 
 
 def _numbers(norm: str) -> list[tuple[int, str]]:
-    """(position, text) of every digit run that could hold personal data: not glued to letters
-    (a ref), 10 digits or more, and split where a date or a time sits inside it."""
+    """(position, text) of every digit run that could hold personal data: 10 digits or more, not
+    the digits of a ref glued to its letters, split where a date or a time sits inside it."""
     out = []
-    for m in _NUMBER.finditer(norm):
+    pos = 0
+    while (m := _NUMBER.search(norm, pos)) is not None:
         start, text = m.start(), m.group(0)
-        if start and norm[start - 1] in _ALNUM and not _glued_personal(text):
-            continue  # XF2026112500001: an identifier (a ref), not a number
-        if sum(c.isdigit() for c in text) < 10:
-            continue  # too short for any form below (a count, an amount, a date)
+        if start and norm[start - 1] in _ALNUM:
+            glued = _GLUED.match(norm, start)
+            if glued is not None and not _glued_personal(glued.group(0)):
+                pos = glued.end()  # XF2026112500001: skip the ref, look again right after it
+                continue
+        pos = m.end()
         if text.isdigit() or not _DATE.search(text):
             out.append((start, text))
             continue
         blanked = _blank_dates(text)
-        out += [(start + p.start(), p.group(0)) for p in _NUMBER.finditer(blanked)
-                if sum(c.isdigit() for c in p.group(0)) >= 10]
+        out += [(start + p.start(), p.group(0)) for p in _NUMBER.finditer(blanked)]
     return out
 
 

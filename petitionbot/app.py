@@ -192,6 +192,9 @@ class App:
             status, message = "failed", str(error)
             logger.error("运行失败：{}", error)
             raise error from exc
+        except KeyboardInterrupt:
+            status, message = "stopped", "被手动中断（Ctrl-C）；已处理的部分已保存，其余下次运行时处理"
+            raise
         except BaseException as exc:
             status, message = "crashed", f"{type(exc).__name__}: {exc}"
             logger.exception("运行异常终止")

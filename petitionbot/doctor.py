@@ -151,6 +151,8 @@ def check_workdir(settings: config.Settings) -> Check:
     except OSError as exc:
         reason = diskio.disk_error(exc, wd)
         return Check("工作目录", False, reason.message, reason.hint or fix_path)
+    if os.name == "nt":
+        return Check("工作目录", True, f"{wd}（可写；请用 NTFS 权限限制其他账号访问）")
     mode = stat.S_IMODE(wd.stat().st_mode)
     group = settings.storage.group
     if mode & 0o007:

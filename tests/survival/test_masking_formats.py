@@ -248,3 +248,8 @@ def test_a_redactor_with_names_still_masks_every_format():
     out = r(TITLE)
     assert "王*国" in out
     _no_number_in(out, "redactor")
+
+
+def test_a_ref_next_to_a_number_stays_readable_and_the_number_is_masked():
+    assert scrub_patterns("XF2026112500001 13800001234") == "XF2026112500001 138****1234"
+    assert scrub_patterns("XF2026112500001，0571-88881234") == "XF2026112500001，0571-****1234"
