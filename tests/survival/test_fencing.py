@@ -16,10 +16,8 @@ import threading
 from collections import Counter
 from contextlib import closing
 from datetime import date, datetime
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from flows.clock import FixedClock
 from flows.errors import LockLost
@@ -27,37 +25,19 @@ from petitionbot import config
 from petitionbot.app import App
 from petitionbot.commands.reminders import reminders
 from petitionbot.lock import RunLock
+from tests.crash import test_crash_reminders
 from tests.crash.conftest import Office, petition
-from tests.reminders.servers import free_port
+from tests.crash.test_crash_reminders import Counting
 
+smtp = test_crash_reminders.smtp  # fixture: an SMTP server on loopback counting Message-IDs
 UNITS = [f"第{n:02d}网格" for n in range(1, 32)]  # 31 units, one overdue item each: 31 reminders
 T0 = 1_800_000_000.0
 NOW = datetime(2026, 11, 27, 9, 30)  # a Friday, office hours
 
 
-class Counting:
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-        msg = message_from_bytes(envelope.content, policy=policy.default)
-        with self.lock:
-            self.ids.append(str(msg["Message-ID"]))
-        return "250 OK"
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.ids)
-
-
-@pytest.fixture
-def smtp():
-    handler = Counting()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
+def _count(handler: Counting) -> int:
+    with handler.lock:
+        return len(handler.ids)
 
 
 class FrozenAfter(FixedClock):
@@ -75,6 +55,21 @@ class FrozenAfter(FixedClock):
             self.paused.set()
             assert self.resume.wait(60), "the test never resumed the frozen run"
         return super().now()
+
+
+def _start_frozen_run(app: App) -> tuple[threading.Thread, dict[str, object]]:
+    """Run A: the reminders flow in its own thread (named so the test's pauses know it)."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = reminders(app, now=True)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="frozen-run")
+    thread.start()
+    return thread, outcome
 
 
 def _office(tmp_path, port: int) -> Office:
@@ -112,38 +107,29 @@ def _runs(office: Office) -> dict[str, tuple[str, dict]]:
 
 
 def test_a_frozen_run_whose_lock_was_taken_over_sends_nothing_more(tmp_path, smtp):
-    handler, port = smtp
+    handler, port = smtp, smtp.port
     office = _office(tmp_path, port)
     settings = config.load(office.cfg)
 
-    clock_a = FrozenAfter(NOW, frozen=lambda: handler.count() >= 7)
+    clock_a = FrozenAfter(NOW, frozen=lambda: _count(handler) >= 7)
     app_a = App(settings, clock=clock_a, lock_clock=lambda: T0)  # its heartbeat stands still
-    outcome: dict[str, object] = {}
-
-    def run_a() -> None:
-        try:
-            outcome["result"] = reminders(app_a, now=True)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run_a, name="frozen-run")
-    thread.start()
+    thread, outcome = _start_frozen_run(app_a)
     try:
         assert clock_a.paused.wait(60), "run A never reached its 8th send"
-        assert handler.count() == 7
+        assert _count(handler) == 7
 
         # Run B, an hour later by the lock's clock: A's heartbeat is stale, its lock is taken over.
         app_b = App(settings, clock=FixedClock(NOW), lock_clock=lambda: T0 + 3600)
         run_b, result_b = reminders(app_b, now=True)
         assert run_b.status == "ok" and result_b.sent == 24 and result_b.queued == []
-        assert handler.count() == 31
+        assert _count(handler) == 31
     finally:
         clock_a.resume.set()
         thread.join(60)
 
     # A woke up, found its lock taken over and stopped before its next send.
     assert isinstance(outcome.get("error"), LockLost), outcome
-    assert handler.count() == 31
+    assert _count(handler) == 31
     assert sorted(Counter(handler.ids).values()) == [1] * 31  # every unit got its reminder exactly once
 
     runs = _runs(office)
@@ -165,7 +151,7 @@ def test_frozen_in_the_middle_of_a_send_only_that_one_message_goes_twice(tmp_pat
     its mark by the store and sends nothing more."""
     from flows.reminders.channels.email import EmailChannel
 
-    handler, port = smtp
+    handler, port = smtp, smtp.port
     office = _office(tmp_path, port)
     settings = config.load(office.cfg)
     paused, resume = threading.Event(), threading.Event()
@@ -173,32 +159,23 @@ def test_frozen_in_the_middle_of_a_send_only_that_one_message_goes_twice(tmp_pat
 
     def send(self, message):
         real_send(self, message)
-        if threading.current_thread().name == "frozen-run" and handler.count() == 7 and not paused.is_set():
+        if threading.current_thread().name == "frozen-run" and _count(handler) == 7 and not paused.is_set():
             paused.set()
             assert resume.wait(60)
 
     monkeypatch.setattr(EmailChannel, "send", send)
     app_a = App(settings, clock=FixedClock(NOW), lock_clock=lambda: T0)
-    outcome: dict[str, object] = {}
-
-    def run_a() -> None:
-        try:
-            outcome["result"] = reminders(app_a, now=True)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run_a, name="frozen-run")
-    thread.start()
+    thread, outcome = _start_frozen_run(app_a)
     try:
         assert paused.wait(60)
         run_b, result_b = reminders(App(settings, clock=FixedClock(NOW), lock_clock=lambda: T0 + 3600), now=True)
         assert result_b.sent == 25  # 7 (in flight, not marked) to 31
-        sent_before_resume = handler.count()
+        sent_before_resume = _count(handler)
     finally:
         resume.set()
         thread.join(60)
     assert isinstance(outcome.get("error"), LockLost), outcome
-    assert handler.count() == sent_before_resume == 32
+    assert _count(handler) == sent_before_resume == 32
     assert sorted(Counter(handler.ids).values()) == [1] * 30 + [2]
 
 
@@ -267,8 +244,7 @@ def test_a_run_that_lost_its_lock_writes_no_file(tmp_path):
 
 
 def test_a_run_inside_the_app_is_fenced_and_marks_sends_with_its_generation(tmp_path, smtp):
-    handler, port = smtp
-    office = _office(tmp_path, port)
+    office = _office(tmp_path, smtp.port)
     app = App(config.load(office.cfg), as_of=date(2026, 11, 27))
     run, result = reminders(app, now=True)
     assert run.generation == 1 and result.sent == 31
