@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -94,7 +95,7 @@ def test_a_second_serve_on_the_same_workdir_refuses_to_start(tmp_path):
         out, err = second.communicate(timeout=60)
         assert second.returncode == 1, err
         assert "Traceback" not in err
-        assert f"这个工作目录已有一个计划任务服务在运行：{os.uname().nodename} 上的进程 {first.pid}" in err
+        assert f"这个工作目录已有一个计划任务服务在运行：{socket.gethostname()} 上的进程 {first.pid}" in err
         assert "同一工作目录只能运行一个 petitionbot serve" in err
         assert first.poll() is None  # the first one was not disturbed
     finally:
