@@ -27,6 +27,8 @@ from typing import Any
 
 from loguru import logger
 
+from flows import diskio
+from petitionbot.lock import ServeLock
 from petitionbot.scheduler.chain import ChainResult, run_chain
 from petitionbot.scheduler.jobs import JobSpec, build_trigger, load_jobs
 from petitionbot.scheduler.retention import prune_runs
@@ -103,8 +105,6 @@ def build_scheduler(settings: Any, *, scheduler_cls: Any = None, jobstore: Any =
     from apscheduler.schedulers.background import BackgroundScheduler
 
     svc = service_settings(settings)
-    from flows import diskio
-
     diskio.ensure_dir(settings.workdir)
     return (scheduler_cls or BackgroundScheduler)(
         jobstores={"default": jobstore or SQLAlchemyJobStore(url=jobstore_url(settings))},
@@ -174,9 +174,6 @@ def start(service: Service, *, scheduler: Any = None) -> Any:
 
 def serve(settings: Any) -> int:
     """Run until SIGTERM / Ctrl-C; the running job finishes its current item first."""
-    from flows import diskio
-    from petitionbot.lock import ServeLock
-
     diskio.configure(settings.storage.group)
     diskio.secure_root(settings.workdir)
     with ServeLock(Path(settings.workdir) / "serve.lock"):
