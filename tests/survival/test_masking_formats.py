@@ -10,17 +10,17 @@ of its digits may be a piece of the original number (a masked mobile keeps 3 + 4
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import re
 import unicodedata
 from datetime import date, timedelta
 
+from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.privacy import Redactor, mask_id, mask_phone, scrub_patterns
-from flows.reminders.flow import run_reminders
-from flows.runs import Run
 from tests.factories import make_petition, make_petitioner
 from tests.reminders.conftest import World
 
@@ -210,16 +210,19 @@ def test_mails_chats_exports_logs_and_evidence_names_carry_none_of_these_numbers
                                          assigned_on=date(2026, 10, 1), title=TITLE, content=TITLE * 3,
                                          clerk={"accepted_on": "2026-10-10", "decision": "受理"},
                                          petitioners=[make_petitioner(phone="199-1234-5678")]), run_id=None)
-        run = Run.start("reminders", tmp_path / "runs", world.clock)
-        run_reminders(world.store.petitions(include_withdrawn=False), store=world.store, engine=world.engine,
-                      settings=world.settings, clock=world.clock, channels=world.channels, out_dir=tmp_path / "out",
-                      office="余杭街道信访办", run=run, draft_supervision=world.draft)
+        world.run()  # the reminders flow with the real 督办单 drafter, real SMTP and chat receivers
         mails = [m for m in world.emails() if "永福村" in str(m["Subject"])]
         chats = [r["payload"] for r in http.received]
         assert mails and chats, "the unit's digest went out by mail and by DingTalk"
         assert any("王*国反映" in m.get_body(("plain",)).get_content() for m in mails)
         for m in mails:
             _no_number_in(str(m["Subject"]) + m.get_body(("plain",)).get_content(), "mail")
+            for part in m.iter_attachments():
+                if part.get_filename().endswith(".docx"):
+                    doc = Document(io.BytesIO(part.get_content()))
+                    text = "\n".join([p.text for p in doc.paragraphs] +
+                                     [c.text for t in doc.tables for r in t.rows for c in r.cells])
+                    _no_number_in(text, part.get_filename())
         _no_number_in(json.dumps(chats, ensure_ascii=False), "chat")
 
         masked = [r for r in export_all(world.store, masked=True) if r["ref"] == "YH-N1"]
