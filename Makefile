@@ -14,11 +14,11 @@ demo: system $(STAMP)
 	$(BIN)/petitionbot demo
 
 test: system $(STAMP)
-	$(BIN)/ruff check bots flows petitionbot tests bench templates
+	$(BIN)/ruff check bots core flows petitionbot tests bench templates
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check bots flows petitionbot tests bench templates
+	$(BIN)/ruff check bots core flows petitionbot tests bench templates
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)

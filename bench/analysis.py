@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import petitionbot.config  # noqa: E402,F401 - composes the settings sections first
+from core.model import Petition, Petitioner, petition_from_dict  # noqa: E402
 from flows.analysis import classify, clusters, repeats, taxonomy  # noqa: E402
 from flows.analysis.items import Item, TextContext  # noqa: E402
 from flows.analysis.settings import AnalysisSettings  # noqa: E402
-from flows.model import Petition, Petitioner, petition_from_dict  # noqa: E402
 from tests.data.analysis import build_model, corpus  # noqa: E402
 from tests.data.analysis import evaluate as ev  # noqa: E402
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def _petition(i: int, day: date):
-    from flows.model import Petition, Petitioner
+    from core.model import Petition, Petitioner
 
     return Petition(
         ref=f"YH2026{i:07d}", title=f"反映第{i % 97}组道路破损、积水问题", form=("来信", "来访", "网上信访", "电话")[i % 4],
@@ -76,7 +76,7 @@ def _analysis(store, rows: int) -> None:
 
 
 def _sync(work: Path, store):
-    from flows.clock import FixedClock
+    from core.clock import FixedClock
     from flows.deadlines import build_engine
     from flows.ledger import LedgerDeadlines, LedgerSettings, sync_ledger
     from flows.runs import Run

@@ -25,13 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from docxtpl import DocxTemplate  # noqa: E402 - the baseline being measured
 
-from flows.clock import FixedClock  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
+from core.model import Petition, Petitioner  # noqa: E402
 from flows.letters.context import petition_context  # noqa: E402
 from flows.letters.engine import make_env  # noqa: E402
 from flows.letters.files import atomic_write  # noqa: E402
 from flows.letters.flow import Drafter, draft_letters, ledger_notes  # noqa: E402
 from flows.letters.settings import BUILTIN_TEMPLATES  # noqa: E402
-from flows.model import Petition, Petitioner  # noqa: E402
 from flows.runs import Run  # noqa: E402
 from flows.store.sqlite import SqliteStore  # noqa: E402
 from petitionbot.config import Settings  # noqa: E402

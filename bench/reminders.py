@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.clock import FixedClock  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
+from core.model import Petition, Petitioner  # noqa: E402
 from flows.deadlines import build_engine, step_status  # noqa: E402
-from flows.model import Petition, Petitioner  # noqa: E402
 from flows.reminders.flow import run_reminders  # noqa: E402
 from flows.reminders.settings import Contact, ReminderSettings, UnitRecipients  # noqa: E402
 from flows.store.sqlite import SqliteStore  # noqa: E402

@@ -1,5 +1,5 @@
 """Find and launch Chromium, make contexts, trace them, keep evidence on failure, and map
-Playwright's errors into ``flows.errors``.
+Playwright's errors into ``core.errors``.
 
 Playwright's sync API is bound to the thread that started it, so :class:`Browser` runs the
 async API on a private event loop in a daemon thread; sync callers hand it coroutines with
@@ -26,7 +26,7 @@ from playwright.async_api import BrowserContext, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from flows.errors import ConfigError, LayoutChanged, PetitionbotError, SystemError_, TransientError
+from core.errors import ConfigError, LayoutChanged, PetitionbotError, SystemError_, TransientError
 from flows.privacy import scrub_patterns
 
 T = TypeVar("T")

@@ -1,7 +1,7 @@
 """Attachment files on disk: safe names, content hashes, atomic writes.
 
 Files live under ``<workdir>/attachments/<folder of the ref>/<safe name>``, the folder named by
-``flows.refs.folder_name`` (two refs never share one). Writing the same bytes again (a rerun
+``core.refs.folder_name`` (two refs never share one). Writing the same bytes again (a rerun
 after a crash) is harmless: the file is replaced atomically, and read back to check its hash.
 """
 
@@ -13,8 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from core.errors import AttachmentRejected
 from flows import diskio, tempfiles
-from flows.errors import AttachmentRejected
 from flows.parse import clean_text
 
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from flows.errors import SystemError_
+from core.errors import SystemError_
 
 
 def find_soffice() -> str | None:

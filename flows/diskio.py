@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.errors import ConfigError, DiskError
+from core.errors import ConfigError, DiskError
 
 
 @dataclass(frozen=True)

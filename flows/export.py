@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from flows.model import Petition, to_jsonable
+from core.model import Petition, to_jsonable
+from core.ports import Store
 from flows.privacy import Redactor, mask_id, mask_name, mask_phone
-from flows.store import Store
 
 Contributor = Callable[[Petition, Store], dict[str, Any]]
 

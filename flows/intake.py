@@ -20,16 +20,15 @@ from typing import Any
 
 from loguru import logger
 
-from bots import FetchFailure, Listing, Robot, Scraped
+from core.errors import AttachmentRejected, BusinessError, NotOurs, StoreError, SystemError_, Withdrawn
+from core.model import Attachment, Petition, to_jsonable
+from core.ports import FetchFailure, Listing, Robot, Scraped, Store
+from core.refs import folder_name, ref_key
 from flows import attachments as files
 from flows import failpoints, tempfiles
-from flows.errors import AttachmentRejected, BusinessError, NotOurs, StoreError, SystemError_, Withdrawn
-from flows.model import Attachment, Petition, to_jsonable
 from flows.parse import clean_text, parse_date, parse_scraped
 from flows.privacy import redactor
-from flows.refs import folder_name, ref_key
 from flows.runs import Run
-from flows.store import Store
 
 SIGN_STATUS = "待签收"
 # Upstream fields whose change is worth a line in the history (the rest are compared too).
@@ -48,7 +47,7 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
     started = time.perf_counter()
     robot.login()
     timings["login"] = round(time.perf_counter() - started, 3)
-    # Refs are compared by their normalised key (flows/refs.py): the store never holds two
+    # Refs are compared by their normalised key (core/refs.py): the store never holds two
     # petitions whose refs differ only in case, bracket width or spaces.
     stored = {ref_key(p.ref): p for p in store.petitions() if p.source == "upstream"}
     listings = _dedupe(robot.list_assigned(), run, store, stored)

@@ -10,9 +10,9 @@ import re
 import unicodedata
 from datetime import date
 
-from bots import Scraped
-from flows.errors import MalformedPetition
-from flows.model import FORMS, HANDOVERS, PURPOSES, Petition, Petitioner
+from core.errors import MalformedPetition
+from core.model import FORMS, HANDOVERS, PURPOSES, Petition, Petitioner
+from core.ports import Scraped
 from flows.privacy import id_checksum_ok
 
 REF_RE = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff〔〕()（）_\-]{1,64}$")

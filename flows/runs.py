@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.model import RunCounts
+from core.ports import Clock
 from flows import diskio
-from flows.clock import Clock
-from flows.model import RunCounts
 
 # Run states, as stored: running -> ok | partial | failed | crashed | stopped; a row left
 # 'running' by a process that was killed is set to 'interrupted' by the next run.

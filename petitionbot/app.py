@@ -20,12 +20,13 @@ from pathlib import Path
 
 from loguru import logger
 
+from core.clock import FixedClock, SystemClock
+from core.errors import ConfigError, DiskError, PetitionbotError
+from core.ports import Clock, Store
 from flows import diskio, tempfiles
-from flows.clock import Clock, FixedClock, SystemClock
-from flows.errors import ConfigError, DiskError, PetitionbotError
 from flows.privacy import redactor
 from flows.runs import Run, read_summary
-from flows.store import Store, open_store
+from flows.store import open_store
 from petitionbot import config, logs, progress
 from petitionbot.lock import RunLock
 from petitionbot.scheduler.settings import service_settings

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 from loguru import logger
 
+from core.errors import PetitionbotError
 from flows import diskio
-from flows.errors import PetitionbotError
 from flows.privacy import redactor
 from petitionbot import logs
 from petitionbot.app import EXIT_FAILED, exit_code_for

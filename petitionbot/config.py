@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
+from core.errors import ConfigError
 from flows.analysis.settings import AnalysisSettings
 from flows.deadlines.settings import DeadlineSettings
-from flows.errors import ConfigError
 from flows.ledger.settings import LedgerSettings
 from flows.letters.settings import LettersSettings
 from flows.reminders.settings import ReminderSettings

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from core.errors import PetitionbotError
 from flows import diskio
-from flows.errors import PetitionbotError
 from petitionbot import config
 from petitionbot.scheduler.settings import service_settings
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flows.errors import ConfigError
+from core.errors import ConfigError
 from flows.runs import Run
 
 FlowFn = Callable[..., Run]  # (app, **args) -> Run

@@ -35,7 +35,7 @@ from pathlib import Path
 import psutil
 from loguru import logger
 
-from flows.errors import LockBusy, LockLost
+from core.errors import LockBusy, LockLost
 
 TRIGGER_ZH = {"clerk": "手动运行", "schedule": "计划任务", "demo": "演示"}
 

@@ -1,4 +1,4 @@
-"""The progress port flows report to, and its two adapters.
+"""The two adapters of the progress port (:class:`core.ports.Progress`).
 
 A flow calls ``start(total, label)``, ``advance()`` after each item and ``close()``. On a
 terminal the clerk sees a tqdm bar (log lines are routed around it by ``logs.py``); anywhere
@@ -9,28 +9,11 @@ the log files. tqdm is imported only here.
 from __future__ import annotations
 
 import sys
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from loguru import logger
 
-
-class Progress(Protocol):
-    def start(self, total: int, label: str) -> None: ...
-
-    def advance(self, n: int = 1) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class NullProgress:
-    def start(self, total: int, label: str) -> None:
-        pass
-
-    def advance(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+from core.ports import Progress
 
 
 class LineProgress:

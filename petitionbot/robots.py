@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bots import Robot
-from flows.errors import ConfigError
+from core.errors import ConfigError
+from core.ports import Robot
 from petitionbot.config import Settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flows.model import Attachment, Petition, Petitioner
+from core.model import Attachment, Petition, Petitioner
 
 
 def make_petitioner(**kw: Any) -> Petitioner:

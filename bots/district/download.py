@@ -7,9 +7,9 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from bots import ScrapedAttachment
 from bots.district import pages
 from bots.district.options import RobotOptions
+from core.ports import ScrapedAttachment
 
 _FILENAME_STAR = re.compile(r"filename\*\s*=\s*([^']*)'[^']*'([^;]+)", re.IGNORECASE)
 _FILENAME = re.compile(r'filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)', re.IGNORECASE)

@@ -12,7 +12,7 @@ from typing import Any
 from bots.browser import Browser, capture_evidence, close_context, map_error
 from bots.district import pages
 from bots.district.options import RobotOptions, write_state
-from flows.errors import LoginFailed, PetitionbotError, SessionExpired
+from core.errors import LoginFailed, PetitionbotError, SessionExpired
 
 CAPTCHA_MESSAGE = "上级系统登录需要图片验证码，机器人不能自动登录"
 CAPTCHA_HINT = "请先运行 petitionbot login，在弹出的浏览器里输入验证码登录一次，然后重新运行"

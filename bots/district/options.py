@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flows.errors import PetitionbotError, TransientError, UpstreamDown
+from core.errors import PetitionbotError, TransientError, UpstreamDown
 
 T = TypeVar("T")
 

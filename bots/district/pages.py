@@ -1,7 +1,7 @@
 """Page objects for the district system, written against visible labels and texts.
 
 Every function takes Playwright objects and returns plain values; the robot turns failures
-into ``flows.errors``. Nothing here keeps state between calls.
+into ``core.errors``. Nothing here keeps state between calls.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Frame, Page, Response
 
 from bots.district import labels
-from flows.errors import LayoutChanged, TransientError
+from core.errors import LayoutChanged, TransientError
 
 
 class SessionLost(Exception):

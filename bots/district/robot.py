@@ -1,4 +1,4 @@
-"""DistrictRobot: the ``bots.Robot`` port for the district's petition web system.
+"""DistrictRobot: the ``core.ports.Robot`` port for the district's petition web system.
 
 Shape of a run: one *control* context (lists, 签收) and, while fetching, ``concurrency``
 *lanes*, each a context with one page, pulling refs from a shared queue. All of it runs as
@@ -20,12 +20,11 @@ from urllib.parse import quote, urljoin
 
 from loguru import logger
 
-from bots import FetchFailure, Listing, Scraped, ScrapedAttachment
 from bots.browser import Browser, capture_evidence, close_context, map_error
 from bots.district import download, labels, pages
 from bots.district.login import fresh_login, interactive_login
 from bots.district.options import Retry, RobotOptions, read_state, write_state
-from flows.errors import (
+from core.errors import (
     BusinessError,
     LayoutChanged,
     MalformedPetition,
@@ -36,7 +35,8 @@ from flows.errors import (
     UpstreamDown,
     Withdrawn,
 )
-from flows.refs import same_ref
+from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment
+from core.refs import same_ref
 
 __all__ = ["DistrictRobot", "RobotOptions", "interactive_login"]
 

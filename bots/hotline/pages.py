@@ -15,7 +15,7 @@ from playwright.async_api import Frame, Page, Response
 # values found by the words before them (th, dt or label, then the next element).
 from bots.district.pages import _DETAIL_JS, _LIST_JS, SessionLost, check_response
 from bots.hotline import labels
-from flows.errors import LayoutChanged
+from core.errors import LayoutChanged
 
 __all__ = ["SessionLost", "check_response"]
 

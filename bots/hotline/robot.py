@@ -1,4 +1,4 @@
-"""HotlineRobot: the ``bots.Robot`` port for the 12345 hotline work-order platform.
+"""HotlineRobot: the ``core.ports.Robot`` port for the 12345 hotline work-order platform.
 
 Shape of a run: one *control* context (the workbench, its iframe lists, 接单) and, while
 fetching, one *work* context per ``recycle_every`` orders whose request API reads details
@@ -26,14 +26,13 @@ from urllib.parse import quote, urljoin
 
 from loguru import logger
 
-from bots import FetchFailure, Listing, Scraped, ScrapedAttachment
 from bots.browser import Browser, capture_evidence, close_context, map_error
 from bots.district import download
 from bots.district.options import Retry, RobotOptions, read_state, write_state
 from bots.hotline import labels, pages
 from bots.hotline.pages import SessionLost, check_response
 from bots.hotline.stream import Emit, stream
-from flows.errors import (
+from core.errors import (
     BusinessError,
     LayoutChanged,
     LoginFailed,
@@ -45,6 +44,7 @@ from flows.errors import (
     UpstreamDown,
     Withdrawn,
 )
+from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment
 
 __all__ = ["HotlineRobot", "RobotOptions"]
 

@@ -27,13 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from core.model import Petition
 from flows import diskio
 from flows.analysis import lexicon
 from flows.analysis.items import TextContext
 from flows.analysis.taxonomy import Taxonomy
 from flows.analysis.text import doc_text
 from flows.analysis.words import shown
-from flows.model import Petition
 
 MODEL_FILE = "analysis/category_model.npz"
 BASE_MODEL = Path(__file__).resolve().parent / "data" / "base_model.npz"

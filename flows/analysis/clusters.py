@@ -17,10 +17,10 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from core.model import GROUP_VISIT, group_kind
 from flows.analysis import matter, words
 from flows.analysis.items import Item
 from flows.analysis.text import usable
-from flows.model import GROUP_VISIT, group_kind
 
 # Pairs whose word cosine is under this are never one matter (the lowest same-matter pair of the
 # development half had 0.14): they are not scored at all.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.model import Petition
+from core.ports import Store
 from flows.analysis import tables
-from flows.model import Petition
-from flows.store import Store
 
 EMPTY = {"category_suggested": "", "category_confidence": 0.0, "is_repeat": False, "repeat_tier": "", "repeat_of": "",
          "repeat_count": 0, "group_alert": False, "analysis_explanation": []}

@@ -12,14 +12,13 @@ from typing import Any
 
 from loguru import logger
 
+from core.model import Petition
+from core.ports import Clock, Store
 from flows.analysis import classify, clusters, matter, repeats, tables
 from flows.analysis.items import Item, TextContext
 from flows.analysis.settings import AnalysisSettings
 from flows.analysis.taxonomy import Taxonomy
-from flows.clock import Clock
-from flows.model import Petition
 from flows.runs import Run
-from flows.store import Store
 
 
 @dataclass

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from core.model import Petition
 from flows.analysis import words
 from flows.analysis.text import Who, identity_keys, village_of
-from flows.model import Petition
 
 CLOSED_STATUSES = ("已办结", "已存档")
 # Changing how features are built invalidates every cached feature: bump with the code.

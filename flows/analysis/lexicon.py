@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.model import Petition
 from flows.analysis.taxonomy import Taxonomy
 from flows.analysis.text import norm
-from flows.model import Petition
 
 
 @dataclass

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from core.model import Petition
+from core.ports import Store
 from flows.analysis import charts, report_docx, report_xlsx, tables, trends
 from flows.analysis.report_model import Chart, Report, Table
 from flows.analysis.settings import COLOURS, AnalysisSettings
 from flows.analysis.taxonomy import Taxonomy
-from flows.model import Petition
-from flows.store import Store
 
 BASIS_LABELS = {"assigned_on": "交办日期", "received_on": "登记日期"}
 FIVE_COLOURS = {"绿": "2E8B57", "蓝": "2F6DB5", "黄": "E0B000", "橙": "E07000", "红": "C0392B", trends.NO_BASE: "A6A6A6"}

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flows.store import Store
+from core.ports import Store
 
 COLUMNS = ("ref", "category_suggested", "category_confidence", "category_source", "category_why", "is_repeat",
            "repeat_of", "repeat_matched", "repeat_count", "repeat_why", "repeat_tier", "supervise", "supervise_why", "group_alert",

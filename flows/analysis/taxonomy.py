@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.errors import ConfigError
+from core.errors import ConfigError
 
 
 @dataclass

@@ -15,8 +15,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from core.model import Petition
 from flows.analysis.numbers import address_digits
-from flows.model import Petition
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 # Control and format characters (zero-width spaces, bidi marks, BOM): invisible, never part of a name.

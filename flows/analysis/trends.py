@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.model import Petition
 from flows.analysis.settings import COLOURS, AnalysisSettings
-from flows.model import Petition
 
 DIMENSIONS = {"category": "内容分类", "locality": "问题属地", "form": "信访形式", "purpose": "信访目的"}
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from core.errors import ConfigError
 from flows.analysis.numbers import address_digits, amount_token, with_amount_tokens
-from flows.errors import ConfigError
 
 MATTER_FILE = "matter.toml"
 ADMIN = ("浙江省", "杭州市", "余杭区", "余杭街道", "街道办事处", "街道", "临平区")

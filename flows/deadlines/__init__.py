@@ -41,11 +41,11 @@ __all__ = [
 
 def build_engine(settings: Any = None) -> Any:
     """An Engine for ``settings`` (a DeadlineSettings; defaults when None)."""
+    from core.errors import ConfigError
     from flows.deadlines.calendar import WorkCalendar
     from flows.deadlines.engine import Engine
     from flows.deadlines.profiles import load_profiles
     from flows.deadlines.settings import DeadlineSettings, resolve
-    from flows.errors import ConfigError
 
     settings = settings or DeadlineSettings()
     profiles = load_profiles(resolve(settings.profiles_file))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from flows.errors import ConfigError
+from core.errors import ConfigError
 
 ONE_DAY = timedelta(days=1)
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from core.model import Petition
 from flows.deadlines.calendar import WorkCalendar, estimate_warning
 from flows.deadlines.profiles import Profile, StepRule
-from flows.model import Petition
 
 CLOSED_UPSTREAM = frozenset({"已办结", "已存档"})
 REJECTED = frozenset({"不予受理", "不再受理"})

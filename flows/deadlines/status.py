@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from core.model import Petition
 from flows.deadlines.engine import Engine, Schedule, StepDeadline, start_note, zh_date
-from flows.model import Petition
 
 STATUS_LABELS = {
     "on_track": "正常",

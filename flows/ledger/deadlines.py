@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flows.model import Petition
+from core.model import Petition
 
 ESTIMATED = "（估算）"  # shown after a date computed from a year with no published holiday table
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.model import Petition
 from flows.ledger.columns import CLERK_KEYS
-from flows.model import Petition
 
 
 def export_fields(petition: Petition, store: Any = None) -> dict[str, Any]:  # noqa: ARG001 - Contributor signature

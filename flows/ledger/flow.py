@@ -16,9 +16,11 @@ from typing import Any
 
 from loguru import logger
 
+from core.errors import LedgerShapeChanged, SystemError_
+from core.model import Petition
+from core.ports import Clock, Store
+from core.refs import ref_key
 from flows import failpoints, tempfiles
-from flows.clock import Clock
-from flows.errors import LedgerShapeChanged, SystemError_
 from flows.ledger import files, state
 from flows.ledger.cells import canonical
 from flows.ledger.columns import BY_KEY, SHEET_CHECKS
@@ -29,10 +31,7 @@ from flows.ledger.shape import locate
 from flows.ledger.stats import breakdowns
 from flows.ledger.sync import LEVEL_FIX, Analysis, Issue, Plan, RowState, Table, iter_rows, reconcile
 from flows.ledger.xlsx import Book, BookSpec, ColSpec, read_book, write_book
-from flows.model import Petition
-from flows.refs import ref_key
 from flows.runs import Run
-from flows.store import Store
 
 MAX_WARNINGS = 20
 

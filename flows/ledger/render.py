@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from core.model import Petition, group_kind
 from flows.ledger.columns import BY_KEY, CLERK_KEYS
-from flows.model import Petition, group_kind
 from flows.privacy import Redactor, mask_id, mask_name, mask_phone
 
 Privacy = Literal["show", "mask", "hide"]

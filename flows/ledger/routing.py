@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.model import Petition
 from flows.ledger.settings import RoutingSettings
-from flows.model import Petition
 
 
 def route(p: Petition, rules: RoutingSettings) -> str:

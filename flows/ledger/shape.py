@@ -21,11 +21,11 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows.errors import LedgerShapeChanged
+from core.errors import LedgerShapeChanged
+from core.refs import ref_key
 from flows.ledger.cells import canonical, is_blank
 from flows.ledger.columns import BY_HEADER, BY_KEY, normalise_header
 from flows.ledger.sync import LEVEL_CHECK, Issue, Table, header_index
-from flows.refs import ref_key
 
 MAX_SCAN = 20  # rows searched for the header
 MIN_KNOWN = 3  # known column names a row needs to count as the header (our books have 40+)

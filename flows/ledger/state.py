@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.ports import Store
+from core.refs import ref_key
 from flows.ledger.sync import RowState
-from flows.refs import ref_key
-from flows.store import Store
 
 
 def load_states(store: Store) -> dict[str, tuple[str, RowState]]:

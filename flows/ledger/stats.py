@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flows.model import FORMS, PURPOSES, Petition
+from core.model import FORMS, PURPOSES, Petition
 
 
 @dataclass

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from core.model import FORMS, PURPOSES, Petition, Petitioner
+from core.refs import ref_key
 from flows.ledger.cells import (
     EXCEL_CELL_LIMIT,
     ILLEGAL,
@@ -42,8 +44,6 @@ from flows.ledger.deadlines import DeadlineCells
 from flows.ledger.render import Privacy, as_cell, bot_cells, clerk_cells, clerk_value
 from flows.ledger.routing import route
 from flows.ledger.settings import LedgerSettings
-from flows.model import FORMS, PURPOSES, Petition, Petitioner
-from flows.refs import ref_key
 
 LEVEL_FIX = "需处理"  # not applied: the clerk must correct the cell
 LEVEL_CHECK = "已自动识别"  # applied as read: please check

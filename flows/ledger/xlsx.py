@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from flows.errors import SystemError_
+from core.errors import SystemError_
 from flows.ledger.columns import BY_HEADER, BY_KEY, OWN_SHEETS, SHEET_CHECKS, SHEET_LEDGER, SHEET_PRINT, SHEET_STATS
 from flows.ledger.deadlines import ESTIMATED, EstimatedDate
 from flows.ledger.stats import Breakdown

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from flows.model import Petition
+from core.model import Petition
 
 # Suffixes that name the committee or office of a village or community: 永福村村民委员会 -> 永福村.
 _UNIT_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "党总支", "党支部", "党委", "委员会", "办公室")

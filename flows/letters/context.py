@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from flows.model import Petition
+from core.model import Petition
 from flows.privacy import mask_id, mask_name, scrub_patterns
 
 from .settings import LettersSettings

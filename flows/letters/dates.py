@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from core.model import Petition
 from flows.deadlines.engine import _d as as_date  # the engine's own reading of a clerk's date
-from flows.model import Petition
 
 from .context import zh_date
 

@@ -21,8 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.ports import Store
 from flows import diskio, failpoints, tempfiles
-from flows.store import Store
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 

@@ -17,11 +17,10 @@ from typing import Any
 
 from loguru import logger
 
-from flows.clock import Clock
-from flows.errors import BusinessError, ConfigError, SystemError_
-from flows.model import Petition
+from core.errors import BusinessError, ConfigError, SystemError_
+from core.model import Petition
+from core.ports import Clock, Store
 from flows.runs import Run
-from flows.store import Store
 
 from . import docx_adapter, legal
 from .checks import accused_unit, blanks

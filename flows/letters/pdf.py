@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from core.errors import SystemError_
 from flows import diskio
 from flows.convert import find_soffice
-from flows.errors import SystemError_
 
 from .fonts import replacements
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.errors import BusinessError
+from core.errors import BusinessError
 
 
 @dataclass(frozen=True)

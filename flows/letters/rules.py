@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.model import Petition
+from core.model import Petition
 
 from .settings import LettersSettings
 

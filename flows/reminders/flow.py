@@ -15,18 +15,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from core.errors import ChannelError
+from core.model import Petition
+from core.ports import Channel, Clock, Message, Store
 from flows import failpoints
-from flows.clock import Clock
 from flows.deadlines.calendar import ESTIMATE_MARK
 from flows.deadlines.engine import Engine, zh_date
-from flows.model import Petition
 from flows.reminders import overdue_docx, overdue_xlsx, render
-from flows.reminders.channels import Channel, ChannelError, Message
 from flows.reminders.items import Item, by_unit, collect, petitions_by_unit
 from flows.reminders.outbox import Outbox
 from flows.reminders.settings import ReminderSettings, UnitRecipients
 from flows.runs import Run
-from flows.store import Store
 
 DraftSupervision = Callable[[str, list[Item]], "Path | None"]
 Entry = tuple[str, str, str]  # (ref, step, level)

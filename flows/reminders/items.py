@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from core.model import Petition
 from flows.deadlines.engine import Engine, zh_date
 from flows.deadlines.status import STATUS_LABELS, STEP_LABELS, step_status
-from flows.model import Petition
 from flows.privacy import mask_name, scrub_patterns
 from flows.reminders.settings import Rung
 

@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from core.ports import Message, Store
 from flows.privacy import scrub_patterns
-from flows.reminders.channels import Message
-from flows.store import Store
 
 
 @dataclass

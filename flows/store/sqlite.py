@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from core.errors import LockLost, StoreError
+from core.model import Petition, petition_from_dict, to_jsonable
 from flows import diskio
-from flows.errors import LockLost, StoreError
-from flows.model import Petition, petition_from_dict, to_jsonable
 
 
 def fingerprint(petition: Petition) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import re
 
+from core.errors import ConfigError
 from flows.analysis import AnalysisResult, classify, run_analysis, taxonomy
 from flows.analysis.flow import context
 from flows.analysis.report import ReportFiles, monthly_report
 from flows.analysis.settings import AnalysisSettings, of
 from flows.analysis.tables import save_features
-from flows.errors import ConfigError
 from flows.runs import Run
 from petitionbot.app import EXIT_OK, App
 from petitionbot.commands import run_footer

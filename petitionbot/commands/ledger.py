@@ -6,8 +6,8 @@ import argparse
 
 from pydantic import ValidationError
 
+from core.errors import ConfigError
 from flows.deadlines import STATUS_LABELS, build_engine
-from flows.errors import ConfigError
 from flows.ledger import LedgerDeadlines, LedgerResult, LedgerSettings, sync_ledger
 from flows.runs import Run
 from petitionbot.app import EXIT_OK, EXIT_PARTIAL, App

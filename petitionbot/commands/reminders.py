@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.errors import ConfigError
 from flows.deadlines import build_engine, explain
-from flows.errors import ConfigError
 from flows.runs import Run
 from petitionbot import config
 from petitionbot.app import EXIT_OK, App

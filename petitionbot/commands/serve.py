@@ -8,7 +8,7 @@ import socket
 from datetime import datetime, timedelta
 from typing import Any
 
-from flows.errors import ConfigError
+from core.errors import ConfigError
 from petitionbot.app import EXIT_FAILED, EXIT_OK, INTERRUPTED_MESSAGE, App
 from petitionbot.lock import LockInfo, RunLock, pid_alive
 

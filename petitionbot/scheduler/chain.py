@@ -8,7 +8,7 @@ from typing import Any
 
 from loguru import logger
 
-from flows.errors import BusinessError, LockBusy, PetitionbotError, SystemError_, TransientError
+from core.errors import BusinessError, LockBusy, PetitionbotError, SystemError_, TransientError
 from flows.runs import Run
 from petitionbot import flows_registry
 

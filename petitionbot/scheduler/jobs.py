@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from flows.errors import ConfigError
+from core.errors import ConfigError
 from petitionbot import flows_registry
 
 

@@ -44,7 +44,7 @@ def failure_text(title: str, result: ChainResult) -> tuple[str, str]:
 def notify_failure(settings: Any, title: str, result: ChainResult, *,
                    channels: Callable[[Any], dict[str, Any]] | None = None) -> list[str]:
     """Send to every configured operator channel; returns the channels that delivered."""
-    from flows.reminders.channels import Message
+    from core.ports import Message
 
     svc: ServiceSettings = _svc(settings)
     targets = []

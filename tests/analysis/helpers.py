@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.model import Petition, Petitioner
 from flows.analysis.items import Item, TextContext
 from flows.analysis.settings import BUILTIN_TAXONOMY
-from flows.model import Petition, Petitioner
 
 # One text context for the tests: the shipped word lists, the villages of the corpus.
 CTX = TextContext.load(BUILTIN_TAXONOMY, {"永福村", "宝塔村", "永安村", "金星村", "仙宅村", "溪塔村"})

@@ -1,8 +1,8 @@
 from datetime import date, timedelta
 
+from core.model import Petitioner
 from flows.analysis.clusters import cluster_alerts, group_alerts
 from flows.analysis.settings import AnalysisSettings
-from flows.model import Petitioner
 from tests.analysis.helpers import item, petition
 
 SMELL = ("化工厂异味", "{loc}东边那家化工厂这几天晚上排放刺鼻的气味，家里人头晕恶心，晚上不敢开窗睡觉。", "要求查处化工厂废气排放")

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from core.model import Petitioner
 from flows.analysis import classify, clusters, repeats, taxonomy
 from flows.analysis.numbers import amounts, cn_to_int
 from flows.analysis.settings import AnalysisSettings
 from flows.analysis.text import identity_keys, norm_address
-from flows.model import Petitioner
 from tests.analysis.helpers import CTX, item
 from tests.data.analysis.corpus import load, to_petition
 

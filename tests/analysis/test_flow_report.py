@@ -7,9 +7,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from core.model import petition_from_dict
 from flows.analysis import export_contributor, export_fields, ledger_columns, supervision_lines
 from flows.convert import find_soffice, to_pdf
-from flows.model import petition_from_dict
 from petitionbot import config
 from petitionbot.app import App
 from petitionbot.cli import main

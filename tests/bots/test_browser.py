@@ -9,7 +9,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bots.browser import find_chromium, launch_args, map_error
-from flows.errors import ConfigError, LayoutChanged, SystemError_, TransientError
+from core.errors import ConfigError, LayoutChanged, SystemError_, TransientError
 
 
 def test_configured_path_wins_and_a_wrong_one_is_a_config_error(tmp_path):

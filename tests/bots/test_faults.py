@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bots import Scraped
-from flows.errors import TransientError, UpstreamDown
+from core.errors import TransientError, UpstreamDown
+from core.ports import Scraped
 
 
 def own_refs(dataset: dict, n: int) -> list[str]:

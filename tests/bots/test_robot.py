@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from bots import FetchFailure, Scraped
-from flows.errors import LayoutChanged, NotOurs, Withdrawn
+from core.errors import LayoutChanged, NotOurs, Withdrawn
+from core.ports import FetchFailure, Scraped
 
 ME = "YH-JD"
 

@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
-from bots import Scraped
-from flows.errors import LoginFailed, SessionExpired
+from core.errors import LoginFailed, SessionExpired
+from core.ports import Scraped
 
 
 def test_wrong_password_fails_after_exactly_one_attempt_with_evidence(make_robot, sim, tmp_path):

@@ -15,7 +15,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from flows.reminders.channels import Message
+from core.ports import Message
 from flows.reminders.channels.email import EmailChannel
 from tests.crash.conftest import Office, petition
 from tests.reminders.servers import free_port

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from core.errors import ConfigError
 from flows.deadlines import DeadlineSettings, WorkCalendar, build_engine, export_fields, load_profiles, status_fills
 from flows.deadlines.engine import Engine
-from flows.errors import ConfigError
 from tests.factories import make_petition
 
 D = date.fromisoformat

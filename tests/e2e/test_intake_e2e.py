@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from flows.errors import LoginFailed
+from core.errors import LoginFailed
 from petitionbot.commands.intake import intake
 from petitionbot.robots import state_path
 from tests.e2e.conftest import dataset, petition

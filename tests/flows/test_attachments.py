@@ -2,8 +2,8 @@ import hashlib
 
 import pytest
 
+from core.errors import AttachmentRejected
 from flows.attachments import MAX_BYTES, MAX_NAME, safe_name, unique_names, write_atomic, write_checked
-from flows.errors import AttachmentRejected
 
 
 @pytest.mark.parametrize("raw,expected", [

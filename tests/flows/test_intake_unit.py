@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bots import FetchFailure, Listing, Scraped, ScrapedAttachment
-from flows.clock import FixedClock
-from flows.errors import NotOurs, Withdrawn
+from core.clock import FixedClock
+from core.errors import NotOurs, Withdrawn
+from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment
 from flows.intake import IntakeOptions, run_intake
 from flows.runs import Run
 from flows.store import open_store

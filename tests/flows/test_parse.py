@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from bots import Scraped
-from flows.errors import MalformedPetition
+from core.errors import MalformedPetition
+from core.ports import Scraped
 from flows.parse import clean_text, parse_scraped
 
 

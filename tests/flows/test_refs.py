@@ -1,4 +1,4 @@
-"""One ref normalisation (flows/refs.py): what counts as the same 信访件编号, and folder names
+"""One ref normalisation (core/refs.py): what counts as the same 信访件编号, and folder names
 that two refs can never share."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.refs import folder_name, ref_key, same_ref
+from core.refs import folder_name, ref_key, same_ref
 
 
 @pytest.mark.parametrize("a,b", [

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from flows.errors import ConfigError, StoreError
+from core.errors import ConfigError, StoreError
 from flows.export import export_all
 from flows.privacy import Redactor, id_checksum_ok, mask_id, mask_name, mask_phone
 from flows.store import open_store

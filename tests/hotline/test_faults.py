@@ -1,4 +1,4 @@
-"""Each fault knob of the hotline simulator against the robot, mapped into flows.errors.
+"""Each fault knob of the hotline simulator against the robot, mapped into core.errors.
 
 The first five mirror tests/bots/test_faults.py (same names, same rules); the rest use the
 hotline's targeted knobs: a status once or always, on one page, one order or one attachment.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bots import Scraped
-from flows.errors import TransientError, UpstreamDown
+from core.errors import TransientError, UpstreamDown
+from core.ports import Scraped
 from tests.hotline.conftest import OPEN, own
 
 PAGES = ["/gdpt/gd/", "/gdpt/fj/"]

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from bots import FetchFailure, Scraped
-from flows.errors import LayoutChanged, NotOurs, Withdrawn
+from core.errors import LayoutChanged, NotOurs, Withdrawn
+from core.ports import FetchFailure, Scraped
 from petitionbot.sim.hotline.views import masked_phone
 from tests.hotline.conftest import ME_NAME, OPEN, PAGE_SIZE, own
 

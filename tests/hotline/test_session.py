@@ -11,8 +11,8 @@ import stat
 
 import pytest
 
-from bots import Scraped
-from flows.errors import LoginFailed, SessionExpired
+from core.errors import LoginFailed, SessionExpired
+from core.ports import Scraped
 from tests.hotline.conftest import OPEN, USER, own
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from flows.deadlines import default_engine
 from flows.ledger import LedgerDeadlines, LedgerSettings, sync_ledger
 from flows.ledger.flow import LedgerResult

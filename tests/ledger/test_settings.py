@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from core.model import CLERK_FIELDS
 from flows.ledger import LedgerSettings
 from flows.ledger.columns import CLERK_KEYS
 from flows.ledger.routing import route
 from flows.ledger.settings import RoutingSettings
-from flows.model import CLERK_FIELDS
 from petitionbot import config
 from tests.factories import make_petition
 

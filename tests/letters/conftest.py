@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from flows.letters.settings import BUILTIN_TEMPLATES
 from flows.runs import Run
 from flows.store.sqlite import SqliteStore

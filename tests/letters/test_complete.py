@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from flows.letters import UnitItem, draft_letters, draft_unit_letter
 from flows.letters.flow import PENDING_SHOWN, LetterIncomplete
 from flows.letters.kinds import PETITION_KINDS, REQUIRED, UNIT_KINDS

@@ -9,7 +9,7 @@ from datetime import date
 import docx
 import openpyxl
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from flows.deadlines import build_engine
 from flows.deadlines.settings import DeadlineSettings
 from flows.letters import UnitItem, draft_letters, draft_unit_letter, legal

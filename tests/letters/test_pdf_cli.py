@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 from lxml import etree
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from flows.convert import find_soffice
 from flows.letters import UnitItem, draft_letters, draft_unit_letter
 from flows.letters.flow import _pdfs

@@ -43,7 +43,7 @@ def http(_http_session):
 # -- the flow's world: a store, units, channels pointed at the loopback servers ------------------
 from datetime import date, datetime  # noqa: E402
 
-from flows.clock import FixedClock  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
 from flows.deadlines import build_engine  # noqa: E402
 from flows.letters import supervision_drafter  # noqa: E402
 from flows.reminders.channels.dingtalk import DingTalkChannel  # noqa: E402

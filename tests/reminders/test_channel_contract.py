@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from flows.reminders.channels import ChannelError, Message
+from core.errors import ChannelError
+from core.ports import Message
 from flows.reminders.channels.dingtalk import DingTalkChannel
 from flows.reminders.channels.email import EmailChannel
 from flows.reminders.channels.wecom import WeComChannel

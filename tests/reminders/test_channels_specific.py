@@ -8,7 +8,8 @@ import hmac
 
 import pytest
 
-from flows.reminders.channels import ChannelError, Message
+from core.errors import ChannelError
+from core.ports import Message
 from flows.reminders.channels.dingtalk import DingTalkChannel, sign
 from flows.reminders.channels.email import EmailChannel
 from tests.reminders.servers import DING_SECRET, FIXED_MS, PASSWORD, USER, SmtpServer

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from flows.deadlines import build_engine, step_status
 from flows.reminders.flow import run_reminders
 from flows.reminders.settings import Contact, ReminderSettings, UnitRecipients

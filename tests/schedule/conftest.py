@@ -13,7 +13,7 @@ import pytest
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.base import BaseScheduler
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from petitionbot import flows_registry
 from petitionbot.app import App
 from petitionbot.config import Settings

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from flows.errors import LockBusy
+from core.errors import LockBusy
 from petitionbot.lock import RunLock
 
 

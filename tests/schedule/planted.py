@@ -13,8 +13,8 @@ import os
 import sys
 import time
 
-from bots import FetchFailure, Listing, Scraped
-from flows.errors import MalformedPetition
+from core.errors import MalformedPetition
+from core.ports import FetchFailure, Listing, Scraped
 
 NAME = "司马青松"
 ID_NUMBER = "33010619850307421X"

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flows.errors import LoginFailed
+from core.errors import LoginFailed
 from tests.schedule.conftest import TZ, make_settings, run_until
 
 NIGHTLY = """

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.errors import LockBusy
+from core.errors import LockBusy
 from petitionbot.lock import RunLock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 from datetime import date
 from types import SimpleNamespace
 
-from flows.clock import FixedClock
+from core.clock import FixedClock
 from petitionbot import flows_registry
 
 

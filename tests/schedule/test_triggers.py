@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from flows.errors import ConfigError
+from core.errors import ConfigError
 from petitionbot.scheduler.jobs import load_jobs
 from tests.schedule.conftest import make_settings, run_until
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from flows.errors import LayoutChanged, SystemError_, UpstreamDown
+from core.errors import LayoutChanged, SystemError_, UpstreamDown
 from petitionbot.commands.intake import intake
 from tests.e2e.conftest import dataset, petition
 from tests.survival.conftest import CHINESE, FAST

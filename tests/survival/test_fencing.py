@@ -19,8 +19,8 @@ from datetime import date, datetime
 
 import pytest
 
-from flows.clock import FixedClock
-from flows.errors import LockLost
+from core.clock import FixedClock
+from core.errors import LockLost
 from petitionbot import config
 from petitionbot.app import App
 from petitionbot.commands.reminders import reminders

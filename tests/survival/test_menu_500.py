@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from flows.errors import LayoutChanged, UpstreamDown
+from core.errors import LayoutChanged, UpstreamDown
 from petitionbot.commands.intake import intake
 from tests.survival.test_fault_matrix import (
     assert_evidence,

@@ -21,13 +21,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from core.clock import FixedClock
+from core.model import Petitioner, petition_from_dict
 from flows.analysis import tables, taxonomy
 from flows.analysis.report import monthly_report
 from flows.analysis.settings import AnalysisSettings
-from flows.clock import FixedClock
 from flows.deadlines import build_engine, default_engine
 from flows.ledger import LedgerDeadlines, LedgerSettings, sync_ledger
-from flows.model import Petitioner, petition_from_dict
 from flows.reminders.flow import run_reminders
 from flows.reminders.settings import Contact, ReminderSettings
 from flows.runs import Run

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.errors import LayoutChanged, LoginFailed, UpstreamDown
+from core.errors import LayoutChanged, LoginFailed, UpstreamDown
 from petitionbot import config
 from petitionbot.app import App
 from petitionbot.commands import export as export_cmd

@@ -1,7 +1,7 @@
 """Refs that differ only in how they are written, through the real intake (Chromium against the
 simulator) and the real ledger sync.
 
-- ``XF(2026)77`` and ``XF（2026）77`` are one ref to us (one normalisation, flows/refs.py): the
+- ``XF(2026)77`` and ``XF（2026）77`` are one ref to us (one normalisation, core/refs.py): the
   first is stored, the second waits in quarantine with a reason naming both, and no file of one
   ever overwrites the other's; ``XF_2026_77``, a different ref whose folder name would sanitise
   alike, gets a folder of its own. Every stored attachment's sha256 matches its file.

@@ -92,7 +92,7 @@ def clerk_types(book: Path, as_of: date) -> dict[str, str]:
 
 def draft_urge(demo: Path, as_of: date) -> Path:
     """A 催办单 for the unit with the most due-soon or overdue steps (the reminders flow drafts 督办单)."""
-    from flows.clock import FixedClock
+    from core.clock import FixedClock
     from flows.deadlines import build_engine
     from flows.letters import UnitItem, draft_unit_letter
     from flows.reminders.items import by_unit, collect

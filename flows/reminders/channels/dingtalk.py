@@ -14,7 +14,8 @@ import time
 import urllib.parse
 from collections.abc import Callable
 
-from flows.reminders.channels import ChannelError, Message
+from core.errors import ChannelError
+from core.ports import Message
 from flows.reminders.channels.webhook import post_json
 
 

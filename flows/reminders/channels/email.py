@@ -17,7 +17,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flows.reminders.channels import ChannelError, Message
+from core.errors import ChannelError
+from core.ports import Message
 
 
 class EmailChannel:

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from flows.reminders.channels import ChannelError
+from core.errors import ChannelError
 
 
 def post_json(url: str, payload: dict[str, Any], *, timeout: float = 15) -> dict[str, Any]:

@@ -7,7 +7,7 @@ those mobiles; the numbers themselves are never printed in the chat.
 
 from __future__ import annotations
 
-from flows.reminders.channels import Message
+from core.ports import Message
 from flows.reminders.channels.webhook import post_json
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from core.model import Petition, petition_from_dict  # noqa: E402
 from flows.analysis import classify  # noqa: E402
 from flows.analysis.classify import LinearModel  # noqa: E402
 from flows.analysis.items import TextContext  # noqa: E402
-from flows.model import Petition, petition_from_dict  # noqa: E402
 
 GEN_COUNT, GEN_SEED = 2000, 301
 GEN_WEIGHT = 0.25  # a templated generated petition counts a quarter of a real one

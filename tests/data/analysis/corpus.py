@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flows.model import Petition, Petitioner
+from core.model import Petition, Petitioner
 
 HERE = Path(__file__).resolve().parent
 BLIND = HERE / "blind"

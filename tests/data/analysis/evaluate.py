@@ -19,8 +19,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from core.model import Petition, group_kind
 from flows.analysis import clusters, repeats
-from flows.model import Petition, group_kind
 
 
 def classification(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:

@@ -20,6 +20,7 @@ What to do next decides the branch, not where the error came from::
      │    ├── StoreError          the database cannot be read or written
      │    └── DiskError           a file or folder cannot be written (disk full, read-only, no permission)
      └── TransientError           worth retrying with backoff (timeout, 5xx, 429)
+          └── ChannelError        a reminder could not be delivered: the outbox retries it later
 
 Library errors (Playwright, sqlite3, openpyxl ...) are mapped into this tree at the adapter
 boundary with ``raise X from exc``; they never leak into flows.
@@ -119,3 +120,7 @@ class TransientError(PetitionbotError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kw):
         super().__init__(message, **kw)
         self.retry_after = retry_after
+
+
+class ChannelError(TransientError):
+    """A reminder channel could not deliver a message; the outbox keeps it and retries later."""

@@ -1,15 +1,9 @@
-"""Injectable time. Every flow asks a Clock for "today"; tests and ``--as-of`` fix it."""
+"""The two clocks (:class:`core.ports.Clock`). Every flow asks a Clock for "today"; tests and
+``--as-of`` fix it."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Protocol
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-    def today(self) -> date: ...
 
 
 class SystemClock:

@@ -1,0 +1,223 @@
+"""The ports: what the business flows ask of the world, owned by neither side.
+
+Flows (``flows/``) and adapters (``bots/``, ``flows/store/sqlite.py``, the reminder channels, the
+shell's progress bars) both import from here and never from each other, so the arrows point one
+way: shell -> flows -> core <- adapters.
+
+- :class:`Robot`: one upstream web system, driven for one run (adapters in ``bots/<site>/``), with
+  the plain records it returns (:class:`Listing`, :class:`Scraped`, ...) and the site's vocabulary
+  (:class:`Site`), so flows never compare one site's strings.
+- :class:`Store`: the system of record (adapter: ``flows/store/sqlite.py``).
+- :class:`Channel`: delivers one reminder :class:`Message` (e-mail, DingTalk, WeCom).
+- :class:`Clock` and :class:`Progress`: time and progress reporting, injected.
+
+No Playwright type or exception crosses the robot boundary: adapters map failures into
+``core.errors``. The robot reports what the page shows, as text; parsing and validation happen in
+``flows/intake.py`` so they are testable without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol, runtime_checkable
+
+from core.model import Petition
+
+# -- the robot port -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    """What one upstream system's words mean. Each robot declares its own; flows ask it and never
+    compare one site's strings (a status, a form, a date format) themselves."""
+
+    name: str  # the registry key and the config's ``site``: "district", "hotline"
+    label: str  # shown to clerks (the ledger's 来源 column, messages): "区信访系统", "12345热线"
+    to_sign: frozenset[str]  # statuses meaning "assigned to us, not yet signed for" (签收/接单)
+    closed: frozenset[str]  # statuses that end the matter: no deadline runs after them
+    withdrawn: frozenset[str] = frozenset()  # statuses meaning the upstream took it back
+    forms: Mapping[str, str] = field(default_factory=dict)  # the site's word -> a core.model FORMS value
+    purposes: Mapping[str, str] = field(default_factory=dict)  # the site's word -> a PURPOSES value
+    ref_pattern: str = r"[A-Za-z0-9-]+"  # a ref of this site, as the upstream writes it
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)  # how its pages write dates and times
+    statutory: bool = True  # the petition statutes' deadlines apply; False: the item's own 办理时限
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One row of the 待签收 / 待办理 lists."""
+
+    ref: str
+    title: str
+    status: str  # 待签收 | 待办理 | ...
+    assigned_on: str = ""  # as shown
+    due_on: str = ""  # as shown, may be empty
+
+
+@dataclass
+class ScrapedAttachment:
+    name: str  # as the upstream named it (not yet sanitised)
+    media_type: str = "application/octet-stream"
+    data: bytes | None = None  # None when not downloaded (error set, or over the cap)
+    size: int | None = None  # declared or actual size in bytes
+    error: str = ""  # why data is None, in Chinese
+    retry: bool = False  # the download failed (worth trying on a later run), rather than being refused for its size
+
+
+@dataclass
+class Scraped:
+    """Everything the detail view shows for one petition, as text.
+
+    ``fields`` keys follow the dataset names: title, form, received_on, assigned_on,
+    assigned_to, assigning_office, handover, handover_no, due_on, headcount, locality,
+    purpose, category, content, demand, anonymous, status.
+    """
+
+    ref: str
+    fields: dict[str, str]
+    petitioners: list[dict[str, str]] = field(default_factory=list)  # name,id_number,phone,address
+    attachments: list[ScrapedAttachment] = field(default_factory=list)
+
+
+@dataclass
+class FetchFailure:
+    """A detail that could not be fetched; ``error`` is a core.errors instance."""
+
+    ref: str
+    error: Exception
+
+
+class Robot(Protocol):
+    """One upstream web system, driven for one run. Use as a context manager."""
+
+    site: Site
+
+    def __enter__(self) -> Robot: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def login(self) -> None:
+        """Reuse the saved session or log in once. Raises LoginFailed / SessionExpired."""
+
+    def list_assigned(self) -> list[Listing]:
+        """Every item assigned to our unit, across all pages of 待签收 and 待办理, deduplicated."""
+
+    def fetch(self, refs: Sequence[str]) -> Iterator[Scraped | FetchFailure]:
+        """Details and attachments of ``refs``, fetched concurrently (bounded), yielded as
+        each completes so the caller can store it at once."""
+
+    def sign(self, ref: str) -> bool:
+        """签收 one item. True if signed now, False if it was already signed."""
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counts for the run summary (retries, re-logins, ...): no personal data, no refs."""
+
+
+@runtime_checkable
+class InteractiveLogin(Protocol):
+    """Optional capability of a robot whose upstream asks a person (a captcha): ``petitionbot
+    login`` and the console use it when ``isinstance(robot, InteractiveLogin)``."""
+
+    def interactive_login(self, *, captcha_solver: Callable[[], str] | None = None, timeout_s: float = 300) -> None:
+        """Log in once with a person's help and keep the session for the nightly runs."""
+
+
+# -- the store port -------------------------------------------------------------------------------
+
+class Tx(Protocol):
+    def execute(self, sql: str, params: tuple | list = ()) -> Any: ...
+
+
+class Store(Protocol):
+    fence_generation: int | None
+
+    def transaction(self, *, fenced: bool = True) -> AbstractContextManager[Tx]:
+        """One atomic unit of work: commits on exit, rolls back on an exception. While the store is
+        fenced (``fence_generation`` set by the shell for the run holding the lock), a write
+        transaction raises LockLost once a newer run has taken the lock over."""
+
+    def begin_generation(self, token: str) -> int:
+        """Issue the next fencing number to the run that has just taken the run lock."""
+
+    def check_generation(self) -> None:
+        """Raise LockLost when a newer run has taken the lock."""
+
+    def get(self, ref: str) -> Petition | None: ...
+
+    def refs(self) -> set[str]: ...
+
+    def petitions(self, *, include_withdrawn: bool = True) -> Iterator[Petition]:
+        """Every petition, ordered by (assigned_on, ref)."""
+
+    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream") -> None:
+        """Store a new petition, and close its open quarantine, in one transaction.
+        Raises StoreError on a duplicate ref."""
+
+    def save(
+        self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None
+    ) -> None:
+        """Replace a petition and record ``changes`` (field, old, new) as history, atomically."""
+
+    def history(self, ref: str) -> list[dict[str, Any]]: ...
+
+    def quarantine(self, ref: str, reason: str, raw: Any, *, run_id: str | None) -> None: ...
+
+    def quarantined(self, *, open_only: bool = True) -> list[dict[str, Any]]: ...
+
+    def resolve_quarantine(self, ref: str) -> None: ...
+
+    def next_local_ref(self, year: int) -> str:
+        """A fresh ref for a petition that has none upstream (a walk-in row in the ledger)."""
+
+    def record_run(self, run_id: str, **fields: Any) -> None:
+        """Insert or update a run's row (never fenced: a stopped run still records why)."""
+
+    def running(self) -> list[dict[str, Any]]:
+        """Rows still marked running (id, flow, started, pid, host, generation)."""
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+# -- reminder channels ---------------------------------------------------------------------------
+
+@dataclass
+class Message:
+    channel: str  # email | dingtalk | wecom
+    to: list[str]  # e-mail addresses, or the one webhook URL of a chat robot
+    subject: str
+    body: str  # plain text for e-mail, markdown for chat robots
+    cc: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # file paths; chat robots only name them
+    mentions: list[str] = field(default_factory=list)  # mobiles to @ in a chat group
+    secret_name: str = ""  # DingTalk: env var holding the signing secret (never the secret itself)
+    key: str = ""  # the outbox key: stable across retries (e-mail's Message-ID is made from it)
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, message: Message) -> None:
+        """Deliver ``message`` or raise ChannelError. Must not retry internally (the outbox does)."""
+
+
+# -- time and progress ---------------------------------------------------------------------------
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+class Progress(Protocol):
+    def start(self, total: int, label: str) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def close(self) -> None: ...
+
