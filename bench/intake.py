@@ -24,16 +24,15 @@ sys.path.insert(0, str(ROOT))
 
 def child(cfg: str, runs: int) -> None:
     """Run intake ``runs`` times in this process; print timings and peak RSS as JSON."""
-    from petitionbot import config, logs
+    from petitionbot import config, logs, wiring
     from petitionbot.app import App
-    from petitionbot.commands.intake import intake
 
     logs.setup("WARNING")
     app = App(config.load(cfg))
     out = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        run = intake(app)
+        run = wiring.run_intake(app).run
         out.append({"seconds": time.perf_counter() - t0, "new": run.counts.new, "failed": run.counts.failed,
                     "unchanged": run.counts.unchanged, **run.extra["seconds"]})
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

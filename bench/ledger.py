@@ -59,6 +59,7 @@ def _analysis(store, rows: int) -> None:
     """Findings as an analysis run leaves them (table 0040): a quarter suggested by the model, one in
     ten a repeat with its explanation, one in a hundred in a group alert."""
     import petitionbot.config  # noqa: F401 - flows.analysis.settings needs the shell's Section first
+    from core.clock import SystemClock
     from flows.analysis import tables
 
     out = []
@@ -72,7 +73,7 @@ def _analysis(store, rows: int) -> None:
             "repeat_why": f"与 YH2026{max(i - 3, 0):07d} 为同一信访人（电话 139****0001），内容相似度 0.82" if rep else "",
             "supervise": 0, "supervise_why": "", "group_alert": int(i % 100 == 7), "alert_ids": [],
         })
-    tables.replace_all(store, out, [], None)
+    tables.replace_all(store, out, [], None, clock=SystemClock())
 
 
 def _sync(work: Path, store):

@@ -35,6 +35,7 @@ from flows.letters.settings import BUILTIN_TEMPLATES  # noqa: E402
 from flows.runs import Run  # noqa: E402
 from flows.store.sqlite import SqliteStore  # noqa: E402
 from petitionbot.config import Settings  # noqa: E402
+from petitionbot.hooks import letter_setup  # noqa: E402
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
@@ -83,7 +84,7 @@ def main() -> int:
             atomic_write(out / "fast" / f"{i}.docx", compiled.render(ctx))
         fast = time.perf_counter() - t0
 
-        settings = Settings.model_validate({"storage": {"workdir": str(out / "work")}})
+        settings = letter_setup(Settings.model_validate({"storage": {"workdir": str(out / "work")}}))
         store = SqliteStore(out / "work" / "petitionbot.db")
         for p in items:
             store.insert(p, run_id=None)
@@ -100,7 +101,7 @@ def main() -> int:
         assert len(drafted) == n and run.counts.failed == 0
 
     # The ledger asks the letters, for every row of every sync, which letters are still 待补全.
-    notes = ledger_notes(Settings(), today=date(2026, 11, 5))
+    notes = ledger_notes(letter_setup(Settings()), today=date(2026, 11, 5))
     gc.collect()
     t0 = time.perf_counter()
     for p in items:

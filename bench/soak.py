@@ -30,14 +30,13 @@ TOLERANCE = 0.15
 
 
 def child(cfg: str) -> None:
-    from petitionbot import config, logs
+    from petitionbot import config, logs, wiring
     from petitionbot.app import App
-    from petitionbot.commands.intake import intake
 
     logs.setup("WARNING")
     app = App(config.load(cfg))
     t0 = time.perf_counter()
-    run = intake(app)
+    run = wiring.run_intake(app).run
     print(json.dumps({"seconds": time.perf_counter() - t0, "status": run.status, "new": run.counts.new,
                       "failed": run.counts.failed, "stored": len(app.store.refs())}))
 

@@ -39,6 +39,9 @@ WATCHED = ("due_on", "status", "assigned_to", "title", "content", "demand", "cat
 class IntakeOptions:
     attachments_dir: Path
     sign: bool = False
+    # The upstream entry's name (config ``[[upstream]] name``), recorded as Petition.source; a
+    # ref is unique per source. "" : the robot's site name (one entry per site).
+    source: str = ""
 
 
 def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> None:

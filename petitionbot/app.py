@@ -1,7 +1,9 @@
-"""Builds everything from the config, in one place, and runs flows inside a Run.
+"""The App: what every run of this process shares (settings, clock, store, registries, the run
+lock), and the recording of a run: runs table, ``summary.json``, its own log file, the lock
+and its fencing number, whatever happens inside.
 
-Commands (``petitionbot/commands/*``) ask the App for the store, the clock and a run; flows
-receive those as arguments and never look anything up themselves.
+``petitionbot/wiring.py`` builds the App (``build_app``) and runs the flows in it; nothing
+else constructs robots or channels.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from loguru import logger
 
 from core.clock import FixedClock, SystemClock
 from core.errors import ConfigError, DiskError, PetitionbotError
-from core.ports import Clock, Store
+from core.ports import Clock, Progress, Store
 from flows import diskio, tempfiles
 from flows.privacy import redactor
 from flows.runs import Run, read_summary
 from flows.store import open_store
 from petitionbot import config, logs, progress
 from petitionbot.lock import RunLock
+from petitionbot.registries import Registries
 from petitionbot.scheduler.settings import service_settings
 
 INTERRUPTED_MESSAGE = "运行中断：进程在运行中被终止（强制结束、断电或死机），结果没有记录；之后的运行已接续处理未完成的部分"
@@ -38,8 +41,13 @@ EXIT_OK, EXIT_FAILED, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 3, 2
 
 class App:
     def __init__(self, settings: config.Settings, *, as_of: date | None = None, clock: Clock | None = None,
-                 trigger: str = "clerk", lock_clock: Callable[[], float] | None = None):
+                 trigger: str = "clerk", lock_clock: Callable[[], float] | None = None,
+                 registries: Registries | None = None,
+                 progress_factory: Callable[[], Progress] | None = None):
         self.settings = settings
+        self.registries = registries or Registries()
+        for n, entry in enumerate(settings.upstream, 1):  # an unknown site is a config error, said at once
+            self.registries.site(entry.site, where=f"配置 [[upstream]] 第 {n} 项（{entry.name}）：")
         # Private by default: every folder and file the process creates is the service user's
         # only (or the office's group's, with [storage] group).
         diskio.configure(settings.storage.group)
@@ -47,19 +55,16 @@ class App:
         self.clock: Clock = clock or (FixedClock(as_of) if as_of else SystemClock())
         self.trigger = trigger
         # Set by `serve` on SIGTERM / Ctrl-C; flows poll it between items (run.stop_requested).
+        # A run may bring its own (the console's stop button): see ``run``.
         self.stop_requested = threading.Event()
-        self.progress: progress.Progress = progress.for_stream()
+        # A bar on a terminal, plain log lines elsewhere; a run may bring its own (the console).
+        self.progress_factory: Callable[[], Progress] = progress_factory or progress.for_stream
         self.last_run: Run | None = None  # kept when a flow raises, for the operator's message
         self._lock: RunLock | None = None
         self._lock_depth = 0
+        self._lock_owner: int | None = None  # the thread holding this App's lock (re-entry is per thread)
         self._lock_clock = lock_clock or time.time  # the run lock's wall clock (tests freeze it)
         self.generation: int | None = None  # the fencing number of the lock this App holds
-
-    @classmethod
-    def from_args(cls, config_path: str | None, as_of: str | None = None, *, trigger: str = "clerk") -> App:
-        settings = config.load(config_path)
-        day = _parse_as_of(as_of) if as_of else None
-        return cls(settings, as_of=day, trigger=trigger)
 
     @property
     def workdir(self) -> Path:
@@ -88,23 +93,24 @@ class App:
             raise ConfigError(f"工作目录不可用：{err.message}", hint=err.hint) from exc
         return wd
 
-    def upstream_password(self) -> str:
-        pw = config.secret(self.settings.require_upstream().username, env="PETITIONBOT_UPSTREAM_PASSWORD")
-        if not pw:
-            raise ConfigError(
-                "没有上游系统密码",
-                hint="请设置环境变量 PETITIONBOT_UPSTREAM_PASSWORD，或用 keyring 存入服务名 petitionbot",
-            )
+    def upstream_password(self, entry: config.UpstreamSettings) -> str:
+        pw = config.upstream_password(self.settings, entry)
         redactor.add_secrets(pw)
         return pw
 
+    def state_path(self, entry: config.UpstreamSettings) -> Path:
+        """Where an upstream's session (cookies) is kept between runs, mode 0600."""
+        return self.workdir / "secrets" / f"{entry.name}-{entry.username}.state.json"
+
     @contextmanager
-    def exclusive(self, flow: str) -> Iterator[None]:
-        """Hold the one cross-process run lock (re-entrant: a scheduled chain holds it across flows).
+    def exclusive(self, flow: str, *, stop: threading.Event | None = None) -> Iterator[None]:
+        """Hold the one cross-process run lock (re-entrant within one thread: a scheduled chain
+        holds it across flows; another thread of this process waits or is told it is busy, as
+        another process would be).
 
         Taking the lock also takes the next fencing number from the store: from then on the store
         refuses writes of any older holder, and ``fence`` tells this one when it has been overtaken."""
-        if self._lock_depth == 0:
+        if self._lock_depth == 0 or self._lock_owner != threading.get_ident():
             svc = service_settings(self.settings)
             wait = svc.schedule_lock_wait_seconds if self.trigger == "schedule" else svc.clerk_lock_wait_seconds
             wait = lock_wait_from_env(wait)
@@ -112,7 +118,7 @@ class App:
             lock = RunLock(self.workdir / "petitionbot.lock", stale_seconds=svc.lock_stale_seconds,
                            now=self._lock_clock)
             try:
-                lock.acquire(flow=flow, trigger=self.trigger, wait_seconds=wait, stop=self.stop_requested)
+                lock.acquire(flow=flow, trigger=self.trigger, wait_seconds=wait, stop=stop or self.stop_requested)
             except OSError as exc:
                 raise diskio.disk_error(exc, lock.path) from exc
             try:
@@ -122,7 +128,7 @@ class App:
                 self._drop_fence()
                 lock.release()
                 raise
-            self._lock = lock
+            self._lock, self._lock_owner = lock, threading.get_ident()
         self._lock_depth += 1
         try:
             yield
@@ -131,7 +137,7 @@ class App:
             if self._lock_depth == 0 and self._lock is not None:
                 self._drop_fence()
                 self._lock.release()
-                self._lock = None
+                self._lock = self._lock_owner = None
 
     def _drop_fence(self) -> None:
         self.generation = None
@@ -147,18 +153,21 @@ class App:
             self.store.check_generation()
 
     @contextmanager
-    def run(self, flow: str) -> Iterator[Run]:
-        """A Run with its folder, own log file and summary.json, whatever happens inside."""
-        with self.exclusive(flow), self._run(flow) as run:
+    def run(self, flow: str, *, progress: Progress | None = None, stop: threading.Event | None = None
+            ) -> Iterator[Run]:
+        """A Run with its folder, own log file and summary.json, whatever happens inside.
+        ``progress`` and ``stop`` default to the App's (a terminal bar, the service's stop flag)."""
+        stop = stop or self.stop_requested
+        with self.exclusive(flow, stop=stop), self._run(flow, progress or self.progress_factory(), stop) as run:
             yield run
 
     @contextmanager
-    def _run(self, flow: str) -> Iterator[Run]:
+    def _run(self, flow: str, progress: Progress, stop: threading.Event) -> Iterator[Run]:
         tempfiles.sweep(self.workdir)  # what a killed run, or a full disk, left half-written
         run = Run.start(flow, self.workdir / "runs", self.clock, trigger=self.trigger)
         # The stop flag, the progress port and the fence travel with the run to every flow.
-        run.stop_requested = self.stop_requested
-        run.progress = self.progress
+        run.stop_requested = stop
+        run.progress = progress
         run.generation = self.generation
         run.fence = self.fence if self._lock is not None else None
         self.last_run = run
@@ -177,7 +186,7 @@ class App:
                 yield run
             if run.counts.failed:
                 status = "partial"
-            if self.stop_requested.is_set():
+            if stop.is_set():
                 status, message = "stopped", "收到停止请求，已处理完当前一件后停止；其余下次运行时处理"
         except PetitionbotError as exc:
             status, message = "failed", str(exc)
@@ -264,7 +273,7 @@ def lock_wait_from_env(default: float) -> float:
     return value
 
 
-def _parse_as_of(text: str) -> date:
+def parse_as_of(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
@@ -273,4 +282,4 @@ def _parse_as_of(text: str) -> date:
 
 def _env_as_of() -> date | None:
     text = os.environ.get("PETITIONBOT_AS_OF")
-    return _parse_as_of(text) if text else None
+    return parse_as_of(text) if text else None

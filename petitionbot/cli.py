@@ -24,6 +24,7 @@ from flows import diskio
 from flows.privacy import redactor
 from petitionbot import logs
 from petitionbot.app import EXIT_FAILED, exit_code_for
+from petitionbot.commands import ChineseParser
 
 # Order is the order of ``petitionbot --help``.
 COMMAND_MODULES = [
@@ -40,19 +41,6 @@ COMMAND_MODULES = [
 ]
 
 
-class ChineseParser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "命令与参数"
-        self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-
-    def error(self, message: str) -> None:  # noqa: D401 - argparse API
-        self.print_usage(sys.stderr)
-        self.exit(2, f"参数错误：{message}\n请用 --help 查看用法。\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseParser(prog="petitionbot", description="信访办机器人：取件、台账、文书、催办督办、智能分析")
     parser.add_argument("--verbose", "-v", action="store_true", help="显示调试信息")
@@ -64,14 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(name)
         module.register(top, run_flows)
     return parser
-
-
-def add_common(p: argparse.ArgumentParser, *, as_of: bool = True) -> None:
-    """Options every flow command takes."""
-    p.add_argument("--config", help="配置文件路径（默认 ./petitionbot.toml）")
-    if as_of:
-        p.add_argument("--as-of", dest="as_of", help="把“今天”固定为某日，格式 YYYY-MM-DD（也可设 PETITIONBOT_AS_OF）")
-    p.add_argument("--trigger", default="clerk", choices=["clerk", "schedule", "demo"], help=argparse.SUPPRESS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

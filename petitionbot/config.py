@@ -2,8 +2,9 @@
 
 Every section is a pydantic model with bounds and a docstring per field; unknown keys are
 errors (a misspelt key must not be silently ignored). Errors name the key and, where the
-file has it, the line. Secrets never come from this file: the upstream password comes from
-``PETITIONBOT_UPSTREAM_PASSWORD`` or the OS keyring (see ``secret``).
+file has it, the line. Secrets never come from this file: each upstream's password comes from
+``PETITIONBOT_UPSTREAM_<NAME>_PASSWORD`` (or ``PETITIONBOT_UPSTREAM_PASSWORD`` when there is one
+upstream) or the OS keyring (see ``upstream_password``).
 
 Feature sections (ledger, letters, deadlines, reminders, ...) define their own model next to
 their code and are composed here, so this module is the only place that knows them all.
@@ -18,7 +19,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from core.errors import ConfigError
 from flows.analysis.settings import AnalysisSettings
@@ -33,10 +34,15 @@ DEFAULT_CONFIG = "petitionbot.toml"
 
 
 class UpstreamSettings(Section):
+    """One ``[[upstream]]`` entry (the old single ``[upstream]`` table is one entry)."""
+
     # No defaults for where and who: a config without them must say so, not log in somewhere else.
-    url: str = Field(description="上游信访信息系统地址，例如 https://xf.example.gov.cn/")
+    url: str = Field(description="上游系统地址，例如 https://xf.example.gov.cn/")
     username: str = Field(min_length=1, description="登录用户名（密码来自环境变量或系统钥匙串）")
-    site: str = Field("district", pattern=r"^[a-z_]+$", description="上游系统适配器名称")
+    site: str = Field("district", pattern=r"^[a-z_]+$",
+                      description="上游系统类型：district（区信访系统）或 hotline（12345热线）")
+    name: str = Field("", pattern=r"^([a-z0-9_]+)?$",
+                      description="这一上游的名称（信访件的“来源”、密码环境变量名的一部分）；留空同 site")
     headless: bool = True
     concurrency: int = Field(4, ge=1, le=16, description="同时打开的详情页数")
     details_per_page: int = Field(2, ge=1, le=4, description="每个详情页同时在取的信访件数（1 为逐件读取）")
@@ -59,6 +65,16 @@ class UpstreamSettings(Section):
             raise ValueError("不是有效的网址，应以 http:// 或 https:// 开头，例如 https://xf.example.gov.cn/")
         return value.strip()
 
+    @model_validator(mode="after")
+    def _default_name(self) -> UpstreamSettings:
+        self.name = self.name or self.site
+        return self
+
+    @property
+    def password_env(self) -> str:
+        """The environment variable holding this entry's password."""
+        return f"PETITIONBOT_UPSTREAM_{self.name.upper()}_PASSWORD"
+
 
 class StorageSettings(Section):
     workdir: Path = Field(Path("work"), description="数据库、运行记录、台账、文书都放在这里")
@@ -78,7 +94,9 @@ class LoggingSettings(Section):
 class Settings(Section):
     office: str = Field("余杭街道信访办", description="本单位名称（用于文书落款）")
     unit_code: str = Field("YH-JD", description="本单位在上游系统的单位代码")
-    upstream: UpstreamSettings | None = None  # required by everything that talks to the upstream
+    # ``[[upstream]]`` entries, or the old single ``[upstream]`` table; required by everything
+    # that talks to an upstream.
+    upstream: list[UpstreamSettings] = Field(default_factory=list)
     storage: StorageSettings = StorageSettings()
     logging: LoggingSettings = LoggingSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
@@ -89,6 +107,22 @@ class Settings(Section):
     analysis: AnalysisSettings = AnalysisSettings()
     # Path of the file these settings came from (set by ``load``), for relative paths.
     source: Path | None = Field(None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_or_many(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("upstream"), dict):
+            data = {**data, "upstream": [data["upstream"]]}
+        return data
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        seen: set[str] = set()
+        for entry in self.upstream:
+            if entry.name in seen:
+                raise ValueError(f"有两个上游的名称都是 {entry.name!r}：请用 name = \"...\" 给它们起不同的名称")
+            seen.add(entry.name)
+        return self
 
     @property
     def workdir(self) -> Path:
@@ -101,25 +135,40 @@ class Settings(Section):
     def database_url(self) -> str:
         return self.storage.database or f"sqlite:///{self.workdir / 'petitionbot.db'}"
 
-    def require_upstream(self) -> UpstreamSettings:
-        """The [upstream] section, or a ConfigError naming what to write (there is no default
+    def require_upstreams(self) -> list[UpstreamSettings]:
+        """The upstream entries, or a ConfigError naming what to write (there is no default
         upstream: guessing one would log in to the wrong place and blame the upstream)."""
-        if self.upstream is None:
+        if not self.upstream:
             where = f"配置文件 {self.source} " if self.source else "没有找到配置文件（默认 ./petitionbot.toml），"
             raise ConfigError(f"{where}缺少 [upstream] 段：不知道上游系统的地址和用户名",
-                              hint='请在配置文件中加入：[upstream] url = "https://上游系统地址/" 和 username = "登录用户名"'
-                                   "（petitionbot demo 生成的配置可作示例）")
-        return self.upstream
+                              hint='请在配置文件中加入：[[upstream]] site = "district"、url = "https://上游系统地址/" 和 '
+                                   'username = "登录用户名"（petitionbot demo 生成的配置可作示例）')
+        return list(self.upstream)
+
+    def require_upstream(self, name: str | None = None) -> UpstreamSettings:
+        """The entry called ``name`` (None: the only one, or the first)."""
+        entries = self.require_upstreams()
+        if name is None:
+            return entries[0]
+        for entry in entries:
+            if entry.name == name:
+                return entry
+        raise ConfigError(f"配置中没有名为 {name!r} 的上游",
+                          hint=f"配置的上游：{'、'.join(e.name for e in entries)}")
 
 
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best effort: the line where the failing key is written (tomllib keeps no positions)."""
+def _line_of(text: str, loc: tuple[Any, ...], nth: int = 0) -> int | None:
+    """Best effort: the line where the failing key is written (tomllib keeps no positions);
+    ``nth``: in the nth table of that name (``[[upstream]]`` entries)."""
     section, key = (loc[0], loc[-1]) if len(loc) > 1 else (None, loc[0])
     in_section = section is None
+    seen = -1
     for no, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            in_section = section is not None and stripped.strip("[]").strip() == str(section)
+            named = section is not None and stripped.strip("[]").strip() == str(section)
+            seen += named
+            in_section = named and seen == nth
             continue
         if in_section and re.match(rf"{re.escape(str(key))}\s*=", stripped):
             return no
@@ -143,8 +192,13 @@ def load(path: str | Path | None = None, *, required: bool = False) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            key = ".".join(str(x) for x in err["loc"])
-            line = _line_of(text, err["loc"])
+            loc, nth = tuple(err["loc"]), 0
+            if len(loc) > 1 and loc[0] == "upstream" and isinstance(loc[1], int):
+                loc, nth = (loc[0], *loc[2:]), loc[1]  # one [[upstream]] entry of several
+            key = ".".join(str(x) for x in loc)
+            if isinstance(data.get("upstream"), list) and loc[0] == "upstream" and len(loc) > 1:
+                key = f"[[upstream]] 第 {nth + 1} 项 " + ".".join(str(x) for x in loc[1:])
+            line = _line_of(text, loc, nth)
             where = f"第 {line} 行 " if line else ""
             problems.append(f"{where}{key}：{_zh(err)}")
         raise ConfigError(f"配置文件 {p} 有误：\n  " + "\n  ".join(problems)) from exc
@@ -189,9 +243,23 @@ def _zh(err: dict[str, Any]) -> str:
     return f"取值无效（{err['msg']}，当前值 {err.get('input')!r}）"
 
 
+def upstream_password(settings: Settings, entry: UpstreamSettings) -> str:
+    """The entry's password: ``PETITIONBOT_UPSTREAM_<NAME>_PASSWORD``, then (with one upstream)
+    ``PETITIONBOT_UPSTREAM_PASSWORD``, then the keyring (``upstream:<name>``, then the user name)."""
+    single = len(settings.upstream) <= 1
+    value = os.environ.get(entry.password_env) or (os.environ.get("PETITIONBOT_UPSTREAM_PASSWORD") if single else None)
+    value = value or secret(f"upstream:{entry.name}", env="") or secret(entry.username, env="")
+    if not value:
+        names = entry.password_env + ("（或 PETITIONBOT_UPSTREAM_PASSWORD）" if single else "")
+        raise ConfigError(f"没有上游“{entry.name}”的密码",
+                          hint=f"请设置环境变量 {names}，或用 keyring 存入服务名 petitionbot、"
+                               f"用户名 upstream:{entry.name}")
+    return value
+
+
 def secret(name: str, *, env: str) -> str | None:
     """A secret from the environment, else the OS keyring (service ``petitionbot``)."""
-    value = os.environ.get(env)
+    value = os.environ.get(env) if env else None
     if value:
         return value
     try:

@@ -51,21 +51,27 @@ def check_config(path: str | None) -> tuple[Check, config.Settings | None]:
 
 def check_credentials(settings: config.Settings) -> Check:
     try:
-        up = settings.require_upstream()
+        entries = settings.require_upstreams()
     except PetitionbotError as exc:
-        return Check("上游系统密码", False, str(exc), "先在配置文件中写好 [upstream] 段")
-    if config.secret(up.username, env="PETITIONBOT_UPSTREAM_PASSWORD"):
-        return Check("上游系统密码", True, f"用户 {up.username} 的密码已设置")
-    return Check("上游系统密码", False, f"没有找到用户 {up.username} 的密码",
-                 "设置环境变量 PETITIONBOT_UPSTREAM_PASSWORD，或用 keyring 存入服务名 petitionbot、用户名 "
-                 f"{up.username}")
+        return Check("上游系统密码", False, str(exc), "先在配置文件中写好 [[upstream]] 段")
+    found, missing = [], []
+    for up in entries:
+        try:
+            config.upstream_password(settings, up)
+            found.append(f"{up.name}（用户 {up.username}）")
+        except PetitionbotError as exc:
+            missing.append((up, exc))
+    if not missing:
+        return Check("上游系统密码", True, f"{'、'.join(found)}的密码已设置")
+    return Check("上游系统密码", False, "；".join(f"没有找到上游 {up.name}（用户 {up.username}）的密码" for up, _ in missing),
+                 "；".join(exc.hint or "" for _, exc in missing))
 
 
 def check_browser(settings: config.Settings, *, launch: bool = True) -> Check:
     try:
         from bots.browser import Browser, find_chromium
 
-        path = find_chromium((settings.upstream.executable_path if settings.upstream else "") or None)
+        path = find_chromium(next((up.executable_path for up in settings.upstream if up.executable_path), None))
         if path is None:
             return Check("浏览器", False, "找不到 Chromium",
                          "安装 chromium（Debian/Ubuntu：apt-get install chromium），或在配置 [upstream] 中填写 executable_path")
@@ -81,9 +87,21 @@ def check_browser(settings: config.Settings, *, launch: bool = True) -> Check:
 
 def check_upstream(settings: config.Settings, *, timeout: float = 10) -> Check:
     try:
-        url = settings.require_upstream().url
+        entries = settings.require_upstreams()
     except PetitionbotError as exc:
-        return Check("上游系统", False, str(exc), "在配置文件中加入 [upstream] 段，写明 url 和 username")
+        return Check("上游系统", False, str(exc), "在配置文件中加入 [[upstream]] 段，写明 site、url 和 username")
+    results = [_reach(up.url, timeout) for up in entries]
+    bad = [(up, why, fix) for up, (why, fix) in zip(entries, results, strict=True) if fix]
+    named = len(entries) > 1
+    if bad:
+        return Check("上游系统", False, "；".join((f"{up.name}：" if named else "") + why for up, why, _ in bad),
+                     "；".join(dict.fromkeys(fix for _, _, fix in bad)))
+    return Check("上游系统", True, "；".join((f"{up.name}：" if named else "") + why
+                                          for up, (why, _) in zip(entries, results, strict=True)))
+
+
+def _reach(url: str, timeout: float) -> tuple[str, str]:
+    """(what the upstream answered, how to fix it: "" when it answered)."""
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout) as resp:
             code = resp.status
@@ -91,20 +109,18 @@ def check_upstream(settings: config.Settings, *, timeout: float = 10) -> Check:
         code = exc.code  # an answer, even 4xx: the server is there
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        return Check("上游系统", False, f"{url} 没有响应：{reason}",
-                     "检查网络（是否接入政务外网）和配置 [upstream] url 是否正确")
+        return f"{url} 没有响应：{reason}", "检查网络（是否接入政务外网）和配置 [[upstream]] url 是否正确"
     if code >= 500:
-        return Check("上游系统", False, f"{url} 返回错误 {code}", "上游系统暂时故障，稍后再试；持续出现请联系区信访局")
-    return Check("上游系统", True, f"{url} 有响应（HTTP {code}）")
+        return f"{url} 返回错误 {code}", "上游系统暂时故障，稍后再试；持续出现请联系上游系统管理员"
+    return f"{url} 有响应（HTTP {code}）", ""
 
 
 def check_templates(settings: config.Settings) -> Check:
+    from flows.letters import check_templates as letters_check
+    from petitionbot.hooks import letter_setup
+
     try:
-        from flows.letters import check_templates as letters_check
-    except ImportError:
-        return Check("文书模板", True, "文书功能未安装，跳过")
-    try:
-        report = letters_check(settings)
+        report = letters_check(letter_setup(settings))
     except PetitionbotError as exc:
         return Check("文书模板", False, str(exc), "运行 petitionbot templates check 查看详情")
     bad = {name: problems for name, problems in report.items() if problems}

@@ -6,6 +6,7 @@ the settings), so a clerk's correction or a threshold change shows on the next r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
     return rows, alerts, reps
 
 
-def record_answers(store: Store, petitions: list[Petition], before: dict[str, dict[str, Any]]) -> int:
+def record_answers(store: Store, petitions: list[Petition], before: dict[str, dict[str, Any]], clock: Clock) -> int:
     """Turn each clerk's 重件确认 into a kept answer on the pair the ledger showed them."""
     answers = []
     for p in petitions:
@@ -93,7 +94,7 @@ def record_answers(store: Store, petitions: list[Petition], before: dict[str, di
             answers.append((p.ref, other, answer))
     known = tables.decisions(store)
     new = [a for a in answers if known.get(frozenset((a[0], a[1]))) != a[2]]
-    tables.record_decisions(store, new)
+    tables.record_decisions(store, new, clock=clock)
     return len(new)
 
 
@@ -127,8 +128,14 @@ def office_model(petitions: list[Petition], tax: Taxonomy, ctx: TextContext, wor
         return base, "base"
 
 
+# The 督办单 drafter the shell hands in: (unit, [(petition, why it is supervised)]) -> the
+# letter's path, or None when nothing could be listed (every item accused that unit).
+SupervisionDrafter = Callable[[str, list[tuple[Petition, str]]], "Path | None"]
+
+
 def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock: Clock, run: Run, *,
-                 workdir: Path, app_settings: Any = None, taxonomy_base: Path | None = None) -> AnalysisResult:
+                 workdir: Path, draft_supervision: SupervisionDrafter | None = None,
+                 taxonomy_base: Path | None = None) -> AnalysisResult:
     petitions = [p for p in store.petitions() if p.upstream_state != "withdrawn"]
     ctx = context(store, settings, petitions, taxonomy_base)
     model, kind = office_model(petitions, tax, ctx, workdir, run)
@@ -136,13 +143,13 @@ def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock:
     if model is None:
         run.warn("内置分类模型缺失，分类建议只用关键词（请重新安装 petitionbot）")
     before_rows = tables.all_rows(store)
-    result.decisions = record_answers(store, petitions, before_rows)
+    result.decisions = record_answers(store, petitions, before_rows, clock)
     before = {a["id"] for a in tables.alerts(store)}
     rows, alerts, reps = analyse(petitions, settings, tax, model, ctx=ctx, decisions=tables.decisions(store))
     tables.save_features(store, ctx.fresh_rows())
     alert_dicts = [{"id": a.id, "kind": a.kind, "day": a.day, "refs": a.refs, "localities": a.localities,
                     "explanation": a.explanation, "pairs": a.pairs} for a in alerts]
-    tables.replace_all(store, rows, alert_dicts, run.id)
+    tables.replace_all(store, rows, alert_dicts, run.id, clock=clock)
     by_ref = {p.ref: p for p in petitions}
     result.classified = sum(1 for r in rows if r["category_source"] in ("model", "lexicon"))
     result.repeats = sum(r["is_repeat"] for r in rows)
@@ -160,8 +167,8 @@ def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock:
     path.write_text(supervisors_text(result, by_ref, clock), encoding="utf-8")
     run.outputs.append(str(path))
     result.supervision_list = str(path)
-    if settings.draft_supervision and app_settings is not None and result.supervise:
-        result.letters = _draft_letters(result, by_ref, store, app_settings, clock, run)
+    if settings.draft_supervision and draft_supervision is not None and result.supervise:
+        result.letters = _draft_letters(result, by_ref, draft_supervision, run)
     logger.info("分析完成：{} 件，重件 {}，疑似重件 {}，建议督办 {}，预警 {}（新增 {}）", len(petitions), result.repeats,
                 result.suspected, len(result.supervise), len(alert_dicts), len(result.new_alerts))
     return result
@@ -190,30 +197,18 @@ def supervisors_text(result: AnalysisResult, by_ref: dict[str, Petition], clock:
     return "\n".join(out) + "\n"
 
 
-def _draft_letters(result: AnalysisResult, by_ref: dict[str, Petition], store: Store, app_settings: Any,
-                   clock: Clock, run: Run) -> list[str]:
-    """One 督办单 per responsible unit listing its repeat items (letters issue drafts it)."""
-    try:
-        from flows.letters import draft_unit_letter
-        from flows.letters.context import UnitItem
-    except ImportError:  # the letters feature is optional for analysis
-        return []
-    groups: dict[str, list[Any]] = {}
+def _draft_letters(result: AnalysisResult, by_ref: dict[str, Petition], draft: SupervisionDrafter, run: Run
+                   ) -> list[str]:
+    """One 督办单 per responsible unit listing its repeat items."""
+    groups: dict[str, list[tuple[Petition, str]]] = {}
     for s in result.supervise:
-        p = by_ref[s["ref"]]
-        groups.setdefault(s["unit"], []).append(_unit_item(UnitItem, p, s["why"]))
+        groups.setdefault(s["unit"], []).append((by_ref[s["ref"]], s["why"]))
     paths = []
     for unit, items in groups.items():
         try:
-            d = draft_unit_letter("督办单", unit, items, store=store, settings=app_settings, clock=clock, run=run,
-                                  requirement="该事项群众重复来信访，请加快办理并书面报告办理情况")
-            if d is not None:  # None: every item accused this very unit (the run says so)
-                paths.append(str(d.path))
+            path = draft(unit, items)
+            if path is not None:  # None: every item accused this very unit (the run says so)
+                paths.append(str(path))
         except Exception as exc:  # noqa: BLE001 - a letter problem must not lose the analysis
             run.warn(f"督办单起草失败（{unit}）：{exc}")
     return paths
-
-
-def _unit_item(cls: Any, p: Petition, why: str) -> Any:
-    return cls(petition=p, due_on=p.due_on, days_late=0, note=f"重复来信访：{why}", step="重复来信访",
-               due_soon=False)

@@ -4,18 +4,18 @@ and reports; the clerks' answers to repeat links, kept for good; the word featur
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
-from core.ports import Store
+from core.ports import Clock, Store
 
 COLUMNS = ("ref", "category_suggested", "category_confidence", "category_source", "category_why", "is_repeat",
            "repeat_of", "repeat_matched", "repeat_count", "repeat_why", "repeat_tier", "supervise", "supervise_why", "group_alert",
            "alert_ids", "run_id", "updated_at")
 
 
-def replace_all(store: Store, rows: list[dict[str, Any]], alerts: list[dict[str, Any]], run_id: str | None) -> None:
-    now = datetime.now().isoformat(timespec="seconds")
+def replace_all(store: Store, rows: list[dict[str, Any]], alerts: list[dict[str, Any]], run_id: str | None, *,
+                clock: Clock) -> None:
+    now = clock.now().isoformat(timespec="seconds")
     with store.transaction() as tx:
         first_seen = {r[0]: r[1] for r in tx.execute("SELECT id, first_seen FROM analysis_alert").fetchall()}
         tx.execute("DELETE FROM analysis_petition")
@@ -75,11 +75,11 @@ def decisions(store: Store) -> dict[frozenset[str], str]:
     return {frozenset((r[0], r[1])): r[2] for r in rows}
 
 
-def record_decisions(store: Store, answers: list[tuple[str, str, str]]) -> None:
+def record_decisions(store: Store, answers: list[tuple[str, str, str]], *, clock: Clock) -> None:
     """Keep (ref, other, answer) triples; a later answer on the same pair replaces the earlier."""
     if not answers:
         return
-    now = datetime.now().isoformat(timespec="seconds")
+    now = clock.now().isoformat(timespec="seconds")
     with store.transaction() as tx:
         tx.executemany("INSERT INTO analysis_repeat_decision (ref, other, answer, decided_at) VALUES (?, ?, ?, ?)"
                        " ON CONFLICT(ref, other) DO UPDATE SET answer = excluded.answer, decided_at = excluded.decided_at"

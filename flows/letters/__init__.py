@@ -11,6 +11,7 @@ Public surface::
     check_templates(settings, paths=()) -> {file name: [Problem]}
     export_fields(petition, store) -> {"letters": [{kind, path, version}]}
     LettersSettings                                                   # [letters] section
+    LetterSetup(letters, office, workdir, base=None, deadlines=None)  # what every call above takes as settings
 
 Layout: ``rules`` / ``context`` / ``kinds`` / ``checks`` / ``dates`` / ``legal`` / ``files`` are plain
 Python; ``engine`` holds the sandboxed Jinja; ``docx_adapter`` is the only module that touches the .docx format.
@@ -25,6 +26,7 @@ _WHERE = {
     "draft_unit_letter": "flow", "export_fields": "flow", "ledger_notes": "flow", "Pending": "flow",
     "LetterIncomplete": "flow", "supervision_drafter": "flow", "KINDS": "kinds", "PETITION_KINDS": "kinds",
     "UNIT_KINDS": "kinds", "Problem": "problems", "TemplateProblem": "problems", "LettersSettings": "settings",
+    "LetterSetup": "settings",
 }
 __all__ = sorted(_WHERE)
 

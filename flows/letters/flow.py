@@ -31,7 +31,7 @@ from .files import LetterBook, safe_name
 from .kinds import KINDS, PETITION_KINDS, UNIT_KINDS, describe_missing, missing
 from .problems import Problem, TemplateProblem
 from .rules import due_kinds
-from .settings import LettersSettings
+from .settings import LetterSetup, LettersSettings
 
 PENDING_SHOWN = 20  # pending letters listed one by one in the run's warnings; the rest are counted
 
@@ -93,12 +93,8 @@ class Drafter:
         return hit
 
 
-def templates_dir(settings: Any) -> Path:
-    return settings.letters.templates_path(_base(settings))
-
-
-def _base(settings: Any) -> Path | None:
-    return settings.source.parent if getattr(settings, "source", None) else None
+def templates_dir(settings: LetterSetup) -> Path:
+    return settings.letters.templates_path(settings.base)
 
 
 def _letters_dir(workdir: Path, year: int) -> Path:
@@ -112,32 +108,32 @@ class Rules:
     Either may fail to load (a broken office file): the letters that need it are then pending,
     the others are drafted, and ``problems`` says why in Chinese."""
 
-    def __init__(self, settings: Any, engine: Any = None):
+    def __init__(self, settings: LetterSetup, engine: Any = None):
         self.settings = settings
         self.letters: LettersSettings = settings.letters
         self.problems: list[str] = []
         self.engine = engine if engine is not None else self._engine(settings)
         try:
-            self.legal: legal.LegalTable | None = legal.load(self.letters.legal_path(_base(settings)))
+            self.legal: legal.LegalTable | None = legal.load(self.letters.legal_path(settings.base))
         except ConfigError as exc:
             self.legal = None
             self.problems.append(f"法律依据表无法读取，不予受理/不再受理/延期告知书暂不起草：{exc}")
         self.statute = self._statute(settings)
         self.citation_warnings: list[str] = []
 
-    def _engine(self, settings: Any) -> Any:
+    def _engine(self, settings: LetterSetup) -> Any:
         from flows.deadlines import build_engine
 
         try:
-            return build_engine(getattr(settings, "deadlines", None))
+            return build_engine(settings.deadlines)
         except ConfigError as exc:
             self.problems.append(f"期限规则无法载入，需要期限的文书暂不起草：{exc}")
             return None
 
-    def _statute(self, settings: Any) -> str:
+    def _statute(self, settings: LetterSetup) -> str:
         if self.letters.legal_statute:
             return self.letters.legal_statute
-        profile = getattr(getattr(settings, "deadlines", None), "profile", "") or ""
+        profile = settings.deadlines.profile if settings.deadlines is not None else ""
         if self.legal is not None and profile in self.legal.statutes:
             return profile
         if self.legal is not None and profile:
@@ -224,10 +220,10 @@ def _values(context: dict[str, Any]) -> list[str]:
     return out
 
 
-def draft_letters(store: Store, settings: Any, clock: Clock, run: Run, *, pdf: bool = False,
+def draft_letters(store: Store, settings: LetterSetup, clock: Clock, run: Run, *, pdf: bool = False,
                   engine: Any = None) -> list[Drafted]:
-    """Draft every letter the rules call for. ``settings`` is the app's Settings; ``engine`` a
-    flows.deadlines Engine (built from ``settings.deadlines`` when not given)."""
+    """Draft every letter the rules call for. ``engine`` is a flows.deadlines Engine (built from
+    ``settings.deadlines`` when not given)."""
     ls: LettersSettings = settings.letters
     rules = Rules(settings, engine)
     for text in rules.problems:
@@ -322,7 +318,7 @@ def _report(run: Run, out: list[Drafted], pending: list[Pending], dated: list[di
                 tally["unchanged"], len(pending))
 
 
-def ledger_notes(settings: Any, *, today: date, engine: Any = None, store: Store | None = None
+def ledger_notes(settings: LetterSetup, *, today: date, engine: Any = None, store: Store | None = None
                  ) -> Callable[[Petition], list[str]]:
     """``petition -> ["不予受理告知书待补全：缺少……"]`` for the ledger's 期限提示: the letters the
     rules call for today that cannot be issued, computed from the very data the clerk just saved.
@@ -366,7 +362,7 @@ def _settled(p: Petition, today: date) -> bool:
         return False
 
 
-def draft_unit_letter(kind: str, unit: str, items: Sequence[UnitItem], *, store: Store, settings: Any,
+def draft_unit_letter(kind: str, unit: str, items: Sequence[UnitItem], *, store: Store, settings: LetterSetup,
                       clock: Clock, run: Run | None = None, reply_by: date | None = None,
                       requirement: str = "", pdf: bool = False, engine: Any = None) -> Drafted | None:
     """A 催办单 or 督办单 to ``unit`` listing ``items`` (one row per petition); one per unit, kind
@@ -416,7 +412,7 @@ def draft_unit_letter(kind: str, unit: str, items: Sequence[UnitItem], *, store:
     return d
 
 
-def supervision_drafter(store: Store, settings: Any, clock: Clock, run: Run | None, engine: Any = None
+def supervision_drafter(store: Store, settings: LetterSetup, clock: Clock, run: Run | None, engine: Any = None
                         ) -> Callable[[str, list[Any]], Path | None]:
     """The reminders flow's ``draft_supervision(unit, items)``: its items (one per overdue step,
     with ``ref``, ``due``, ``days_overdue``, ``step_label``, ``status``) as one 督办单 per unit,
@@ -480,7 +476,7 @@ def _tally(items: list[Drafted]) -> dict[str, int]:
     return t
 
 
-def check_templates(settings: Any, paths: Sequence[Path] = ()) -> dict[str, list[Problem]]:
+def check_templates(settings: LetterSetup, paths: Sequence[Path] = ()) -> dict[str, list[Problem]]:
     """``templates check``: problems per template file name (an empty list means fine)."""
     folder = templates_dir(settings)
     env = make_env(settings.letters.missing)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
+from flows.deadlines.settings import DeadlineSettings
 from flows.settings_base import Section
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +56,16 @@ class LettersSettings(Section):
             return BUILTIN_TEMPLATES
         p = Path(self.templates_dir)
         return p if p.is_absolute() else (base or Path.cwd()) / p
+
+
+@dataclass
+class LetterSetup:
+    """What the letters flow needs from the office's config, and nothing else (the shell's
+    wiring builds it): the ``[letters]`` section, who signs, where letters go, where relative
+    paths start, and the ``[deadlines]`` section when no deadline engine is handed in."""
+
+    letters: LettersSettings
+    office: str
+    workdir: Path
+    base: Path | None = None  # the config file's folder: relative template and table paths start here
+    deadlines: DeadlineSettings | None = None

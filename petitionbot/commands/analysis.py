@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import re
 
-from core.errors import ConfigError
-from flows.analysis import AnalysisResult, classify, run_analysis, taxonomy
-from flows.analysis.flow import context
-from flows.analysis.report import ReportFiles, monthly_report
-from flows.analysis.settings import AnalysisSettings, of
-from flows.analysis.tables import save_features
+from flows.analysis import AnalysisResult
 from flows.runs import Run
-from petitionbot.app import EXIT_OK, App
-from petitionbot.commands import run_footer
+from petitionbot import wiring
+from petitionbot.app import EXIT_OK
+from petitionbot.commands import add_common, app_from, run_footer
 
 
 def register(top, run_flows) -> None:
-    from petitionbot.cli import add_common
-
     p = run_flows.add_parser("analysis", help="智能分析：分类建议、重复件与督办建议、群体预警")
     add_common(p)
     p.set_defaults(func=cli_run)
@@ -32,47 +25,6 @@ def register(top, run_flows) -> None:
     add_common(r)
     r.add_argument("--month", required=True, help="月份，格式 YYYY-MM，例如 2026-11")
     r.set_defaults(func=cli_report)
-
-
-def _settings(app: App) -> tuple[AnalysisSettings, taxonomy.Taxonomy]:
-    s = of(app.settings)
-    base = app.settings.source.parent if app.settings.source else None
-    return s, taxonomy.load(s.taxonomy_path(base))
-
-
-def analysis(app: App) -> tuple[Run, AnalysisResult]:
-    """The analysis flow inside a Run (CLI, scheduler, demo)."""
-    s, tax = _settings(app)
-    with app.run("analysis") as run:
-        result = run_analysis(app.store, s, tax, app.clock, run, workdir=app.workdir, app_settings=app.settings,
-                              taxonomy_base=app.settings.source.parent if app.settings.source else None)
-    return run, result
-
-
-def train(app: App) -> tuple[Run, classify.TrainReport]:
-    s, tax = _settings(app)
-    with app.run("analysis-train") as run:
-        petitions = list(app.store.petitions())
-        base = app.settings.source.parent if app.settings.source else None
-        ctx = context(app.store, s, petitions, base)
-        rep = classify.train(petitions, tax, app.workdir, ctx=ctx, min_per_category=s.min_train_per_category)
-        save_features(app.store, ctx.fresh_rows())
-        run.extra["train"] = {"samples": rep.samples, "accuracy": rep.accuracy, "macro_f1": rep.macro_f1}
-        if rep.path:
-            run.outputs.append(rep.path)
-    return run, rep
-
-
-def report(app: App, month: str) -> tuple[Run, ReportFiles]:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise ConfigError(f"月份格式不对：{month!r}", hint="请用 YYYY-MM，例如 2026-11")
-    s, tax = _settings(app)
-    with app.run("analysis-report") as run:
-        # The report counts by the same date as the ledger (its year_by), and says so.
-        files = monthly_report(app.store, month, s, tax, app.workdir / "reports" / month[:4], office=app.settings.office,
-                               today=app.clock.today(), date_basis=app.settings.ledger.year_by, now=app.clock.now())
-        run.outputs += [str(files.docx), str(files.xlsx)]
-    return run, files
 
 
 def describe(run: Run, r: AnalysisResult) -> str:
@@ -93,15 +45,13 @@ def describe(run: Run, r: AnalysisResult) -> str:
 
 
 def cli_run(args: argparse.Namespace) -> int:
-    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
-    run, result = analysis(app)
-    print(describe(run, result))
+    done = wiring.run_analysis(app_from(args))
+    print(describe(done.run, done.value))
     return EXIT_OK
 
 
 def cli_train(args: argparse.Namespace) -> int:
-    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
-    run, rep = train(app)
+    rep = wiring.run_train(app_from(args)).value
     if not rep.path:
         print(f"已确认分类的信访件太少（{rep.samples} 件），暂不微调；分类建议继续使用内置模型。")
         return EXIT_OK
@@ -119,8 +69,8 @@ def cli_train(args: argparse.Namespace) -> int:
 
 
 def cli_report(args: argparse.Namespace) -> int:
-    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
-    run, files = report(app, args.month)
+    done = wiring.run_report(app_from(args), month=args.month)
+    run, files = done.run, done.value
     print("\n".join(files.summary))
     print(f"报告：{files.docx}\n数据：{files.xlsx}\n运行记录：{run.folder}")
     return EXIT_OK

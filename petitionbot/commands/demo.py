@@ -16,7 +16,7 @@ from pathlib import Path
 
 from loguru import logger
 
-from petitionbot import config
+from petitionbot import config, wiring
 from petitionbot.app import App
 from petitionbot.mailcatcher import MailCatcher
 
@@ -25,29 +25,27 @@ Step = Callable[[App, Path], list[str]]
 
 
 def _intake(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.intake import intake, report
+    from petitionbot.commands.intake import report
 
-    run = intake(app, sign=True)
-    return report(run).splitlines()
+    return report(wiring.run_intake(app, sign=True).run).splitlines()
 
 
 def _ledger(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.ledger import ledger, report
+    from petitionbot.commands.ledger import report
 
-    run, result = ledger(app)
-    return report(run, result).splitlines()
+    done = wiring.run_ledger(app)
+    return report(done.run, done.value).splitlines()
 
 
 def _letters(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.letters import letters, report
+    from petitionbot.commands.letters import report
 
-    return report(letters(app)).splitlines()
+    return report(wiring.run_letters(app).run).splitlines()
 
 
 def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[str]:
-    from petitionbot.commands.reminders import reminders
-
-    run, result = reminders(app, now=True)
+    done = wiring.run_reminders(app, now=True)
+    run, result = done.run, done.value
     lines = [f"需提醒 {len(result.items)} 项，生成消息 {len(result.queued)} 条，发出 {result.sent} 条，"
              f"失败 {result.failed} 条"]
     mails = catcher.messages if catcher else []
@@ -63,16 +61,14 @@ def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[
 
 
 def _analysis(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.analysis import analysis, describe
+    from petitionbot.commands.analysis import describe
 
-    run, result = analysis(app)
-    return describe(run, result).splitlines()
+    done = wiring.run_analysis(app)
+    return describe(done.run, done.value).splitlines()
 
 
 def _report(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.analysis import report
-
-    run, files = report(app, f"{app.clock.today():%Y-%m}")
+    files = wiring.run_report(app, month=f"{app.clock.today():%Y-%m}").value
     return [f"月度报告：{files.docx}", f"统计数据：{files.xlsx}"]
 
 
@@ -135,7 +131,7 @@ def cli(args: argparse.Namespace) -> int:
         last = max((date.fromisoformat(p["assigned_on"]) for p in dataset["petitions"]
                     if isinstance(p.get("assigned_on"), str) and _iso(p["assigned_on"])), default=date.today())
         as_of = date.fromisoformat(args.as_of) if args.as_of else last
-        app = App(settings, as_of=as_of, trigger="demo")
+        app = wiring.build_app(settings, as_of=as_of, trigger="demo")
         print(f"演示开始：模拟系统 {sim.url}，{len(dataset['petitions'])} 件模拟信访件，“今天”= {as_of}")
         for name, step in steps(catcher):
             print(f"\n【{name}】")

@@ -6,16 +6,15 @@ import argparse
 from typing import Any
 
 from flows.runs import Run
-from petitionbot.app import EXIT_FAILED, EXIT_OK, App
-from petitionbot.commands import finish, run_footer
+from petitionbot import config, hooks, wiring
+from petitionbot.app import EXIT_FAILED, EXIT_OK
+from petitionbot.commands import add_common, app_from, finish, run_footer
 
 SHOWN = 20  # warnings printed (the pending letters first); summary.json has them all
 NOTES = 5  # date notes printed one by one
 
 
 def register(top, run_flows) -> None:
-    from petitionbot.cli import add_common
-
     p = run_flows.add_parser("letters", help="起草文书：交办单、受理/不予受理/不再受理/延期办理告知书等")
     add_common(p)
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
@@ -28,15 +27,6 @@ def register(top, run_flows) -> None:
     add_common(c, as_of=False)
     c.add_argument("files", nargs="*", help="只检查这些 .docx 文件（默认检查模板目录中的全部模板）")
     c.set_defaults(func=check_cli)
-
-
-def letters(app: App, *, pdf: bool | None = None) -> Run:
-    """Run the letters flow inside a Run (used by the CLI, the scheduler and the demo)."""
-    from flows.letters import draft_letters
-
-    with app.run("letters") as run:
-        draft_letters(app.store, app.settings, app.clock, run, pdf=app.settings.letters.pdf if pdf is None else pdf)
-    return run
 
 
 def report(run: Run) -> str:
@@ -60,8 +50,7 @@ def report(run: Run) -> str:
 
 
 def cli(args: argparse.Namespace) -> int:
-    app = App.from_args(args.config, args.as_of, trigger=args.trigger)
-    run = letters(app, pdf=True if args.pdf else None)
+    run = wiring.run_letters(app_from(args), pdf=True if args.pdf else None).run
     return finish(run, report(run))
 
 
@@ -69,10 +58,8 @@ def check_cli(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from flows.letters import check_templates
-    from petitionbot import config
 
-    settings = config.load(args.config)
-    report = check_templates(settings, [Path(f) for f in args.files])
+    report = check_templates(hooks.letter_setup(config.load(args.config)), [Path(f) for f in args.files])
     bad = 0
     for name, problems in report.items():
         if not problems:

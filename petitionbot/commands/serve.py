@@ -10,6 +10,7 @@ from typing import Any
 
 from core.errors import ConfigError
 from petitionbot.app import EXIT_FAILED, EXIT_OK, INTERRUPTED_MESSAGE, App
+from petitionbot.commands import ChineseParser, app_from
 from petitionbot.lock import LockInfo, RunLock, pid_alive
 
 COUNT_ZH = {"listed": "列表", "new": "新件", "updated": "更新", "unchanged": "无变化", "failed": "失败", "signed": "签收"}
@@ -27,8 +28,6 @@ def register(top, run_flows) -> None:  # noqa: ARG001
     r = top.add_parser("runs", help="运行记录：最近的运行（流程、触发方式、状态、数量、耗时）")
     r.add_argument("--config", help="配置文件路径（默认 ./petitionbot.toml）")
     r.add_argument("--limit", type=int, default=20, help="显示多少条（默认 20）")
-    from petitionbot.cli import ChineseParser
-
     sub = r.add_subparsers(dest="runs_command", metavar="子命令", parser_class=ChineseParser)
     show = sub.add_parser("show", help="显示一次运行的详情（可只写编号开头）")
     show.add_argument("run_id", metavar="编号")
@@ -81,7 +80,7 @@ def next_runs(settings: Any, *, now: datetime | None = None, count: int = 3) -> 
 
 # -- runs ----------------------------------------------------------------------------------
 def runs_cli(args: argparse.Namespace) -> int:
-    app = App.from_args(args.config)
+    app = app_from(args)
     if getattr(args, "runs_command", None) == "show":
         print(show_run(app, args.run_id))
     else:

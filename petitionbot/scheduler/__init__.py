@@ -2,8 +2,7 @@
 
     jobs.py       schedules/*.toml -> JobSpec -> APScheduler trigger
     workdays.py   WorkdayTrigger: fire on Chinese working days only
-    chain.py      run_chain: one job's flows in order under one lock
-    service.py    Service, build_scheduler, sync_jobs, start, serve
+    service.py    Service, build_scheduler, sync_jobs, start, serve (a job runs petitionbot.wiring.run_chain)
     notify.py     failure message to the operator (reminders' channel port)
     retention.py  prune old run folders
     settings.py   [service] in petitionbot.toml

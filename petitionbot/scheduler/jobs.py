@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from core.errors import ConfigError
-from petitionbot import flows_registry
+from petitionbot.wiring import FLOWS
 
 
 class JobSpec(BaseModel):
@@ -41,8 +41,8 @@ class JobSpec(BaseModel):
         if (self.cron is None) == (self.interval_minutes is None):
             raise ValueError("cron 和 interval_minutes 必须且只能写一个")
         for name in self.flows:
-            if not flows_registry.known(name):
-                raise ValueError(f"未知流程 {name}（可用：{'、'.join(flows_registry.names())}）")
+            if name not in FLOWS:
+                raise ValueError(f"未知流程 {name}（可用：{'、'.join(sorted(FLOWS))}）")
         for name in self.args:
             if name not in self.flows:
                 raise ValueError(f"args.{name} 对应的流程不在本任务中")

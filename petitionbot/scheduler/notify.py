@@ -14,8 +14,8 @@ from typing import Any
 from loguru import logger
 
 from flows.privacy import redactor
-from petitionbot.scheduler.chain import ChainResult
-from petitionbot.scheduler.settings import ServiceSettings
+from petitionbot.scheduler.settings import ServiceSettings, service_settings
+from petitionbot.wiring import ChainResult, build_channels
 
 STATUS_ZH = {"ok": "成功", "partial": "部分失败", "failed": "失败", "crashed": "异常终止", "running": "运行中",
              "stopped": "已停止"}
@@ -72,12 +72,8 @@ def notify_failure(settings: Any, title: str, result: ChainResult, *,
 
 
 def _default_channels(settings: Any) -> dict[str, Any]:
-    from petitionbot.commands.reminders import build_channels
-
     return build_channels(settings)
 
 
 def _svc(settings: Any) -> ServiceSettings:
-    from petitionbot.scheduler.settings import service_settings
-
     return service_settings(settings)

@@ -29,10 +29,10 @@ from loguru import logger
 
 from flows import diskio
 from petitionbot.lock import ServeLock
-from petitionbot.scheduler.chain import ChainResult, run_chain
 from petitionbot.scheduler.jobs import JobSpec, build_trigger, load_jobs
 from petitionbot.scheduler.retention import prune_runs
 from petitionbot.scheduler.settings import resolve, service_settings
+from petitionbot.wiring import App, ChainResult, run_chain
 
 JOB_FUNC = "petitionbot.scheduler.service:execute_job"
 
@@ -51,19 +51,14 @@ class Service:
         self._now = now
         self.results: list[ChainResult] = []
 
-    def new_app(self) -> Any:
-        if self._app_factory is not None:
-            app = self._app_factory()
-        else:
-            from petitionbot.app import App
-
-            app = App(self.settings, trigger="schedule")
+    def new_app(self) -> App:
+        app = self._app_factory() if self._app_factory is not None else App(self.settings, trigger="schedule")
         app.stop_requested = self.stop  # one flag for every job of this service
         return app
 
     def execute(self, job_id: str, title: str, flows: list[str], args: dict[str, dict[str, Any]]) -> ChainResult:
         logger.info("计划任务开始：{}（{}）", title, job_id)
-        result = run_chain(self.new_app(), job_id, flows, args)
+        result = run_chain(self.new_app(), flows, job_id=job_id, args=args)
         self.results.append(result)
         if result.failed and not result.stopped:
             (self._notify or self._default_notify)(title, result)

@@ -11,10 +11,8 @@ from datetime import date
 import pytest
 
 from flows.analysis import tables
-from petitionbot import config
+from petitionbot import config, wiring
 from petitionbot.app import App
-from petitionbot.commands.analysis import analysis
-from petitionbot.commands.ledger import ledger
 from tests.data.analysis.corpus import load, to_petition
 from tests.ledger.helpers import open_book, rows_by_ref, set_cell
 
@@ -36,7 +34,7 @@ def answer(app: App, value: str) -> None:
     wb = open_book(book)
     set_cell(wb["台账"], AGAIN, "重件确认", value)
     wb.save(book)
-    ledger(app)  # the clerk's cell reaches the store
+    wiring.run_ledger(app)  # the clerk's cell reaches the store
 
 
 def row(app: App) -> dict:
@@ -47,25 +45,25 @@ def row(app: App) -> dict:
 
 @pytest.mark.parametrize(("value", "tier"), [("不是重件", ""), ("是重件", "重件")])
 def test_answer_is_kept_and_decides_later_runs(app, value, tier):
-    _, result = analysis(app)
+    _, result = wiring.run_analysis(app)
     assert result.suspected == 1 and row(app)["repeat_tier"] == "疑似重件"
     assert row(app)["repeat_matched"] == FIRST and "重件确认" in row(app)["repeat_why"]
-    ledger(app)
+    wiring.run_ledger(app)
     book = next((app.workdir / "ledger").glob("信访台账*.xlsx"))
     shown = rows_by_ref(book)[AGAIN]
     assert shown["初件/重件"] == "疑似重件" and shown["首件编号"] == FIRST and "基站" in shown["分析说明"]
 
     answer(app, value)
-    _, result = analysis(app)
+    _, result = wiring.run_analysis(app)
     assert result.decisions == 1
     assert row(app)["repeat_tier"] == tier
     if tier:
         assert row(app)["is_repeat"] == 1 and "信访员已确认" in row(app)["repeat_why"]
-    ledger(app)
+    wiring.run_ledger(app)
     assert rows_by_ref(book)[AGAIN]["初件/重件"] == (tier or "初件")
 
     # The clerk clears the cell later: the kept answer still decides, and is not recorded twice.
     answer(app, "")
-    _, result = analysis(app)
+    _, result = wiring.run_analysis(app)
     assert result.decisions == 0 and row(app)["repeat_tier"] == tier
     assert tables.decisions(app.store) == {frozenset((AGAIN, FIRST)): "reject" if not tier else "confirm"}

@@ -10,10 +10,9 @@ from openpyxl import load_workbook
 from core.model import petition_from_dict
 from flows.analysis import export_contributor, export_fields, ledger_columns, supervision_lines
 from flows.convert import find_soffice, to_pdf
-from petitionbot import config
+from petitionbot import config, wiring
 from petitionbot.app import App
 from petitionbot.cli import main
-from petitionbot.commands.analysis import analysis, report, train
 from petitionbot.sim.generate import generate
 
 
@@ -27,9 +26,9 @@ def app(tmp_path_factory):
 
 
 def test_train_analyse_export(app):
-    _, rep = train(app)
+    _, rep = wiring.run_train(app)
     assert rep.samples > 100 and rep.macro_f1 > 0.85 and rep.path
-    run, result = analysis(app)
+    run, result = wiring.run_analysis(app)
     assert result.model_used and result.repeats > 10 and result.alerts
     rows = [export_fields(p, app.store) for p in app.store.petitions()]
     assert {"category_suggested", "category_confidence", "is_repeat", "repeat_of", "repeat_count",
@@ -48,8 +47,8 @@ def test_train_analyse_export(app):
 
 
 def test_monthly_report_renders_and_converts(app, tmp_path):
-    analysis(app)
-    _, files = report(app, "2026-11")
+    wiring.run_analysis(app)
+    _, files = wiring.run_report(app, month="2026-11")
     doc = Document(str(files.docx))
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "2026年11月信访形势分析报告" in body and "共收到信访件" in body

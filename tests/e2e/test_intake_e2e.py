@@ -9,8 +9,7 @@ import stat
 import pytest
 
 from core.errors import LoginFailed
-from petitionbot.commands.intake import intake
-from petitionbot.robots import state_path
+from petitionbot import wiring
 from tests.e2e.conftest import dataset, petition
 
 
@@ -18,7 +17,7 @@ def test_happy_path_stores_every_petition_with_attachments_and_signs(make_env):
     data = dataset(*(petition(f"YH2026{n:06d}") for n in range(1, 26)),
                    petition("CQ2026000001", assigned_to="YH-WC"))
     app, sim = make_env(data, page_size=10)
-    run = intake(app, sign=True)
+    run = wiring.run_intake(app, sign=True).run
     assert run.status == "ok" and run.counts.new == 25 and run.counts.signed == 25
     before_signed = sim.admin.state()["signed"]
     assert len(before_signed) == 25
@@ -31,10 +30,10 @@ def test_happy_path_stores_every_petition_with_attachments_and_signs(make_env):
     assert summary["counts"]["new"] == 25 and summary["status"] == "ok"
     assert summary["robot"]["contexts"] >= 1 and summary["robot"]["relogins"] == 0
     assert set(summary["seconds"]) >= {"login", "list", "after_login"}
-    assert stat.S_IMODE(state_path(app.settings).stat().st_mode) == 0o600
+    assert stat.S_IMODE(app.state_path(app.settings.require_upstream()).stat().st_mode) == 0o600
     # a rerun with nothing new fetches nothing, signs nothing, changes nothing
     before = sim.admin.state()["counters"]
-    again = intake(app, sign=True)
+    again = wiring.run_intake(app, sign=True).run
     assert again.counts.new == 0 and again.counts.unchanged == 25 and again.counts.signed == 0
     after = sim.admin.state()["counters"]
     for counter in ("detail", "download"):  # counted by the simulator, not by the bot
@@ -45,11 +44,11 @@ def test_happy_path_stores_every_petition_with_attachments_and_signs(make_env):
 def test_upstream_changes_are_recorded_as_history(make_env):
     data = dataset(*(petition(f"YH2026{n:06d}") for n in range(1, 5)))
     app, sim = make_env(data)
-    intake(app)
+    wiring.run_intake(app)
     sim.admin.update_petition("YH2026000001", due_on="2026-12-20")
     sim.admin.update_petition("YH2026000002", assigned_to="YH-WC")
     sim.admin.withdraw("YH2026000003")
-    run = intake(app)
+    run = wiring.run_intake(app).run
     store = app.store
     assert store.get("YH2026000001").due_on.isoformat() == "2026-12-20"
     assert store.get("YH2026000002").upstream_state == "reassigned"
@@ -63,7 +62,7 @@ def test_wrong_password_fails_once_with_a_clear_message(make_env, monkeypatch):
     app, sim = make_env(dataset(petition("YH2026000001")))
     monkeypatch.setenv("PETITIONBOT_UPSTREAM_PASSWORD", "wrong-password")
     with pytest.raises(LoginFailed) as exc:
-        intake(app)
+        wiring.run_intake(app)
     assert "密码" in str(exc.value) or "登录" in str(exc.value)
     assert sim.admin.state()["counters"].get("login_post", 0) == 1  # no retry storm
     assert app.store.refs() == set()
@@ -90,7 +89,7 @@ HOSTILE = [
 
 def test_hostile_items_get_a_clear_outcome_and_never_corrupt_the_store(make_env):
     app, sim = make_env(dataset(*HOSTILE), attachment_max_mb=1)
-    run = intake(app)
+    run = wiring.run_intake(app).run
     store = app.store
     quarantined = {q["ref"]: q["reason"] for q in store.quarantined()}
     assert set(quarantined) == {"YH2026100001", "YH2026100002", "YH2026100008"}
@@ -109,5 +108,5 @@ def test_hostile_items_get_a_clear_outcome_and_never_corrupt_the_store(make_env)
     assert big.path == "" and any("超大附件" in w for w in run.warnings)
     assert "YH2026100009" in store.refs()
     # rerun: nothing duplicated, quarantine kept for a person
-    again = intake(app)
+    again = wiring.run_intake(app).run
     assert again.counts.new == 0 and len(store.refs()) == 6

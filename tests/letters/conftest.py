@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 
 from core.clock import FixedClock
-from flows.letters.settings import BUILTIN_TEMPLATES
+from flows.deadlines.settings import DeadlineSettings
+from flows.letters.settings import BUILTIN_TEMPLATES, LetterSetup, LettersSettings
 from flows.runs import Run
 from flows.store.sqlite import SqliteStore
 from petitionbot import cli
-from petitionbot.config import Settings
 from tests.factories import make_petition, make_petitioner
 
 TODAY = date(2026, 11, 5)
@@ -54,12 +54,16 @@ def config(tmp_path: Path, templates: Path) -> Path:
     return path
 
 
+def letter_setup(workdir: Path, **letters: Any) -> LetterSetup:
+    """The letters flow's settings as the wiring cuts them from an office's config."""
+    return LetterSetup(letters=LettersSettings.model_validate(letters), office="余杭街道信访办",
+                       workdir=workdir.resolve(), deadlines=DeadlineSettings())
+
+
 @pytest.fixture
-def settings(tmp_path: Path, templates: Path) -> Settings:
-    return Settings.model_validate({
-        "storage": {"workdir": str(tmp_path / "work")},
-        "letters": {"templates_dir": str(templates), "contact_person": "李敏", "contact_phone": "0571-86220000"},
-    })
+def settings(tmp_path: Path, templates: Path) -> LetterSetup:
+    return letter_setup(tmp_path / "work", templates_dir=str(templates), contact_person="李敏",
+                        contact_phone="0571-86220000")
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ class Office:
     def __init__(self, tmp: Path, top: str = "", extra: str = ""):
         from flows.store.sqlite import SqliteStore
         from petitionbot import config as cfg
+        from petitionbot.hooks import letter_setup
 
         self.tmp = tmp
         base = CONFIG.format(templates=(Path(__file__).parents[2] / "templates/letters").as_posix()) + ON_CLOSE
@@ -64,7 +65,7 @@ class Office:
         self.config.write_text(base, encoding="utf-8")
         letters = tmp / "letters.toml"
         letters.write_text(top + base + extra, encoding="utf-8")
-        self.settings = cfg.load(str(letters))
+        self.settings = letter_setup(cfg.load(str(letters)))
         self.store = SqliteStore(tmp / "work" / "petitionbot.db")
         self.desk = Desk(self.config, self.store)
         self.clock = FixedClock(TODAY)

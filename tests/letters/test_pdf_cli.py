@@ -26,7 +26,6 @@ from flows.letters.settings import BUILTIN_TEMPLATES
 from flows.runs import Run
 from flows.store.sqlite import SqliteStore
 from petitionbot.commands import letters as command
-from petitionbot.config import Settings
 from tests.factories import make_petition
 from tests.letters.conftest import (
     CONFIG,
@@ -37,6 +36,7 @@ from tests.letters.conftest import (
     edit_template,
     group_petition,
     hostile_petition,
+    letter_setup,
     refused_petition,
 )
 
@@ -72,10 +72,8 @@ def printed(tmp_path_factory):
     shutil.copytree(BUILTIN_TEMPLATES, templates, ignore=shutil.ignore_patterns("*.py"))
     config = tmp / "petitionbot.toml"
     config.write_text(CONFIG.format(templates=templates.as_posix()), encoding="utf-8")
-    settings = Settings.model_validate({
-        "storage": {"workdir": str(tmp / "work")},
-        "letters": {"templates_dir": str(templates), "contact_person": "李敏", "contact_phone": "0571-86220000",
-                    "on_close": ["处理意见书", "承办情况报告"]}})
+    settings = letter_setup(tmp / "work", templates_dir=str(templates), contact_person="李敏",
+                            contact_phone="0571-86220000", on_close=["处理意见书", "承办情况报告"])
     store = SqliteStore(tmp / "work" / "petitionbot.db")
     for p in (make_petition(responsible_unit="永福村"), group_petition(), accusation_petition(), hostile_petition(),
               refused_petition()):

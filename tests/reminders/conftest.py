@@ -46,6 +46,7 @@ from datetime import date, datetime  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from flows.deadlines import build_engine  # noqa: E402
 from flows.letters import supervision_drafter  # noqa: E402
+from flows.letters.settings import LetterSetup, LettersSettings  # noqa: E402
 from flows.reminders.channels.dingtalk import DingTalkChannel  # noqa: E402
 from flows.reminders.channels.email import EmailChannel  # noqa: E402
 from flows.reminders.channels.wecom import WeComChannel  # noqa: E402
@@ -53,7 +54,6 @@ from flows.reminders.flow import run_reminders  # noqa: E402
 from flows.reminders.settings import Contact, ReminderSettings, UnitRecipients  # noqa: E402
 from flows.runs import Run  # noqa: E402
 from flows.store.sqlite import SqliteStore  # noqa: E402
-from petitionbot.config import Settings  # noqa: E402
 from tests.factories import make_petition, make_petitioner  # noqa: E402
 from tests.reminders.servers import DING_SECRET, FIXED_MS, PASSWORD, USER  # noqa: E402
 
@@ -75,7 +75,7 @@ class World:
         self.clock = FixedClock(datetime(2026, 11, 27, 9, 0))
         self.engine = build_engine()
         self.drafts: list[tuple[str, list]] = []
-        self.app_settings = Settings.model_validate({"storage": {"workdir": str(tmp_path / "work")}})
+        self.letters = LetterSetup(LettersSettings(), office="余杭街道信访办", workdir=(tmp_path / "work").resolve())
         for p in (
             petition("YH-A1", "永福村", "2026-10-18", title="王建国反映道路破损问题"),  # due 11-17: 10 days late
             petition("YH-A2", "永福村", "2026-10-31", purpose="检举控告", title="李秘密检举村干部",
@@ -106,7 +106,7 @@ class World:
     def run(self, **kw):
         run = Run.start("reminders", self.tmp / "runs", self.clock)
         # The real 督办单 drafter of the letters, as the shell wires it (petitionbot/commands/reminders.py).
-        letter = supervision_drafter(self.store, self.app_settings, self.clock, run, self.engine)
+        letter = supervision_drafter(self.store, self.letters, self.clock, run, self.engine)
 
         def draft(unit, items):
             self.drafts.append((unit, items))

@@ -14,7 +14,7 @@ from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.base import BaseScheduler
 
 from core.clock import FixedClock
-from petitionbot import flows_registry
+from petitionbot import wiring
 from petitionbot.app import App
 from petitionbot.config import Settings
 from petitionbot.scheduler import service as service_mod
@@ -101,14 +101,12 @@ def fired(monkeypatch):
                 action = behaviour.get(name)
                 if callable(action):
                     action(app, run, args)
-            return run
+            return wiring.RunResult(run)
         return flow
 
     for name in ("intake", "ledger", "letters", "reminders"):
-        flows_registry.register(name, make(name))
+        monkeypatch.setitem(wiring.FLOWS, name, make(name))
     yield calls, behaviour
-    for name in ("intake", "ledger", "letters", "reminders"):
-        flows_registry.unregister(name)
 
 
 @pytest.fixture

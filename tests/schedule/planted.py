@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import dataclass
 
 from core.errors import MalformedPetition
 from core.ports import FetchFailure, Listing, Scraped
+from petitionbot import registries
+from petitionbot.registries import RobotEntry
 
 NAME = "司马青松"
 ID_NUMBER = "33010619850307421X"
@@ -72,11 +75,23 @@ class PlantedRobot:
         return False
 
 
-def main() -> int:
-    import petitionbot.commands.intake as intake_command
+@dataclass(frozen=True)
+class PlantedSite(RobotEntry):
+    """The district site's registry line, pointed at the planted robot."""
 
-    mode = os.environ.get("PLANTED_MODE", "ok")
-    intake_command.make_robot = lambda settings, **kw: PlantedRobot(mode)
+    mode: str = "ok"
+
+    def build(self, entry: object, **kw: object) -> PlantedRobot:
+        return PlantedRobot(self.mode)
+
+
+def plant(mode: str) -> None:
+    """Make every App built from now on in this process use the planted robot for "district"."""
+    registries.ROBOTS["district"] = PlantedSite("区信访系统", "", mode)
+
+
+def main() -> int:
+    plant(os.environ.get("PLANTED_MODE", "ok"))
     from petitionbot.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

@@ -11,11 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import petitionbot.commands.intake as intake_command
 from petitionbot.logs import setup
 from petitionbot.scheduler import service
 from tests.schedule.conftest import SteppedScheduler, make_settings
-from tests.schedule.planted import PlantedRobot
+from tests.schedule.planted import plant
 
 SCHEDULE = '[[job]]\nid = "nightly"\nflows = ["intake"]\ncron = { hour = 2, minute = 0 }\n'
 
@@ -30,7 +29,7 @@ def main() -> int:
     service.sync_jobs(seed, service.load_schedule(settings), settings)
     seed.modify_job("nightly", next_run_time=datetime.now(ZoneInfo("Asia/Shanghai")))
     seed.shutdown(wait=False)
-    intake_command.make_robot = lambda settings, **kw: PlantedRobot("slow")
+    plant("slow")
     return service.serve(settings)
 
 

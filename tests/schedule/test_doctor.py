@@ -31,19 +31,19 @@ def test_missing_password(settings, monkeypatch):
     monkeypatch.delenv("PETITIONBOT_UPSTREAM_PASSWORD", raising=False)
     monkeypatch.setattr("petitionbot.config.secret", lambda name, env: None)
     c = doctor.check_credentials(settings)
-    assert not c.ok and c.detail == "没有找到用户 yhjd01 的密码" and "PETITIONBOT_UPSTREAM_PASSWORD" in c.fix
+    assert not c.ok and c.detail == "没有找到上游 district（用户 yhjd01）的密码" and "PETITIONBOT_UPSTREAM_PASSWORD" in c.fix
     monkeypatch.setattr("petitionbot.config.secret", lambda name, env: "x")
     assert doctor.check_credentials(settings).ok
 
 
 def test_browser_not_found(settings):
-    settings.upstream.executable_path = "/nonexistent/chromium"
+    settings.upstream[0].executable_path = "/nonexistent/chromium"
     c = doctor.check_browser(settings, launch=False)
     assert not c.ok and "配置的浏览器路径不存在或不可执行" in c.detail and "executable_path" in c.fix
 
 
 def test_upstream_silent_or_failing(settings):
-    settings.upstream.url = f"http://127.0.0.1:{free_port()}/"
+    settings.upstream[0].url = f"http://127.0.0.1:{free_port()}/"
     c = doctor.check_upstream(settings, timeout=2)
     assert not c.ok and "没有响应" in c.detail and "政务外网" in c.fix
 
@@ -57,7 +57,7 @@ def test_upstream_silent_or_failing(settings):
     server = http.server.HTTPServer(("127.0.0.1", 0), Broken)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        settings.upstream.url = f"http://127.0.0.1:{server.server_port}/"
+        settings.upstream[0].url = f"http://127.0.0.1:{server.server_port}/"
         c = doctor.check_upstream(settings, timeout=5)
         assert not c.ok and "返回错误 503" in c.detail
     finally:

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from core.errors import LayoutChanged, SystemError_, UpstreamDown
-from petitionbot.commands.intake import intake
+from petitionbot import wiring
 from tests.e2e.conftest import dataset, petition
 from tests.survival.conftest import CHINESE, FAST
 
@@ -63,13 +63,13 @@ def details_fetched(sim) -> tuple[int, int]:
 def assert_nothing_lost_on_rerun(app, sim) -> None:
     sim.admin.set_knobs(latency_ms=0, error_rate=0, error_every=0, rate_limit_every=0, stall_count=0,
                         down="", layout="v1", fault_paths=[], error_count=0, broken_attachments=[])
-    again = intake(app)
+    again = wiring.run_intake(app).run
     assert again.status == "ok"
     assert app.store.refs() == REFS  # each exactly once: refs are the store's primary key
     assert again.counts.new + again.counts.unchanged + again.counts.updated == N
     # and once complete, a rerun fetches nothing again: no detail page, no attachment
     before = details_fetched(sim)
-    assert intake(app).counts.unchanged == N
+    assert wiring.run_intake(app).run.counts.unchanged == N
     assert details_fetched(sim) == before
 
 
@@ -77,14 +77,14 @@ def test_latency_spikes_slow_the_run_but_it_ends_ok(make_env):
     app, sim = env(make_env)
     sim.admin.set_knobs(latency_ms=150)
     started = time.monotonic()
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     assert time.monotonic() - started > 0.15 * 5  # the latency was really served
 
 
 def test_ten_percent_server_errors_are_retried_and_the_run_ends_ok(make_env):
     app, sim = env(make_env, retries=5)
     sim.admin.set_knobs(error_rate=0.1)
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     assert sim.admin.state()["counters"]["http_500"] >= 1
 
 
@@ -94,7 +94,7 @@ def test_429_with_retry_after_is_honoured_and_the_run_ends_ok(make_env):
     # each login attempt (4 requests each) and no retry could ever get through.
     sim.admin.set_knobs(rate_limit_every=4, retry_after=1, fault_paths=["/api/", "/petition/", "/attachment/"])
     started = time.monotonic()
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     throttled = sim.admin.state()["counters"]["http_429"]
     assert throttled >= 3
     # each 429 was waited out (Retry-After 1 s, capped by config at 0.5 s), not hammered
@@ -104,14 +104,14 @@ def test_429_with_retry_after_is_honoured_and_the_run_ends_ok(make_env):
 def test_a_single_stall_beyond_the_timeout_is_retried_and_the_run_ends_ok(make_env):
     app, sim = env(make_env, timeout_seconds=1)
     sim.admin.set_knobs(stall_seconds=2.5, stall_count=1, fault_paths=["/petition/"])
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
 
 
 def test_a_stall_beyond_the_timeout_that_persists_fails_as_upstream_down_with_evidence(make_env):
     app, sim = env(make_env, timeout_seconds=1, retries=1)
     sim.admin.set_knobs(stall_seconds=2.5, stall_count=-1, fault_paths=["/petition/"])
     with pytest.raises(UpstreamDown) as exc:
-        intake(app)
+        wiring.run_intake(app)
     s = assert_failed(app, exc, UpstreamDown)
     assert "超时" in s["message"]
     assert "trace.zip" in assert_evidence(app)
@@ -121,21 +121,21 @@ def test_a_stall_beyond_the_timeout_that_persists_fails_as_upstream_down_with_ev
 def test_session_expiry_in_the_middle_of_paging_logs_in_again_and_ends_ok(make_env):
     app, sim = env(make_env)
     sim.admin.schedule("list_page", 2, {"op": "expire_sessions"})
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     assert sim.admin.state()["counters"]["login_post"] == 2  # exactly one fresh login, no storm
 
 
 def test_session_expiry_while_fetching_details_logs_in_again_and_ends_ok(make_env):
     app, sim = env(make_env)
     sim.admin.schedule("detail", 5, {"op": "expire_sessions"})
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     assert sim.admin.state()["counters"]["login_post"] == 2
 
 
 def test_layout_v2_is_read_as_well_as_v1(make_env):
     app, sim = env(make_env)
     sim.admin.set_knobs(layout="v2")
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     assert app.store.get("YH2026000001").petitioners[0].id_number == "330110198001010018"
 
 
@@ -143,7 +143,7 @@ def test_a_broken_layout_stops_the_run_as_layout_changed_with_evidence(make_env)
     app, sim = env(make_env)
     sim.admin.set_knobs(layout="broken")
     with pytest.raises(LayoutChanged) as exc:
-        intake(app)
+        wiring.run_intake(app)
     assert_failed(app, exc, LayoutChanged)
     assert "trace.zip" in assert_evidence(app)
     assert app.store.refs() == set()  # nothing half-read was stored
@@ -155,7 +155,7 @@ def test_an_upstream_that_is_down_fails_as_upstream_down_with_evidence(make_env,
     app, sim = env(make_env, retries=2)
     sim.admin.set_knobs(down=mode)
     with pytest.raises(UpstreamDown) as exc:
-        intake(app)
+        wiring.run_intake(app)
     s = assert_failed(app, exc, UpstreamDown)
     assert "重试 2 次后仍失败" in s["message"]
     assert_evidence(app)
@@ -166,7 +166,7 @@ def test_an_upstream_that_goes_down_mid_run_keeps_what_was_stored_and_the_rerun_
     app, sim = env(make_env, concurrency=1, retries=1)
     sim.admin.schedule("detail", 6, {"op": "knobs", "knobs": {"down": "503"}})
     with pytest.raises(SystemError_) as exc:
-        intake(app)
+        wiring.run_intake(app)
     assert_failed(app, exc, UpstreamDown)
     assert_evidence(app)
     kept = app.store.refs()
@@ -178,7 +178,7 @@ def test_429_on_the_page_after_a_good_login_does_not_throw_the_login_away(make_e
     app, sim = env(make_env, retry_after_max_seconds=0.2)
     # every 2nd request to the main frame page: the one the control context opens after the login
     sim.admin.set_knobs(rate_limit_every=2, retry_after=1, fault_paths=["/main"])
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     counters = sim.admin.state()["counters"]
     assert counters["http_429"] >= 1 and counters["login_post"] == 1  # the password was sent once
 
@@ -186,7 +186,7 @@ def test_429_on_the_page_after_a_good_login_does_not_throw_the_login_away(make_e
 def test_a_menu_page_that_answers_500_once_is_retried_and_the_run_ends_ok(make_env):
     app, sim = env(make_env)
     sim.admin.set_knobs(error_count=1, fault_paths=["/menu"])
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     assert sim.admin.state()["counters"]["http_500"] == 1  # it really failed once, and was not a layout change
 
 
@@ -194,7 +194,7 @@ def test_a_menu_page_that_keeps_answering_500_fails_as_upstream_down_naming_the_
     app, sim = env(make_env, retries=2)
     sim.admin.set_knobs(error_count=-1, fault_paths=["/menu"])
     with pytest.raises(UpstreamDown) as exc:
-        intake(app)
+        wiring.run_intake(app)
     s = assert_failed(app, exc, UpstreamDown)
     assert "重试 2 次后仍失败" in s["message"] and "HTTP 500" in s["message"] and "菜单" in s["message"]
     assert "找不到" not in s["message"]  # never reported as a layout change
@@ -205,7 +205,7 @@ def test_a_menu_page_that_keeps_answering_500_fails_as_upstream_down_naming_the_
 def test_an_attachment_that_always_fails_stores_its_petition_and_the_run_ends_partial(make_env):
     app, sim = env(make_env)
     sim.admin.set_knobs(broken_attachments=["YH2026000005"])
-    run = intake(app)
+    run = wiring.run_intake(app).run
     assert run.status == "partial" and run.counts.new == N and run.counts.failed == 1
     assert app.store.refs() == REFS
     att = app.store.get("YH2026000005").attachments[0]

@@ -21,9 +21,8 @@ import pytest
 
 from core.clock import FixedClock
 from core.errors import LockLost
-from petitionbot import config
+from petitionbot import config, wiring
 from petitionbot.app import App
-from petitionbot.commands.reminders import reminders
 from petitionbot.lock import RunLock
 from tests.crash import test_crash_reminders
 from tests.crash.conftest import Office, petition
@@ -63,7 +62,7 @@ def _start_frozen_run(app: App) -> tuple[threading.Thread, dict[str, object]]:
 
     def run() -> None:
         try:
-            outcome["result"] = reminders(app, now=True)
+            outcome["result"] = wiring.run_reminders(app, now=True)
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             outcome["error"] = exc
 
@@ -120,7 +119,7 @@ def test_a_frozen_run_whose_lock_was_taken_over_sends_nothing_more(tmp_path, smt
 
         # Run B, an hour later by the lock's clock: A's heartbeat is stale, its lock is taken over.
         app_b = App(settings, clock=FixedClock(NOW), lock_clock=lambda: T0 + 3600)
-        run_b, result_b = reminders(app_b, now=True)
+        run_b, result_b = wiring.run_reminders(app_b, now=True)
         assert run_b.status == "ok" and result_b.sent == 24 and result_b.queued == []
         assert _count(handler) == 31
     finally:
@@ -168,7 +167,7 @@ def test_frozen_in_the_middle_of_a_send_only_that_one_message_goes_twice(tmp_pat
     thread, outcome = _start_frozen_run(app_a)
     try:
         assert paused.wait(60)
-        run_b, result_b = reminders(App(settings, clock=FixedClock(NOW), lock_clock=lambda: T0 + 3600), now=True)
+        run_b, result_b = wiring.run_reminders(App(settings, clock=FixedClock(NOW), lock_clock=lambda: T0 + 3600), now=True)
         assert result_b.sent == 25  # 7 (in flight, not marked) to 31
         sent_before_resume = _count(handler)
     finally:
@@ -246,8 +245,8 @@ def test_a_run_that_lost_its_lock_writes_no_file(tmp_path):
 def test_a_run_inside_the_app_is_fenced_and_marks_sends_with_its_generation(tmp_path, smtp):
     office = _office(tmp_path, smtp.port)
     app = App(config.load(office.cfg), as_of=date(2026, 11, 27))
-    run, result = reminders(app, now=True)
+    run, result = wiring.run_reminders(app, now=True)
     assert run.generation == 1 and result.sent == 31
     assert {g for _k, _s, g in _outbox(office)} == {1}
-    run2, _ = reminders(App(config.load(office.cfg), as_of=date(2026, 11, 27)), now=True)
+    run2, _ = wiring.run_reminders(App(config.load(office.cfg), as_of=date(2026, 11, 27)), now=True)
     assert run2.generation == 2  # every holding of the lock gets a newer number

@@ -18,14 +18,9 @@ import pytest
 from docx import Document
 
 from flows.convert import find_soffice
-from petitionbot import config
+from petitionbot import config, wiring
 from petitionbot.app import App
-from petitionbot.commands.analysis import analysis
 from petitionbot.commands.demo import demo_config, write_config
-from petitionbot.commands.intake import intake
-from petitionbot.commands.ledger import ledger
-from petitionbot.commands.letters import letters
-from petitionbot.commands.reminders import reminders
 from petitionbot.mailcatcher import MailCatcher
 from petitionbot.sim import start_simulator
 
@@ -74,11 +69,11 @@ def chain(tmp_path_factory):
         localities = [p["locality"] for p in DATA["petitions"]]
         write_config(cfg, url=sim.url, username="yhjd01", extra=demo_config(localities, catcher.port))
         app = App(config.load(cfg), as_of=date(2026, 12, 1))
-        runs = {"intake": intake(app, sign=True)}
-        runs["analysis"], _ = analysis(app)
-        runs["ledger"], ledger_result = ledger(app)
-        runs["letters"] = letters(app, pdf=False)  # converted below, all files in one LibreOffice call
-        runs["reminders"], reminder_result = reminders(app, now=True)
+        runs = {"intake": wiring.run_intake(app, sign=True).run}
+        runs["analysis"], _ = wiring.run_analysis(app)
+        runs["ledger"], ledger_result = wiring.run_ledger(app)
+        runs["letters"] = wiring.run_letters(app, pdf=False).run  # converted below, all files in one LibreOffice call
+        runs["reminders"], reminder_result = wiring.run_reminders(app, now=True)
         messages = list(catcher.messages)
     yield {"app": app, "runs": runs, "messages": messages, "root": root, "reminders": reminder_result}
     mp.undo()

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from core.errors import LayoutChanged, UpstreamDown
-from petitionbot.commands.intake import intake
+from petitionbot import wiring
 from tests.survival.test_fault_matrix import (
     assert_evidence,
     assert_failed,
@@ -27,7 +27,7 @@ INTERNAL_KEYS = re.compile(r"\b(ref|title|status|fields|assigned_on|due_on|MENU_
 def test_an_error_page_in_a_frame_is_retried_and_the_run_ends_ok(make_env, page):
     app, sim = env(make_env)
     sim.admin.set_knobs(error_count=2, fault_paths=[page])
-    assert_ok(app, intake(app))
+    assert_ok(app, wiring.run_intake(app).run)
     assert sim.admin.state()["counters"]["http_500"] == 2
 
 
@@ -36,7 +36,7 @@ def test_an_error_page_that_persists_fails_naming_the_status_not_the_layout(make
     app, sim = env(make_env, retries=1)
     sim.admin.set_knobs(error_count=-1, fault_paths=[page])
     with pytest.raises(UpstreamDown) as exc:
-        intake(app)
+        wiring.run_intake(app)
     s = assert_failed(app, exc, UpstreamDown)
     assert "HTTP 500" in s["message"] and "重试 1 次后仍失败" in s["message"], s["message"]
     assert "找不到" not in s["message"] and "超时" not in s["message"]
@@ -48,7 +48,7 @@ def test_a_real_layout_change_names_the_page_and_the_labels_in_chinese(make_env)
     app, sim = env(make_env)
     sim.admin.set_knobs(layout="broken")
     with pytest.raises(LayoutChanged) as exc:
-        intake(app)
+        wiring.run_intake(app)
     s = assert_failed(app, exc, LayoutChanged)
     message = s["message"]
     assert "详情页（/petition/detail）找不到这些栏目" in message, message

@@ -102,7 +102,7 @@ def books(tmp_path_factory) -> list[Path]:
         store.insert(p, run_id=None)
     # the analysis' own output is data too: a hostile suggestion reaches 分类建议 and the report
     tables.replace_all(store, [{"ref": p.ref, "category_suggested": EXTRA[i % len(EXTRA)]}
-                               for i, p in enumerate(petitions) if i % 2], [], run_id=None)
+                               for i, p in enumerate(petitions) if i % 2], [], run_id=None, clock=FixedClock(TODAY))
     clock = FixedClock(TODAY)
 
     # 1. the ledger, with an outgoing copy; then a clerk types hostile text and adds a sheet

@@ -18,13 +18,11 @@ from pathlib import Path
 import pytest
 
 from core.errors import LayoutChanged, LoginFailed, UpstreamDown
-from petitionbot import config
+from petitionbot import config, wiring
 from petitionbot.app import App
 from petitionbot.commands import export as export_cmd
 from petitionbot.commands.demo import demo_config, steps, write_config
-from petitionbot.commands.intake import intake
 from petitionbot.mailcatcher import MailCatcher
-from petitionbot.robots import state_path
 from petitionbot.sim import start_simulator
 from petitionbot.sim.generate import generate
 
@@ -70,23 +68,23 @@ def demo(tmp_path_factory):
         # A wrong password first: login-failed evidence holds a page whose password field was typed in.
         mp.setenv("PETITIONBOT_UPSTREAM_PASSWORD", WRONG)
         with pytest.raises(LoginFailed):
-            intake(app)
+            wiring.run_intake(app)
         mp.setenv("PETITIONBOT_UPSTREAM_PASSWORD", PASSWORD)
         # Faults next, so that evidence with traces of logged-in contexts is written: the list
         # (control context, traced with snapshots and network) and the detail lanes.
         sim.admin.schedule("list_page", 2, {"op": "knobs", "knobs": {"down": "503"}})
         with pytest.raises(UpstreamDown):
-            intake(app)
-        cookies |= cookie_values(state_path(app.settings))
+            wiring.run_intake(app)
+        cookies |= cookie_values(app.state_path(app.settings.require_upstream()))
         sim.admin.set_knobs(down="")
         sim.admin.schedule("detail", 4, {"op": "knobs", "knobs": {"layout": "broken"}})
         with pytest.raises(LayoutChanged):
-            intake(app)
+            wiring.run_intake(app)
         sim.admin.set_knobs(layout="v1")
         sim.admin.expire_sessions()  # the next run logs in again: a second cookie to look for
         for _name, step in steps(catcher):
             step(app, out)
-        cookies |= cookie_values(state_path(app.settings))
+        cookies |= cookie_values(app.state_path(app.settings.require_upstream()))
         for masked, name in ((False, "export.jsonl"), (True, "export-masked.jsonl")):
             export_cmd.run(argparse.Namespace(config=str(cfg), as_of="2026-11-20", out=str(out / name),
                                               masked=masked, trigger="clerk"))
@@ -107,14 +105,14 @@ def test_the_run_left_evidence_with_traces(demo):
 
 
 def test_the_storage_state_file_is_private(demo):
-    path = state_path(demo["app"].settings)
+    path = demo["app"].state_path(demo["app"].settings.require_upstream())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert len(demo["cookies"]) >= 2  # two logins, two session cookies
 
 
 def test_no_password_and_no_session_cookie_in_any_file_or_mail(demo):
     secrets = [PASSWORD.encode(), WRONG.encode(), *(c.encode() for c in demo["cookies"])]
-    allowed = state_path(demo["app"].settings)
+    allowed = demo["app"].state_path(demo["app"].settings.require_upstream())
     found, seen = [], 0
     for name, data in blobs(demo["out"]):
         if name == str(allowed) or name == str(allowed) + ".tmp":

@@ -16,8 +16,7 @@ import hashlib
 
 import openpyxl
 
-from petitionbot.commands.intake import intake
-from petitionbot.commands.ledger import ledger
+from petitionbot import wiring
 from tests.e2e.conftest import dataset, petition
 from tests.ledger.helpers import checks, header, rows_by_ref
 from tests.survival.conftest import FAST
@@ -32,7 +31,7 @@ def test_refs_differing_in_bracket_width_never_share_a_folder_or_a_record(make_e
                    petition("XF（2026）77", attachments=attachment("全角括号那件的材料"), assigned_on="2026-11-04"),
                    petition("XF_2026_77", attachments=attachment("下划线那件的材料"), assigned_on="2026-11-03"))
     app, sim = make_env(data, **FAST)
-    run = intake(app)
+    run = wiring.run_intake(app).run
 
     stored = {r: app.store.get(r) for r in app.store.refs()}
     assert len(stored) == 2 and "XF_2026_77" in stored
@@ -52,7 +51,7 @@ def test_refs_differing_in_bracket_width_never_share_a_folder_or_a_record(make_e
     texts = {p.ref: (app.workdir / p.attachments[0].path).read_text(encoding="utf-8") for p in stored.values()}
     assert texts["XF_2026_77"] == "下划线那件的材料"
 
-    again = intake(app)  # nothing new, nothing overwritten; the quarantine stays for a person
+    again = wiring.run_intake(app).run  # nothing new, nothing overwritten; the quarantine stays for a person
     assert len(app.store.refs()) == 2 and again.counts.new == 0
     for p in stored.values():
         a = app.store.get(p.ref).attachments[0]
@@ -64,12 +63,12 @@ LOWER = "xf2026112500001"
 
 def test_a_lower_case_ref_is_one_ledger_row_and_its_edits_are_saved(make_env):
     app, sim = make_env(dataset(petition(LOWER), petition("YH2026000002")), **FAST)
-    assert intake(app).status == "ok"
+    assert wiring.run_intake(app).run.status == "ok"
     assert app.store.refs() == {LOWER, "YH2026000002"}
     book = app.workdir / "ledger" / "信访台账2026.xlsx"
 
     for _ in range(2):
-        ledger(app)
+        wiring.run_ledger(app)
         rows = rows_by_ref(book)
         assert len(rows) == 2, list(rows)
         assert not [c for c in checks(book) if "编号" in str(c[5])]  # no 编号重复, no unknown ref
@@ -81,10 +80,10 @@ def test_a_lower_case_ref_is_one_ledger_row_and_its_edits_are_saved(make_env):
     ws.cell(row, h["办理状态"]).value = "已办结"
     ws.cell(row, h["信访件编号"]).value = LOWER.upper()  # and Excel's autocorrect capitalised it
     wb.save(book)
-    ledger(app)
+    wiring.run_ledger(app)
     assert app.store.get(LOWER).clerk["handling_status"] == "已办结"
     assert len(rows_by_ref(book)) == 2 and len(app.store.refs()) == 2
 
-    assert intake(app).counts.new == 0  # the upstream still lists it in lower case: the same petition
-    ledger(app)
+    assert wiring.run_intake(app).run.counts.new == 0  # the upstream still lists it in lower case: the same petition
+    wiring.run_ledger(app)
     assert len(rows_by_ref(book)) == 2

@@ -98,11 +98,13 @@ def draft_urge(demo: Path, as_of: date) -> Path:
     from flows.reminders.items import by_unit, collect
     from flows.store.sqlite import SqliteStore
     from petitionbot import config
+    from petitionbot.hooks import letter_setup
 
-    settings = config.load(str(demo / "petitionbot.toml"))
+    office = config.load(str(demo / "petitionbot.toml"))
+    settings = letter_setup(office)
     store = SqliteStore(settings.workdir / "petitionbot.db")
-    engine = build_engine(settings.deadlines)
-    items = collect(store.petitions(include_withdrawn=False), engine, as_of, settings.reminders.ladder)
+    engine = build_engine(office.deadlines)
+    items = collect(store.petitions(include_withdrawn=False), engine, as_of, office.reminders.ladder)
     unit, chosen = max(by_unit(items).items(), key=lambda kv: len({i.ref for i in kv[1]}))
     rows = [UnitItem(store.get(i.ref), i.due, i.days_overdue, step=i.step_label, due_soon=i.status == "due_soon")
             for i in chosen]
