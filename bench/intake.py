@@ -1,4 +1,4 @@
-"""Intake benchmark (issue 2): 500 new petitions, one 200 KB attachment each, 30 ms latency.
+"""Intake benchmark: 500 new petitions, one 200 KB attachment each, 30 ms latency.
 
 Targets: full intake <= 30 s; >= 3x faster than the same robot at concurrency 1 (side by
 side in this run); a rerun with nothing new <= 5 s; peak memory of the bot's own process

@@ -1,4 +1,4 @@
-"""Benchmark of the ledger sync on a 100,000-row book (issue 3). Prints figures and ratios.
+"""Benchmark of the ledger sync on a 100,000-row book. Prints figures and ratios.
 
     .venv/bin/python bench/ledger.py [--rows 100000] [--edits 1000] [--new 100]
 

@@ -7,7 +7,7 @@ Prints three figures, all for the same 交办单 with the same contexts, measure
   fast    the compiled template (flows.letters.docx_adapter) rendering and writing each file
   flow    draft_letters end to end on a SQLite store: rules, context, fingerprint, render,
           atomic write, hash, one row per letter
-Target (issue 4): 1,000 letters <= 10 s, and fast >= 2x naive.
+Target: 1,000 letters <= 10 s, and fast >= 2x naive.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Benchmarks for issue 5: deadline statuses for 100,000 open petitions (target <= 2 s) and
+"""Reminder benchmarks: deadline statuses for 100,000 open petitions (target <= 2 s) and
 reminder digests for 200 units (target <= 5 s). Prints figures and the ratio to the target.
 
     .venv/bin/python bench/reminders.py

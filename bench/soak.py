@@ -1,4 +1,4 @@
-"""Soak benchmark (issue 8): a 5,000-petition intake with browser-context recycling; resident
+"""Soak benchmark: a 5,000-petition intake with browser-context recycling; resident
 memory over time must stay flat.
 
 The simulator runs in this (parent) process; the intake runs in a child process (the bot) so

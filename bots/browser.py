@@ -27,7 +27,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from core.errors import ConfigError, LayoutChanged, PetitionbotError, SystemError_, TransientError
-from flows.privacy import scrub_patterns
+from core.privacy import scrub_patterns
 
 T = TypeVar("T")
 

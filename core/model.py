@@ -30,7 +30,7 @@ def group_kind(form: str, headcount: int, threshold: int) -> str:
         return GROUP_LETTER
     return ""
 
-# Clerk-owned fields (ledger issue): written by clerks only, except their first value.
+# Clerk-owned fields: written by clerks only, except their first value.
 CLERK_FIELDS = (
     "responsible_person",  # 责任人
     "handling_status",  # 办理状态

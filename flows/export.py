@@ -11,7 +11,7 @@ from typing import Any
 
 from core.model import Petition, to_jsonable
 from core.ports import Store
-from flows.privacy import Redactor, mask_id, mask_name, mask_phone
+from core.privacy import Redactor, mask_id, mask_name, mask_phone
 
 Contributor = Callable[[Petition, Store], dict[str, Any]]
 

@@ -23,11 +23,11 @@ from loguru import logger
 from core.errors import AttachmentRejected, BusinessError, NotOurs, StoreError, SystemError_, Withdrawn
 from core.model import Attachment, Petition, to_jsonable
 from core.ports import FetchFailure, Listing, Robot, Scraped, Store
+from core.privacy import redactor
 from core.refs import folder_name, ref_key
 from flows import attachments as files
 from flows import failpoints, tempfiles
 from flows.parse import clean_text, parse_date, parse_scraped
-from flows.privacy import redactor
 from flows.runs import Run
 
 SIGN_STATUS = "待签收"

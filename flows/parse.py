@@ -13,7 +13,7 @@ from datetime import date
 from core.errors import MalformedPetition
 from core.model import FORMS, HANDOVERS, PURPOSES, Petition, Petitioner
 from core.ports import Scraped
-from flows.privacy import id_checksum_ok
+from core.privacy import id_checksum_ok
 
 REF_RE = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff〔〕()（）_\-]{1,64}$")
 # Bidi overrides/isolates can make a name or a file name display as something else.

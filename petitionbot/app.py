@@ -25,8 +25,8 @@ from loguru import logger
 from core.clock import FixedClock, SystemClock
 from core.errors import ConfigError, DiskError, PetitionbotError
 from core.ports import Clock, Progress, Store
+from core.privacy import redactor
 from flows import diskio, tempfiles
-from flows.privacy import redactor
 from flows.runs import Run, read_summary
 from flows.store import open_store
 from petitionbot import config, logs, progress

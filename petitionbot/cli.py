@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from loguru import logger
 
 from core.errors import PetitionbotError
+from core.privacy import redactor
 from flows import diskio
-from flows.privacy import redactor
 from petitionbot import logs
 from petitionbot.app import EXIT_FAILED, exit_code_for
 from petitionbot.commands import ChineseParser

@@ -74,14 +74,12 @@ def check_browser(settings: config.Settings, *, launch: bool = True) -> Check:
         path = find_chromium(next((up.executable_path for up in settings.upstream if up.executable_path), None))
         if path is None:
             return Check("浏览器", False, "找不到 Chromium",
-                         "安装 chromium（Debian/Ubuntu：apt-get install chromium），或在配置 [upstream] 中填写 executable_path")
+                         "安装 chromium（Debian/Ubuntu：apt-get install chromium），或在配置 [[upstream]] 中填写 executable_path")
         if launch:
             with Browser(executable_path=path, headless=True):
                 pass
     except PetitionbotError as exc:
-        return Check("浏览器", False, str(exc), "安装 chromium，或在配置 [upstream] executable_path 中填写正确路径")
-    except ImportError as exc:
-        return Check("浏览器", False, f"浏览器组件未安装：{exc}", "重新安装 petitionbot（make test 或 pip install -e .）")
+        return Check("浏览器", False, str(exc), "安装 chromium，或在配置 [[upstream]] executable_path 中填写正确路径")
     return Check("浏览器", True, f"{path}" + ("，可以启动" if launch else ""))
 
 

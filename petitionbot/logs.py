@@ -10,7 +10,7 @@ from typing import Any
 
 from loguru import logger
 
-from flows.privacy import redactor
+from core.privacy import redactor
 
 CONSOLE_FORMAT = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {message}"
 FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {name}:{line} | {message}"

@@ -8,7 +8,6 @@ registry (config checks, ``doctor``, schedule validation) never starts a browser
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,16 +24,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RobotEntry:
-    """One upstream site: its Chinese label and where its robot class lives."""
+    """One upstream site: its Chinese label and its robot class, imported on first use."""
 
     label: str
-    robot: str  # "module:Class"; the class takes a RobotOptions (its module exports it)
+    load: Callable[[], tuple[type, type]]  # -> (the robot class, its RobotOptions class)
 
     def build(self, entry: UpstreamSettings, *, password: str, state_path: Path, evidence_dir: Path,
               headless: bool | None = None) -> Robot:
-        module_name, _, cls_name = self.robot.partition(":")
-        module = importlib.import_module(module_name)
-        options = module.RobotOptions(
+        robot_cls, options_cls = self.load()
+        options = options_cls(
             url=entry.url,
             username=entry.username,
             password=password,
@@ -53,13 +51,25 @@ class RobotEntry:
             recycle_every=entry.recycle_every,
             page_size=entry.page_size,
         )
-        return getattr(module, cls_name)(options)
+        return robot_cls(options)
 
 
-# The config's ``site`` -> its robot. A new upstream site is one line here.
+def _district() -> tuple[type, type]:
+    from bots.district.robot import DistrictRobot, RobotOptions
+
+    return DistrictRobot, RobotOptions
+
+
+def _hotline() -> tuple[type, type]:
+    from bots.hotline.robot import HotlineRobot, RobotOptions
+
+    return HotlineRobot, RobotOptions
+
+
+# The config's ``site`` -> its robot. A new upstream site is its folder under bots/ and one line here.
 ROBOTS: dict[str, RobotEntry] = {
-    "district": RobotEntry("区信访系统", "bots.district.robot:DistrictRobot"),
-    "hotline": RobotEntry("12345热线", "bots.hotline.robot:HotlineRobot"),
+    "district": RobotEntry("区信访系统", _district),
+    "hotline": RobotEntry("12345热线", _hotline),
 }
 
 ChannelFactory = Callable[["ReminderSettings", Callable[[str, str], "str | None"]], Channel]

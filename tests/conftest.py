@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# ---- upstream simulator (owner: sim/robot; petitionbot/sim, bots/district) -------------------------
+# ---- upstream simulator (petitionbot/sim, bots/district) ---------------------------------------------
 import pytest
 
 from petitionbot.sim import SimHandle, start_simulator
@@ -39,7 +39,7 @@ def sim(sim_server, sim_dataset) -> SimHandle:
 # ---- end of the upstream simulator block --------------------------------------------------------------
 
 
-# ---- .docx element order (owner: letters; tests/docx_order.py) --------------------------------------
+# ---- .docx element order (tests/docx_order.py) -------------------------------------------------------
 # Every .docx any test wrote under pytest's temporary folder is checked against the WordprocessingML
 # element order when the session ends; a violation fails the whole run, naming the file and element.
 

@@ -1,4 +1,4 @@
-"""Smart petition analysis (issue 7): type analysis, repeats → supervision, group early warning,
+"""Smart petition analysis: type analysis, repeats → supervision, group early warning,
 counting and trends, the monthly report. See docs/analysis.md.
 
 Entry points: ``run_analysis`` (the flow), ``analyse`` (pure), ``export_fields`` /

@@ -41,11 +41,8 @@ def export_contributor(store: Store):  # noqa: ANN201 - a Contributor
     return contribute
 
 
-LEDGER_COLUMNS = ("分类建议", "建议可信度", "初件/重件", "首件编号", "重复次数", "群体预警", "分析说明")
-
-
 def ledger_columns(store: Store) -> dict[str, dict[str, Any]]:
-    """ref -> {ledger column: value} for the ledger owner to add (read once per sync)."""
+    """ref -> {ledger column: value} for the ledger to show (read once per sync)."""
     alerts = {a["id"]: a for a in tables.alerts(store)}
     out = {}
     for ref, r in tables.all_rows(store).items():

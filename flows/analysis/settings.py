@@ -42,8 +42,3 @@ class AnalysisSettings(Section):
 
 
 COLOURS = ("绿", "蓝", "黄", "橙", "红")
-
-
-def of(settings: object) -> AnalysisSettings:
-    """The analysis section, or defaults while config.py does not compose it yet."""
-    return getattr(settings, "analysis", None) or AnalysisSettings()

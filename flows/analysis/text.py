@@ -147,7 +147,7 @@ def usable(key: str, a: Who, b: Who) -> bool:
 
 def describe_key(key: str) -> str:
     """A shared identity, masked, for an explanation a clerk or supervisor reads."""
-    from flows.privacy import mask_id, mask_name, mask_phone
+    from core.privacy import mask_id, mask_name, mask_phone
 
     kind, _, value = key.partition(":")
     if kind == "id":

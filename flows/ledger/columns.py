@@ -50,13 +50,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("group", "集体访/联名信", "bot", "text", 7),  # by form: a visit of 5+ or a letter with 5+ signers
     Column("locality", "问题属地", "bot", "text", 12),
     Column("category", "内容分类", "bot", "text", 14),
-    # The analysis (issue 7), handed in by the shell as plain data: recomputed by every analysis run,
+    # The analysis, handed in by the shell as plain data: recomputed by every analysis run,
     # so derived like the deadlines. The clerk accepts or changes the suggestion in 内容分类（确认）.
     Column("category_suggested", "分类建议", "bot", "text", 12, derived=True),
     Column("category_confidence", "建议可信度", "bot", "int", 8, derived=True),
     Column("summary", "诉求摘要", "bot", "long", 36),
     Column("content", "信访内容", "bot", "long", 48),
-    # The deadlines (issue 5), beside the upstream's own 限办日期 and status: the clerk reads the
+    # The deadlines, beside the upstream's own 限办日期 and status: the clerk reads the
     # effective dates and the status before the clerk columns where the progress is typed.
     # Wide enough for an estimated date: its "（估算）" marker is part of the number format, and a
     # number wider than its column shows as "###".

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any, Literal
 
 from core.model import Petition, group_kind
+from core.privacy import Redactor, mask_id, mask_name, mask_phone
 from flows.ledger.columns import BY_KEY, CLERK_KEYS
-from flows.privacy import Redactor, mask_id, mask_name, mask_phone
 
 Privacy = Literal["show", "mask", "hide"]
 HIDDEN_ACCUSER = "（检举控告，不公开）"

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from core.model import Petition
-from flows.privacy import mask_id, mask_name, scrub_patterns
+from core.privacy import mask_id, mask_name, scrub_patterns
 
 from .settings import LettersSettings
 

@@ -2,8 +2,7 @@
 
 ``flows.convert.to_pdf`` converts one file per soffice start (2-3 s each); a run drafting
 dozens of letters would spend minutes there. This converts a batch in one call, using the
-same soffice discovery and the same throw-away profile. (A candidate to move into
-flows/convert.py as ``to_pdf_many``; kept here to leave that shared module to its owner.)
+same soffice discovery and the same throw-away profile.
 
 The profile is seeded with a font replacement table (see ``fonts.py``): for each GB/T 9704 font
 that is not installed, an installed Song or Hei face stands in, so the PDF keeps the letters'

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.model import Petition
+from core.privacy import mask_name, scrub_patterns
 from flows.deadlines.engine import Engine, zh_date
 from flows.deadlines.status import STATUS_LABELS, STEP_LABELS, step_status
-from flows.privacy import mask_name, scrub_patterns
 from flows.reminders.settings import Rung
 
 NO_UNIT = "（未指定责任单位）"

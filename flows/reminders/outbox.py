@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.ports import Message, Store
-from flows.privacy import scrub_patterns
+from core.privacy import scrub_patterns
 
 
 @dataclass

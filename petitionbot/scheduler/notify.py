@@ -13,7 +13,7 @@ from typing import Any
 
 from loguru import logger
 
-from flows.privacy import redactor
+from core.privacy import redactor
 from petitionbot.scheduler.settings import ServiceSettings, service_settings
 from petitionbot.wiring import ChainResult, build_channels
 

@@ -1,6 +1,5 @@
 """``[service]`` in petitionbot.toml: the unattended service, the run lock, retention and the
-operator's failure mail. Composed into ``Settings`` by ``petitionbot/config.py``; until it is,
-``service_settings`` falls back to these defaults so every caller has one way to ask.
+operator's failure mail. Composed into ``Settings`` by ``petitionbot/config.py``.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ class ServiceSettings(Section):
 
 
 def service_settings(settings: Settings) -> ServiceSettings:
-    return getattr(settings, "service", None) or ServiceSettings()
+    return settings.service
 
 
 def resolve(path: str, settings: Settings | None = None) -> Path:

@@ -37,7 +37,6 @@ for _lay in (V1, V2):
         _lay.detail: "detail", _lay.sign: "sign", _lay.download: "download",
     })
 ROUTES[V1.welcome] = ROUTES[V2.welcome] = "welcome"
-PUBLIC = {"login", "captcha"}
 
 
 class SimServer(ThreadingHTTPServer):

@@ -1,4 +1,4 @@
-"""SIGKILL inside the ledger write (issue 8), then run again: the book opens, holds every stored
+"""SIGKILL inside the ledger write, then run again: the book opens, holds every stored
 ref once, and every clerk edit made before the crash is in the store and in the book."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SIGKILL inside letter drafting (issue 8), then run again: every .docx opens, no temp file is
+"""SIGKILL inside letter drafting, then run again: every .docx opens, no temp file is
 left, and each letter is recorded once, with the bytes on disk that the record names."""
 
 from __future__ import annotations

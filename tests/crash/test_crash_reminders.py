@@ -1,4 +1,4 @@
-"""SIGKILL inside reminder sending (issue 8), then run again, against a real SMTP server on
+"""SIGKILL inside reminder sending, then run again, against a real SMTP server on
 loopback (aiosmtpd) that counts what it received by Message-ID.
 
 What is promised (docs/guarantees-crash.md): no reminder is lost; none is sent twice, except the

@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 
 from core.errors import ConfigError, StoreError
+from core.privacy import Redactor, id_checksum_ok, mask_id, mask_name, mask_phone
 from flows.export import export_all
-from flows.privacy import Redactor, id_checksum_ok, mask_id, mask_name, mask_phone
 from flows.store import open_store
 from petitionbot import config
 from tests.factories import make_petition, make_petitioner

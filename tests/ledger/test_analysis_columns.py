@@ -1,4 +1,4 @@
-"""The analysis in the 台账 (issue 7): bot columns from the shell's plain mapping, and the clerk's
+"""The analysis in the 台账: bot columns from the shell's plain mapping, and the clerk's
 内容分类（确认） drop-down whose choice reaches the store and the next training."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def test_analysis_columns_and_category_dropdown(store, clock, tmp_path):
 
 def test_without_taxonomy_the_column_is_free_text(store, clock, tmp_path):
     _seed(store)
-    _sync(store, clock, tmp_path, LedgerSettings(backups=1))  # no analysis, no categories: as before issue 7
+    _sync(store, clock, tmp_path, LedgerSettings(backups=1))  # no analysis, no categories: a book as it was before the analysis columns
     book = tmp_path / "ledger" / "信访台账2026.xlsx"
     wb = open_book(book)
     set_cell(wb["台账"], "YH2026110001", "内容分类（确认）", "自由填写")
@@ -121,7 +121,7 @@ def test_old_header_is_read_and_renamed(store, clock, tmp_path):
     book = tmp_path / "ledger" / "信访台账2026.xlsx"
     wb = open_book(book)
     ws = wb["台账"]
-    ws.cell(1, header(ws)["内容分类（确认）"]).value = "核定分类"  # a book written before issue 7
+    ws.cell(1, header(ws)["内容分类（确认）"]).value = "核定分类"  # a book written before the analysis columns existed
     set_cell(ws, "YH2026110001", "核定分类", "农村农业")
     wb.save(book)
     _sync(store, clock, tmp_path, s)

@@ -52,7 +52,7 @@ def test_deadline_columns_statuses_and_real_dates(store, sync):
     names = [c.value for c in ws[1]]
     at = names.index("信访内容")
     assert names[at + 1: at + 1 + len(DEADLINE_HEADERS)] == DEADLINE_HEADERS  # beside each other, before 责任单位
-    # then the analysis columns (issue 7), then the clerk columns
+    # then the analysis columns, then the clerk columns
     assert names[at + 1 + len(DEADLINE_HEADERS)] == "初件/重件"
     assert names[names.index("分析说明") + 1] == "责任单位"
 

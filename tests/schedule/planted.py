@@ -87,7 +87,7 @@ class PlantedSite(RobotEntry):
 
 def plant(mode: str) -> None:
     """Make every App built from now on in this process use the planted robot for "district"."""
-    registries.ROBOTS["district"] = PlantedSite("区信访系统", "", mode)
+    registries.ROBOTS["district"] = PlantedSite("区信访系统", lambda: (PlantedRobot, object), mode)
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flows.privacy import id_checksum_ok
+from core.privacy import id_checksum_ok
 from petitionbot.sim import gen_text
 from petitionbot.sim.generate import generate
 

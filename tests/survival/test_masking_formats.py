@@ -20,7 +20,7 @@ from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.privacy import Redactor, mask_id, mask_phone, scrub_patterns
+from core.privacy import Redactor, mask_id, mask_phone, scrub_patterns
 from tests.factories import make_petition, make_petitioner
 from tests.reminders.conftest import World
 
