@@ -193,6 +193,9 @@ def load(path: str | Path | None = None, *, required: bool = False) -> Settings:
         problems = []
         for err in exc.errors():
             loc, nth = tuple(err["loc"]), 0
+            if not loc:  # a rule across sections (two upstreams with one name)
+                problems.append(_zh(err))
+                continue
             if len(loc) > 1 and loc[0] == "upstream" and isinstance(loc[1], int):
                 loc, nth = (loc[0], *loc[2:]), loc[1]  # one [[upstream]] entry of several
             key = ".".join(str(x) for x in loc)
