@@ -9,7 +9,9 @@
 - bots import neither flows nor the shell;
 - no cycle between the four packages;
 - Playwright only under bots/ (and the upstream simulators, which may drive a browser);
-- each file-format library only in its adapter module(s).
+- each file-format library only in its adapter module(s);
+- inside the shell, commands never import the CLI that registers them, and neither the scheduler
+  nor the wiring imports a command: both call the wiring, as the console does.
 """
 
 from __future__ import annotations
@@ -146,6 +148,17 @@ def test_no_cycle_between_the_packages(edges):
 def test_playwright_only_in_the_robots(edges):
     assert sorted(m for m in users_of(edges, "playwright") if not m.startswith(PLAYWRIGHT_HOMES)) == []
     assert users_of(edges, "playwright")  # the robots do use it: the rule is about something
+
+
+def test_the_shell_goes_through_the_wiring(edges):
+    def arrows(source: str, target: str) -> list[str]:
+        return [f"{e.where}: {e.source} imports {e.target}" for e in edges
+                if e.source.startswith(source) and (e.target == target or e.target.startswith(target + "."))]
+
+    assert arrows("petitionbot.commands", "petitionbot.cli") == []
+    assert arrows("petitionbot.scheduler", "petitionbot.commands") == []
+    assert arrows("petitionbot.wiring", "petitionbot.commands") == []
+    assert arrows("petitionbot.scheduler", "petitionbot.wiring")  # it does call the wiring
 
 
 @pytest.mark.parametrize("library", sorted(ADAPTERS))

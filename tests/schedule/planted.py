@@ -2,7 +2,7 @@
 
     python -m tests.schedule.planted <petitionbot arguments>
 
-runs the real ``petitionbot`` command line with ``make_robot`` replaced by this robot, so the
+runs the real ``petitionbot`` command line with the "district" site registered to this robot, so the
 privacy test can grep every file a real run leaves behind. ``PLANTED_MODE``: ``ok`` (default),
 ``crash`` (the robot raises mid-run), ``slow`` (50 items, 50 ms each, for the stop test).
 """
