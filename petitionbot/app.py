@@ -30,7 +30,7 @@ from flows import diskio, tempfiles
 from flows.runs import Run, read_summary
 from flows.store import open_store
 from petitionbot import config, logs, progress
-from petitionbot.lock import RunLock
+from petitionbot.lock import LockInfo, RunLock
 from petitionbot.registries import Registries
 from petitionbot.scheduler.settings import service_settings
 
@@ -102,6 +102,14 @@ class App:
         """Where an upstream's session (cookies) is kept between runs, mode 0600."""
         return self.workdir / "secrets" / f"{entry.name}-{entry.username}.state.json"
 
+    @property
+    def lock_path(self) -> Path:
+        return self.workdir / "petitionbot.lock"
+
+    def lock_holder(self) -> LockInfo | None:
+        """Who holds the run lock now (flow, trigger, pid, host, since), or None."""
+        return RunLock(self.lock_path).holder()
+
     @contextmanager
     def exclusive(self, flow: str, *, stop: threading.Event | None = None) -> Iterator[None]:
         """Hold the one cross-process run lock (re-entrant within one thread: a scheduled chain
@@ -115,7 +123,7 @@ class App:
             wait = svc.schedule_lock_wait_seconds if self.trigger == "schedule" else svc.clerk_lock_wait_seconds
             wait = lock_wait_from_env(wait)
             self.prepare_workdir()
-            lock = RunLock(self.workdir / "petitionbot.lock", stale_seconds=svc.lock_stale_seconds,
+            lock = RunLock(self.lock_path, stale_seconds=svc.lock_stale_seconds,
                            now=self._lock_clock)
             try:
                 lock.acquire(flow=flow, trigger=self.trigger, wait_seconds=wait, stop=stop or self.stop_requested)

@@ -8,6 +8,7 @@ API::
 
     app = build_app(config_path_or_Settings, as_of=None, trigger="clerk")   # once per process
     app.settings / app.store / app.clock / app.workdir / app.registries / app.progress_factory
+    app.lock_holder()  -> who runs now (flow, trigger, pid, host), or None
 
     run_intake(app, *, sign=None, upstream=None)      -> RunResult (value: None; counts on .run)
     run_ledger(app, *, accept_walkins=False)          -> RunResult (value: flows.ledger.LedgerResult)
@@ -79,7 +80,8 @@ def build_app(source: str | Path | config.Settings | None = None, *, as_of: date
               trigger: str = "clerk", registries: Registries | None = None,
               progress_factory: Callable[[], Progress] | None = None, **kwargs: Any) -> App:
     """The App from a config file (None: ``PETITIONBOT_CONFIG`` or ./petitionbot.toml) or from
-    Settings already loaded. ``as_of`` fixes "today" (a date or YYYY-MM-DD)."""
+    Settings already loaded. ``as_of`` fixes "today" (a date or YYYY-MM-DD); ``kwargs`` go to the
+    App (``clock``, ``lock_clock``: tests freeze them)."""
     settings = source if isinstance(source, config.Settings) else config.load(source)
     day = parse_as_of(as_of) if isinstance(as_of, str) else as_of
     return App(settings, as_of=day, trigger=trigger, registries=registries, progress_factory=progress_factory,

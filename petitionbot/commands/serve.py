@@ -11,7 +11,7 @@ from typing import Any
 from core.errors import ConfigError
 from petitionbot.app import EXIT_FAILED, EXIT_OK, INTERRUPTED_MESSAGE, App
 from petitionbot.commands import ChineseParser, app_from
-from petitionbot.lock import LockInfo, RunLock, pid_alive
+from petitionbot.lock import LockInfo, pid_alive
 
 COUNT_ZH = {"listed": "列表", "new": "新件", "updated": "更新", "unchanged": "无变化", "failed": "失败", "signed": "签收"}
 TRIGGER_ZH = {"clerk": "手动", "schedule": "计划", "demo": "演示"}
@@ -133,7 +133,7 @@ def show_run(app: App, run_id: str) -> str:
 
 
 def _lock_holder(app: App) -> LockInfo | None:
-    return RunLock(app.workdir / "petitionbot.lock").holder()
+    return app.lock_holder()
 
 
 def shown_status(row: dict[str, Any], holder: LockInfo | None) -> str:
