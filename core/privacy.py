@@ -136,12 +136,13 @@ def _classify(digits: str) -> tuple[int, int, bool] | None:
         return 3, 4, True  # a whole resident ID (check character 0-9 or X)
     if not digits.isdigit():
         return None
+    # +86 before an ID's start: 86 is also an area code, and "+86 130..." would read as an ID cut short
+    if n == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
+        return 5, 4, True  # +86 and a mobile
     if 12 <= n <= 14 and _id_like(digits):
         return 3, 0, True  # the start of an ID (cut by an excerpt)
     if n == 11 and digits[0] == "1" and digits[1] in "3456789":
         return 3, 4, True  # mobile 13x-19x
-    if n == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
-        return 5, 4, True  # +86 and a mobile
     if 10 <= n <= 12 and digits[0] == "0" and digits[1] != "0":
         area = 3 if digits[1] in "12" else 4  # 010, 02x; else 0xxx
         if 7 <= n - area <= 8:

@@ -1,4 +1,5 @@
-"""The private temp folder: ``<workdir>/tmp/<pid>/``, readable by the bot's user only.
+"""The private temp folder: ``<workdir>/tmp/<pid>/``, with the workdir's own mode (the bot's user
+only, or the office's group when ``[storage] group`` shares the workdir).
 
 Half-written files (a workbook's sheet XML, an attachment being saved, a letter before its
 atomic replace) hold the same personal data as the finished ones. They go here, never beside
@@ -17,16 +18,17 @@ import os
 import shutil
 from pathlib import Path
 
+from flows import diskio
+
 ROOT = "tmp"
 
 
 def folder(workdir: Path) -> Path:
-    """This process's private temp folder, created (mode 0700) on first use."""
+    """This process's private temp folder, created on first use with the workdir's folder mode."""
     root = Path(workdir) / ROOT
     mine = root / str(os.getpid())
     for d in (root, mine):
-        d.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(d, 0o700)  # mkdir's mode is masked by the umask, and ignored for an existing folder
+        diskio.secure_root(d)  # also tightens a folder an older version left 0755
     return mine
 
 
