@@ -1,10 +1,14 @@
-"""The blind corpus (written by a writer who saw no code) and its development / test split.
+"""The blind corpora (each written by a writer who saw no code) and their development / test splits.
 
-    blind/petitions.json   petitions as the writer wrote them
-    blind/truth.json       ref -> category, chain, cluster, group, decoy, not_repeat, trap, note
-    split.json             {"dev": [refs], "test": [refs]}, made once by split.py
+    blind/petitions.json    corpus 1, petitions as its writer wrote them
+    blind/truth.json        ref -> category, chain, cluster, group, decoy, not_repeat, trap, note
+    split.json              corpus 1: {"dev": [refs], "test": [refs]}, made once by split.py
+    blind2/...              corpus 2 (another writer, same format)
+    split2.json             corpus 2: {"dev2": [refs], "test2": [refs]}, made once by split.py --corpus blind2
 
-Tuning reads ``half("dev")`` only; ``half("test")`` is for reporting (bench/analysis.py).
+Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2). Tuning may read "dev", "test" (corpus 1's
+test half was reported before corpus 2 arrived, so it has become tuning data) and "dev2"; "test2" is
+read only by bench/analysis.py, to report.
 """
 
 from __future__ import annotations
@@ -20,12 +24,18 @@ from core.model import Petition, Petitioner
 HERE = Path(__file__).resolve().parent
 BLIND = HERE / "blind"
 SPLIT = HERE / "split.json"
+BLIND2 = HERE / "blind2"
+SPLIT2 = HERE / "split2.json"
 HANDWRITTEN = HERE / "handwritten.json"
+# half name -> (corpus folder, split file)
+HALVES = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2), "test2": (BLIND2, SPLIT2)}
+# What tuning may read; "test2" is the held-out half.
+TUNING_HALVES = ("dev", "test", "dev2")
 
 
-def load() -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    petitions = json.loads((BLIND / "petitions.json").read_text(encoding="utf-8"))
-    truth = json.loads((BLIND / "truth.json").read_text(encoding="utf-8"))
+def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    petitions = json.loads((folder / "petitions.json").read_text(encoding="utf-8"))
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     return petitions, truth
 
 
@@ -41,11 +51,24 @@ def to_petition(d: dict[str, Any]) -> Petition:
 
 
 def half(name: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
-    """The petitions of one half ("dev" or "test") in date order, and their truth."""
-    petitions, truth = load()
-    refs = set(json.loads(SPLIT.read_text(encoding="utf-8"))[name])
+    """The petitions of one half ("dev", "test", "dev2" or "test2") in date order, and their truth."""
+    folder, split = HALVES[name]
+    petitions, truth = load(folder)
+    refs = set(json.loads(split.read_text(encoding="utf-8"))[name])
     ps = sorted((to_petition(d) for d in petitions if d["ref"] in refs), key=lambda p: (p.received_on, p.ref))
     return ps, {r: t for r, t in truth.items() if r in refs}
+
+
+def halves(*names: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
+    """Several halves as one set (refs of the two corpora never collide), in date order."""
+    ps: list[Petition] = []
+    truth: dict[str, dict[str, Any]] = {}
+    for n in names:
+        p, t = half(n)
+        ps += p
+        truth.update(t)
+    ps.sort(key=lambda p: (p.received_on, p.ref))
+    return ps, truth
 
 
 def links(truth: dict[str, dict[str, Any]]) -> list[set[str]]:

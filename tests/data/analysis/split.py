@@ -5,7 +5,10 @@ balanced between the halves, and so are the kinds of hard case (chains, clusters
 not-repeats, group petitions), so that each half can both tune and test every rule. Run once, commit split.json, and never re-run after tuning began
 (a new corpus would be a new split, said so in docs/analysis.md):
 
-    .venv/bin/python tests/data/analysis/split.py
+    .venv/bin/python tests/data/analysis/split.py                   # corpus 1 -> split.json (dev/test)
+    .venv/bin/python tests/data/analysis/split.py --corpus blind2   # corpus 2 -> split2.json (dev2/test2)
+
+Corpus 2 was copied in and split (seed 20261202) before any figure was computed on it.
 """
 
 from __future__ import annotations
@@ -18,13 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from tests.data.analysis.corpus import SPLIT, components, load  # noqa: E402
+from tests.data.analysis.corpus import BLIND, BLIND2, SPLIT, SPLIT2, components, load  # noqa: E402
 
 SEED = 20261201
+SEED2 = 20261202
+# corpus name -> (folder, split file, seed, names of the two halves)
+CORPORA = {"blind": (BLIND, SPLIT, SEED, ("dev", "test")), "blind2": (BLIND2, SPLIT2, SEED2, ("dev2", "test2"))}
 
 
-def split(seed: int = SEED) -> dict[str, list[str]]:
-    petitions, truth = load()
+def split(seed: int = SEED, folder: Path = BLIND, names: tuple[str, str] = ("dev", "test")) -> dict[str, list[str]]:
+    petitions, truth = load(folder)
     refs = [p["ref"] for p in petitions]
     groups = components(refs, truth)
     rng = random.Random(seed)
@@ -40,7 +46,7 @@ def split(seed: int = SEED) -> dict[str, list[str]]:
         out[name] += g
         side[name].update(cats)
         size[name] += len(g)
-    return {k: sorted(v) for k, v in out.items()}
+    return {new: sorted(out[old]) for old, new in zip(("dev", "test"), names, strict=True)}
 
 
 STRUCTURE_WEIGHT = 3  # a cluster more on one side weighs like three petitions of one category
@@ -65,12 +71,14 @@ def _cost(name: str, g: list[str], cats: Counter, side: dict[str, Counter], size
 
 
 def main() -> None:
-    if SPLIT.exists() and "--force" not in sys.argv:
-        print(f"{SPLIT} exists: the split is made once (use --force only for a new corpus, and say so)")
+    name = sys.argv[sys.argv.index("--corpus") + 1] if "--corpus" in sys.argv else "blind"
+    folder, path, seed, names = CORPORA[name]
+    if path.exists() and "--force" not in sys.argv:
+        print(f"{path} exists: the split is made once (use --force only for a new corpus, and say so)")
         return
-    s = split()
-    SPLIT.write_text(json.dumps(s, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    _, truth = load()
+    s = split(seed, folder, names)
+    path.write_text(json.dumps({"seed": seed, **s}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _, truth = load(folder)
     for name, refs in s.items():
         cats = Counter(truth[r]["category"] for r in refs)
         kinds = {k: len({truth[r][k] for r in refs if truth[r].get(k)}) for k in ("chain", "cluster", "decoy")}
