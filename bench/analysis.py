@@ -37,11 +37,11 @@ def structure(ps: list[Petition], truth: dict, cats: dict[str, str], s: Analysis
     """Repeats, clusters and group alerts as the analysis run finds them, scored against truth."""
     items = [Item.of(p, ctx, category=cats[p.ref]) for p in ps]
     found = repeats.detect(items, confident=s.repeat_similarity, suspect=s.repeat_suspect_similarity,
-                           review_window_days=s.review_window_days)
+                           review_window_days=s.review_window_days, weak_confident=s.repeat_weak_similarity)
     exclude = {frozenset((r.ref, r.matched)) for r in found.values()}
     alerts = clusters.group_alerts(items, s.group_headcount) + clusters.cluster_alerts(
         items, min_size=s.cluster_min, days=s.cluster_days, local=s.cluster_similarity, cross=s.matter_similarity,
-        exclude_pairs=exclude)
+        exclude_pairs=exclude, related=s.cluster_related_similarity)
     return {"rep": ev.repeat_scores(ps, truth, found), "clu": ev.cluster_scores(ps, truth, alerts, s.cluster_min),
             "grp": ev.group_scores(ps, truth, alerts)}
 
@@ -62,7 +62,7 @@ def handwritten_set(tax: taxonomy.Taxonomy, model: classify.LinearModel, ctx: Te
         cats = dict(zip((a.ref, b.ref), classify.Classifier(tax, model, ctx).predict([a, b]), strict=True))
         got = repeats.detect([Item.of(a, ctx, cats[a.ref]), Item.of(b, ctx, cats[b.ref])],
                              confident=s.repeat_similarity, suspect=s.repeat_suspect_similarity,
-                             review_window_days=s.review_window_days)
+                             review_window_days=s.review_window_days, weak_confident=s.repeat_weak_similarity)
         confident = b.ref in got and got[b.ref].tier == repeats.CONFIDENT
         right += confident == pair["repeat"]
     out["pairs"] = (right, len(data["pairs"]))
@@ -237,7 +237,7 @@ def performance(s: AnalysisSettings, past_n: int, new_n: int) -> None:
         t3, c3 = time.perf_counter(), time.process_time()
         alerts = clusters.cluster_alerts(past_items + new_items, min_size=s.cluster_min, days=s.cluster_days,
                                          local=s.cluster_similarity, cross=s.matter_similarity,
-                                         focus={x.ref for x in new_items})
+                                         focus={x.ref for x in new_items}, related=s.cluster_related_similarity)
         t4, c4 = time.perf_counter(), time.process_time()
         print(f"  {label}: index {t2 - t1:.2f}s [{c2 - c1:.2f}]; repeats {t3 - t2:.2f}s [{c3 - c2:.2f}] ({len(found)} "
               f"found); clusters {t4 - t3:.2f}s [{c4 - c3:.2f}] ({len(alerts)} alerts, {len(ctx.fresh)} petitions "

@@ -7,7 +7,11 @@ neither (its headcount is what one caller says).
 A cluster is a connected group of petitions from different people within ``days`` of each
 other whose same-matter score (``matter.py``: words, key objects, places, category) reaches
 ``local`` inside one village, or the higher ``cross`` across villages (a factory's smell reaches
-two villages). Blocking: petitions are compared only inside the time window, by sparse matrix
+two villages). Neighbours who each write their own account of one matter share few words, so
+a pair also links at the lower ``related`` score when the evidence is of another kind: inside
+one village, the same category and a key object or named spot both mention (three parents of one
+training centre, each asking for a refund); across villages, the same category and a named spot
+both mention (one canal, one factory) at the ``local`` score. Blocking: petitions are compared only inside the time window, by sparse matrix
 products over their word weights, so a year of petitions costs seconds.
 """
 
@@ -23,8 +27,9 @@ from flows.analysis.items import Item
 from flows.analysis.text import usable
 
 # Pairs whose word cosine is under this are never one matter (the lowest same-matter pair of the
-# development half had 0.14): they are not scored at all.
-FLOOR = 0.10
+# tuning halves that an alert needs had 0.088): they are not scored at all.
+FLOOR = 0.05
+RELATED = 0.25  # default of [analysis] cluster_related_similarity
 
 
 @dataclass
@@ -122,9 +127,20 @@ def _near(days_sorted: list, d, window: timedelta) -> bool:  # noqa: ANN001 - da
     return k < len(days_sorted) and days_sorted[k] <= d + window
 
 
+def linked(s: matter.PairScore, same_place: bool, local: float, cross: float, related: float) -> bool:
+    """Whether two petitions from different people are one matter (see the module doc)."""
+    if s.total >= (local if same_place else cross):
+        return True
+    if s.category != "same":
+        return False
+    if same_place:
+        return s.total >= related and bool(s.objects or s.spots)
+    return s.total >= local and bool(s.spots)
+
+
 def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float, cross: float,
                    weights: matter.Weights | None = None, floor: float = FLOOR, focus: set[str] | None = None,
-                   exclude_pairs: set[frozenset[str]] | None = None) -> list[Alert]:
+                   exclude_pairs: set[frozenset[str]] | None = None, related: float = RELATED) -> list[Alert]:
     """Alerts for clusters; with ``focus``, only pairs involving those refs are compared (new items)."""
     uf, edges = _Union(), []
     by_ref = {x.ref: x for x in items}
@@ -133,7 +149,7 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
             continue
         s = matter.score(a, b, weights, cos=cos, explain=False)
         same_place = bool(a.locality and a.locality == b.locality)
-        if s.total >= (local if same_place else cross) and not same_person(a, b):
+        if linked(s, same_place, local, cross, related) and not same_person(a, b):
             uf.union(a.ref, b.ref)
             s.shared_words = words.shared_words(a.f.vec, b.f.vec, 5)
             edges.append((a.ref, b.ref, round(s.total, 2), s))

@@ -19,7 +19,7 @@ from flows.analysis.text import Who, identity_keys, village_of
 
 CLOSED_STATUSES = ("已办结", "已存档")
 # Changing how features are built invalidates every cached feature: bump with the code.
-FEATURES_VERSION = "w1"
+FEATURES_VERSION = "w2"
 
 
 @dataclass

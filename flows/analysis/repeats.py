@@ -5,6 +5,10 @@ only petitions that share an ID, a phone with the name, a name with the address 
 name with the village) are ever compared by matter. Then a "same matter" score built for
 paraphrase (``matter.py``). Two tiers: 重件 (confident) and 疑似重件, which a clerk confirms or
 rejects in the ledger; the clerk's answer is remembered and wins over the score on every later run.
+
+A weak identity (the same name in the same village, one side without an ID) is confident only
+when the matter is plainly the same (``weak_confident``, well above ``confident``): two people of
+one name in one village are common, two of them raising the same matter in the same words are not.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from flows.analysis.text import KIND_STRENGTH, MEDIUM, describe_key, kind_of, us
 
 CONFIDENT, SUSPECTED = "重件", "疑似重件"
 CONFIRM, REJECT = "confirm", "reject"
+WEAK_CONFIDENT = 0.55  # default of [analysis] repeat_weak_similarity
 
 
 @dataclass
@@ -41,6 +46,8 @@ class Repeat:
         who = "；".join(self.shared) or "信访员确认为同一人"
         if self.by_clerk:
             head = f"重件（信访员已确认）：与 {self.matched} 为同一信访人（{who}）"
+        elif self.tier == CONFIDENT and self.strength < MEDIUM:
+            head = f"重件：与 {self.matched} 同名同村且所反映事项高度一致，应为同一信访人（{who}）"
         elif self.tier == CONFIDENT:
             head = f"重件：与 {self.matched} 为同一信访人（{who}）"
         else:
@@ -61,8 +68,10 @@ class Candidate:
 
 class RepeatIndex:
     def __init__(self, confident: float = 0.55, suspect: float = 0.30, review_window_days: int = 30, *,
-                 weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None):
+                 weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
+                 weak_confident: float = WEAK_CONFIDENT):
         self.confident, self.suspect = confident, suspect
+        self.weak_confident = max(weak_confident, confident)
         self.weights = weights or matter.Weights()
         self.review_window = timedelta(days=review_window_days)
         self.decisions = decisions or {}
@@ -111,6 +120,8 @@ class RepeatIndex:
                 tier = CONFIDENT
             elif pair.total >= self.confident and c.strength >= MEDIUM:
                 tier = CONFIDENT
+            elif pair.total >= self.weak_confident:
+                tier = CONFIDENT  # weak identity, plainly the same matter
             elif pair.total >= self.suspect:
                 tier = SUSPECTED
             else:
@@ -158,9 +169,10 @@ def _shared(keys: list[str]) -> list[str]:
 
 def detect(items: list[Item], *, confident: float, suspect: float, review_window_days: int,
            weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
-           index: RepeatIndex | None = None) -> dict[str, Repeat]:
+           index: RepeatIndex | None = None, weak_confident: float = WEAK_CONFIDENT) -> dict[str, Repeat]:
     """Every item in date order against the ones before it; ``index`` may hold the past already."""
-    index = index or RepeatIndex(confident, suspect, review_window_days, weights=weights, decisions=decisions)
+    index = index or RepeatIndex(confident, suspect, review_window_days, weights=weights, decisions=decisions,
+                                 weak_confident=weak_confident)
     out: dict[str, Repeat] = {}
     for item in sorted(items, key=lambda x: (x.day, x.ref)):
         rep = index.match(item)

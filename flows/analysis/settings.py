@@ -18,9 +18,13 @@ class AnalysisSettings(Section):
                                  description="人数达到多少预警：来访为集体访，来信、网上信访为联名信（群体预警）")
     cluster_min: int = Field(3, ge=2, le=100, description="同一村社或同一事项的相似来件达到多少件时预警")
     cluster_days: int = Field(7, ge=1, le=90, description="相似来件在多少天内算作聚集")
-    cluster_similarity: float = Field(0.45, gt=0, le=2, description="同一村社内，不同信访人的两件“同一事项得分”达到多少算同一事项")
+    cluster_similarity: float = Field(0.35, gt=0, le=2, description="同一村社内，不同信访人的两件“同一事项得分”达到多少算同一事项")
     matter_similarity: float = Field(0.6, gt=0, le=2, description="跨村社时，两件“同一事项得分”达到多少算同一事项（应高于村社内）")
+    cluster_related_similarity: float = Field(
+        0.25, gt=0, le=2, description="同一村社内，分类相同且提到同一关键对象或地点的两件，得分达到多少也算同一事项（应低于村社内阈值）")
     repeat_similarity: float = Field(0.38, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
+    repeat_weak_similarity: float = Field(0.55, gt=0, le=2,
+                                          description="只有“姓名和村社”相同（一方无身份证号）时，同一事项得分达到多少才算重件（确定）；应高于上一项")
     repeat_suspect_similarity: float = Field(0.22, gt=0, le=2,
                                              description="达到多少列为疑似重件，由信访员在“重件确认”列确认或否定")
     review_window_days: int = Field(30, ge=0, le=365, description="办结后多少天内再来，仍建议督办（复查申请期）")

@@ -6,6 +6,7 @@ petitions to one person, each with its strength.
 | resident ID | strong | always |
 | phone + name | strong | always (a family shares a phone, not a name) |
 | name + normalised address (十二组 == 12组) | medium | unless both people carry different IDs |
+| name + village group or building (仙宅村12组, 和园小区5幢) | medium | unless both people carry different IDs |
 | name + village | weak | only when one side has no ID; two different IDs veto it |
 """
 
@@ -28,8 +29,9 @@ PLACEHOLDER_NAMES = frozenset({"匿名", "未留姓名", "不愿透露", "来电
                                "村民", "居民", "某某", "无名氏", "不详", "未知"})
 _TITLE_ONLY = re.compile(r".(女士|先生|师傅|阿姨|大爷|大妈|老师|老板|小姐|同志)")
 STRONG, MEDIUM, WEAK = 3, 2, 1
-KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_village": WEAK}
-KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "姓名和住址", "name_village": "姓名和村社（弱）"}
+KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_unit": MEDIUM, "name_village": WEAK}
+KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "姓名和住址", "name_unit": "姓名和村民小组/楼幢",
+           "name_village": "姓名和村社（弱）"}
 
 
 def norm(text: str) -> str:
@@ -67,6 +69,10 @@ _VILLAGE = re.compile(r"^([\u4e00-\u9fff]{2,6}?(?:村|社区))")
 _DIGIT = re.compile(r"\d")
 _HAS_CN_NUMBER = re.compile("[零〇一二两三四五六七八九十百]")
 _HOUSE_NUMBER = re.compile(r"\d+号")
+# A village group (村民小组, a few dozen households) or one building of an estate: a place much
+# narrower than the village, written the same way by a person whose house number or room varies
+# (仙宅村十二组37号 / 仙宅村12组; 和园小区5幢2单元502 / 和园小区5幢502).
+_UNIT = re.compile(r"^(\D{2,}?\d+(?:组|幢))")
 
 
 def norm_address(address: str) -> str:
@@ -84,6 +90,12 @@ def _house(a: str) -> str:
             a = a.replace(old, new)
     m = _HOUSE_NUMBER.search(a)
     return a[:m.end()] if m else a  # after the house number: room, floor, 隔壁…
+
+
+def _unit(house: str) -> str:
+    """The village group or building of an address already in canonical form, or ""."""
+    m = _UNIT.match(house)
+    return m.group(1) if m and _VILLAGE.match(m.group(1)) or (m and "幢" in m.group(1)) else ""
 
 
 def village_of(address: str, locality: str = "") -> str:
@@ -117,6 +129,8 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         addr = _house(bare)
         if len(addr) >= 4 and _DIGIT.search(addr):  # a house, not only a village
             keys[f"name_addr:{name}|{addr}"] = who
+            if unit := _unit(addr):
+                keys[f"name_unit:{name}|{unit}"] = who
         m = _VILLAGE.match(bare)
         village = m.group(1) if m else (locality if locality is not None else (locality := norm(p.locality)))
         if village:
@@ -158,6 +172,8 @@ def describe_key(key: str) -> str:
     name, _, place = value.partition("|")
     if kind == "name_addr":
         return f"姓名和住址（{mask_name(name)}，住址相同）"
+    if kind == "name_unit":
+        return f"姓名和村民小组/楼幢（{mask_name(name)}，{place}）"
     return f"姓名和村社（{mask_name(name)}，{place}；一方没有身份证号，仅作参考）"
 
 

@@ -31,8 +31,11 @@ from flows.analysis.numbers import address_digits, amount_token, with_amount_tok
 MATTER_FILE = "matter.toml"
 ADMIN = ("浙江省", "杭州市", "余杭区", "余杭街道", "街道办事处", "街道", "临平区")
 # Where a place ends: tokens like 金星模具厂, 禹航路, 凤新花园 name one spot and say where the matter is.
+# An organisation's name before 教育/培训/机构 (启明星 + 教育) names one too: parents of one training
+# centre write its name, rarely the same words.
 _SPOT = re.compile(r".{2,}(厂|公司|小区|花园|家园|苑|府|公寓|大厦|广场|市场|超市|学校|小学|中学|幼儿园|医院|卫生院|"
-                   r"酒店|饭店|餐厅|店|站|中心|路|街|巷|弄|桥|河|港|塘|湾|园区|工地|仓库|基地)$")
+                   r"酒店|饭店|餐厅|店|站|中心|路|街|巷|弄|桥|河|港|塘|湾|渠|园区|工地|仓库|基地|"
+                   r"教育|培训|机构|学堂|驾校|诊所|药房|合作社|农场)$")
 _NUMBERED = re.compile(r"^\d+(组|幢|栋|号|单元|室|楼|层|弄|排|号楼)$")
 _VILLAGE = re.compile(r"[\u4e00-\u9fff]{2,6}?(村|社区)")
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)

@@ -41,3 +41,36 @@ def test_group_petition_at_headcount_threshold():
              item(petition("H2", date(2026, 11, 2), [person(2)], headcount=4))]
     alerts = group_alerts(items, 5)
     assert [a.refs for a in alerts] == [["H1"]] and "5 人" in alerts[0].explanation
+
+
+def test_related_pairs_link_through_a_shared_object_only_inside_one_village_and_category():
+    from flows.analysis.clusters import linked
+    from flows.analysis.matter import PairScore
+
+    def pair(total, objects=(), spots=(), category="same"):
+        return PairScore(total, 0.1, objects=list(objects), spots=list(spots), category=category)
+
+    local, cross, related = 0.35, 0.60, 0.25
+    assert linked(pair(0.28, objects=["退费"]), True, local, cross, related)  # parents of one centre
+    assert not linked(pair(0.28), True, local, cross, related)  # nothing concrete in common
+    assert not linked(pair(0.28, objects=["退费"], category="differ"), True, local, cross, related)
+    assert not linked(pair(0.20, objects=["退费"]), True, local, cross, related)
+    # Across villages a shared object is not enough (refunds are asked everywhere); a named spot is.
+    assert not linked(pair(0.40, objects=["退费"]), False, local, cross, related)
+    assert linked(pair(0.40, spots=["西干渠"]), False, local, cross, related)
+    assert not linked(pair(0.30, spots=["西干渠"]), False, local, cross, related)
+
+
+def test_three_parents_of_one_training_centre_in_their_own_words():
+    # Each names the centre, none tells it the same way: the centre's name is a named spot and
+    # 退费 a key object, so the three link inside the village though their words differ.
+    d = date(2026, 10, 19)
+    texts = [("培训班跑路", "孩子在小天鹅培训报了一年的美术课，交了六千多，上周突然停课，老板电话也打不通。", "要求退费"),
+             ("小天鹅停课", "我是小天鹅培训的老师，三个月工资没发，家长天天来问我，我也联系不上老板。", "要求帮忙讨回工资和家长的钱"),
+             ("学费退不回来", "小天鹅培训关门了，我家两个小孩的课时费一共九千块，说好随时可以退款。", "希望街道出面让他们退钱")]
+    items = [item(petition(f"P{i}", d + timedelta(days=i), [person(i)], t, locality="城北社区"), "教育文体")
+             for i, t in enumerate(texts)]
+    alerts = cluster_alerts(items, **OPTS, related=S.cluster_related_similarity)
+    assert [a.refs for a in alerts] == [["P0", "P1", "P2"]]
+    assert "小天鹅培训" in alerts[0].explanation
+    assert all("小天鹅培训" in it.f.spots for it in items)  # an organisation's name is a named spot

@@ -55,3 +55,38 @@ def test_supervision_when_open_or_closed_within_review_window():
     closed_long = petition("G1", date(2026, 5, 1), [QIAN], clerk={"closed_on": "2026-05-20"})
     found = run(closed_long, petition("G2", date(2026, 10, 5), [QIAN], AGAIN))
     assert found["G2"].repeat_of == "G1" and not found["G2"].supervise
+
+
+def test_name_and_village_group_link_a_house_number_to_a_bare_group():
+    # 仙宅村十二组37号 with an ID, then 仙宅村12组 with no ID and a new mobile: the same village
+    # group (a few dozen households) and the same name is a medium key, so the repeat is confident.
+    first = petition("U1", date(2026, 9, 1), [replace(SHEN, address="余杭街道仙宅村十二组37号", phone="0571-86231457")])
+    again = petition("U2", date(2026, 10, 9), [replace(SHEN, address="仙宅村12组", id_number="", phone="13757163328")],
+                     AGAIN)
+    found = run(first, again)
+    assert found["U2"].tier == "重件" and "村民小组/楼幢" in " ".join(found["U2"].shared)
+
+
+def test_name_and_building_link_but_two_ids_veto_it():
+    home = "义和社区和园小区5幢"
+    a = petition("V1", date(2026, 9, 1), [replace(SHEN, address=home + "2单元502")])
+    b = petition("V2", date(2026, 9, 20), [replace(SHEN, address=home + "502", id_number="", phone="17857134408")],
+                 AGAIN)
+    found = run(a, b)
+    assert found["V2"].tier == "重件" and "村民小组/楼幢" in " ".join(found["V2"].shared)
+    other_id = replace(SHEN, address=home + "502", id_number="330110197001011238", phone="17857134408")
+    assert run(a, petition("V3", date(2026, 9, 20), [other_id], AGAIN)) == {}  # two IDs: two people
+
+
+def test_weak_key_is_confident_only_when_the_matter_is_plainly_the_same():
+    # Only name + village (no ID the first time, a new phone and no house number the second).
+    a = petition("W1", date(2026, 9, 1), [replace(SHEN, id_number="", address="永福村")])
+    b_same = petition("W2", date(2026, 9, 25), [replace(SHEN, phone="19817720593", address="永福村")])
+    found = run(a, b_same)
+    assert found["W2"].tier == "重件" and found["W2"].similarity >= S.repeat_weak_similarity
+    assert "同名同村" in found["W2"].explain()
+    # The same pair just above the confident threshold but under the weak one stays suspected.
+    strict = detect([item(a), item(b_same)], **D, weak_confident=found["W2"].similarity + 0.01)
+    assert strict["W2"].tier == "疑似重件"
+    # A medium or strong key needs only the ordinary threshold: the weak one is never below it.
+    assert detect([item(a), item(b_same)], **D, weak_confident=0.01)["W2"].tier == "重件"

@@ -66,7 +66,10 @@ def halves(*names: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
     for n in names:
         p, t = half(n)
         ps += p
-        truth.update(t)
+        # chain/cluster/decoy names (C01, K01…) restart in each corpus: qualify them by the corpus
+        tag = HALVES[n][0].name
+        truth.update({r: {**v, **{k: f"{tag}:{v[k]}" for k in ("chain", "cluster", "decoy") if v.get(k)}}
+                      for r, v in t.items()})
     ps.sort(key=lambda p: (p.received_on, p.ref))
     return ps, truth
 

@@ -1,4 +1,4 @@
-"""Tuning on the DEVELOPMENT half only: it never loads the test half.
+"""Tuning on the tuning halves only (corpus 1's dev and test, corpus 2's dev2): it never loads test2.
 
     .venv/bin/python tests/data/analysis/tune.py cls   # classification: CV grid, confusions
     .venv/bin/python tests/data/analysis/tune.py rep   # repeat candidates: parts of the score, truth
@@ -22,14 +22,21 @@ from flows.analysis.items import Item  # noqa: E402
 from flows.analysis.settings import AnalysisSettings  # noqa: E402
 from tests.data.analysis import build_model  # noqa: E402
 from tests.data.analysis import evaluate as ev  # noqa: E402
-from tests.data.analysis.corpus import half  # noqa: E402
+from tests.data.analysis.corpus import TUNING_HALVES, halves  # noqa: E402
 
 TAX = taxonomy.load(ROOT / "templates" / "taxonomy")
 
 
+NAMES = TUNING_HALVES
+if "--halves" in sys.argv:  # e.g. --halves dev2 (taken out of argv so the positional grids stay put)
+    i = sys.argv.index("--halves")
+    NAMES = tuple(sys.argv[i + 1].split(","))
+    del sys.argv[i:i + 2]
+assert "test2" not in NAMES, "test2 is held out: tuning never reads it"
+
+
 def dev():  # noqa: ANN201
-    ps, truth = half("dev")
-    return ps, truth
+    return halves(*NAMES)
 
 
 def cv_predict(ps, truth, gen, ctx, *, gen_weight, l2, lexicon_weight):  # noqa: ANN001, ANN201
@@ -165,5 +172,34 @@ def dev_table() -> None:
         print(k, v)
 
 
+
+def office() -> None:
+    """Clerk labels as an office gets them: a base that never saw corpus 2 (generated + corpus 1),
+    fine-tuned on the labels of four folds of dev2 (the office's own petitions), scored on the
+    fifth, for each prior strength (argv[2]) and lexicon weight (argv[3])."""
+    c1, t1 = halves("dev", "test")
+    ps, truth = halves("dev2")
+    gen = build_model.generated()
+    ctx = build_model.context([*c1, *ps, *gen[0]])
+    base = build_model.build(c1, [t1[p.ref]["category"] for p in c1], gen, ctx)
+    gold = {p.ref: truth[p.ref]["category"] for p in ps}
+    strengths = [float(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [classify.PRIOR]
+    res: dict = {}
+    for fold in ev.folds(ps, truth):
+        inside = set(fold)
+        train = [p for p in ps if p.ref not in inside]
+        part = [p for p in ps if p.ref in inside]
+        for lw in LEX:
+            got = classify.Classifier(TAX, base, ctx, lexicon_weight=lw).predict(part)
+            res.setdefault(("base", lw), {}).update(zip([p.ref for p in part], got, strict=True))
+        for st in strengths:
+            m = classify.fine_tune(base, ctx, train, [gold[p.ref] for p in train], strength=st)
+            for lw in LEX:
+                got = classify.Classifier(TAX, m, ctx, lexicon_weight=lw).predict(part)
+                res.setdefault((st, lw), {}).update(zip([p.ref for p in part], got, strict=True))
+    for k, pred in res.items():
+        print(k, ev.classification([gold[p.ref] for p in ps], [pred[p.ref] for p in ps]))
+
+
 if __name__ == "__main__":
-    {"cls": cls, "ft": ft, "rep": rep, "clu": clu, "dev": dev_table}[sys.argv[1]]()
+    {"cls": cls, "ft": ft, "rep": rep, "clu": clu, "dev": dev_table, "office": office}[sys.argv[1]]()
