@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from flows.analysis import tables
+from flows.analysis.settings import AnalysisSettings
 from petitionbot import config, wiring
 from petitionbot.app import App
 from tests.data.analysis.corpus import load, to_petition
@@ -21,7 +22,10 @@ FIRST, AGAIN = "YH2026-0025", "YH2026-0094"
 
 @pytest.fixture
 def app(tmp_path):
-    a = App(config.Settings(storage=config.StorageSettings(workdir=tmp_path)), as_of=date(2026, 11, 20))
+    # The pair is linked by name + village only (a weak key); keep it a 疑似重件 whatever its matter
+    # score, so that the clerk's answer is what decides.
+    a = App(config.Settings(storage=config.StorageSettings(workdir=tmp_path),
+                            analysis=AnalysisSettings(repeat_weak_similarity=2.0)), as_of=date(2026, 11, 20))
     petitions, _ = load()
     for d in petitions:
         if d["ref"] in (FIRST, AGAIN):

@@ -87,10 +87,19 @@ def test_one_name_one_village_two_ids_is_two_people(corpus):
         Petitioner("张敏", "330184198711131513", "", "下陡门村一组")])  # another 张敏's ID, same place
     a, b = item(zhang, truth["YH2026-0133"]["category"]), item(other, truth["YH2026-0133"]["category"])
     assert repeats.detect([a, b], **OPTS) == {}  # word for word the same text, still two people
-    # Without the second ID the same name and village is a weak key: at most a 疑似重件.
+    # Without the second ID the same name and village is a weak key: a 疑似重件 unless the matter
+    # is plainly the same (here word for word, so confident, and said so).
     no_id = replace(other, petitioners=[Petitioner("张敏", "", "", "下陡门村")])
-    rep = repeats.detect([a, item(no_id, truth["YH2026-0133"]["category"])], **OPTS)["X-ZM2"]
-    assert rep.tier == repeats.SUSPECTED and "一方没有身份证号" in " ".join(rep.shared)
+    b2 = item(no_id, truth["YH2026-0133"]["category"])
+    rep = repeats.detect([a, b2], **OPTS, weak_confident=S.repeat_weak_similarity)["X-ZM2"]
+    assert rep.tier == repeats.CONFIDENT and "同名同村" in rep.explain()
+    assert "一方没有身份证号" in " ".join(rep.shared)
+    rep = repeats.detect([a, b2], **OPTS, weak_confident=rep.similarity + 0.01)["X-ZM2"]
+    assert rep.tier == repeats.SUSPECTED
+    # Another matter from that name in that village is not linked at all.
+    other_matter = replace(no_id, title="孙子上学问题", content="孙子户口不在本地，今年上小学报不上名。", demand="希望安排就近入学")
+    assert "X-ZM2" not in repeats.detect([a, item(other_matter, "教育文体")], **OPTS,
+                                         weak_confident=S.repeat_weak_similarity)
 
 
 def test_group_petitions_are_named_by_their_form(corpus):
