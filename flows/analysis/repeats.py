@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from flows.analysis import matter
 from flows.analysis.items import Item
-from flows.analysis.text import KIND_STRENGTH, MEDIUM, describe_key, kind_of, usable
+from flows.analysis.text import KIND_STRENGTH, MEDIUM, WEAK, describe_key, kind_of, relative_names, usable, village_of
 
 CONFIDENT, SUSPECTED = "重件", "疑似重件"
 CONFIRM, REJECT = "confirm", "reject"
@@ -46,6 +46,8 @@ class Repeat:
         who = "；".join(self.shared) or "信访员确认为同一人"
         if self.by_clerk:
             head = f"重件（信访员已确认）：与 {self.matched} 为同一信访人（{who}）"
+        elif self.tier == CONFIDENT and self.strength < MEDIUM and "代亲属反映" in who:
+            head = f"重件：来件人代亲属反映，与 {self.matched} 所反映事项高度一致（{who}）"
         elif self.tier == CONFIDENT and self.strength < MEDIUM:
             head = f"重件：与 {self.matched} 同名同村且所反映事项高度一致，应为同一信访人（{who}）"
         elif self.tier == CONFIDENT:
@@ -99,7 +101,25 @@ class RepeatIndex:
                 c = out.setdefault(other.ref, Candidate(other, [], 0))
                 c.keys.append(k)
                 c.strength = max(c.strength, KIND_STRENGTH[kind_of(k)])
+        self._relatives(item, out)
         return out
+
+    def _relatives(self, item: Item, out: dict[str, Candidate]) -> None:
+        """Earlier petitioners named next to a word of kinship in ``item`` (a daughter writing for
+        her father): a weak link, in the item's village only."""
+        names = relative_names(item.petition)
+        if not names:
+            return
+        villages = {v for v in (village_of(x.address, item.locality) for x in item.petition.petitioners) if v}
+        villages.add(village_of("", item.locality))
+        for name in names:
+            for village in villages:
+                for other in self.by_key.get(f"name_village:{name}|{village}", ()):
+                    if other.ref == item.ref or (other.day, other.ref) > (item.day, item.ref):
+                        continue
+                    c = out.setdefault(other.ref, Candidate(other, [], 0))
+                    c.keys.append(f"relative:{name}|{village}")
+                    c.strength = max(c.strength, WEAK)
 
     def match(self, item: Item) -> Repeat | None:
         """Best earlier match of ``item`` (not yet added), or None."""
@@ -162,8 +182,8 @@ def _shared(keys: list[str]) -> list[str]:
     """The shared identities to show, strongest first; the weak name + village key only when
     nothing stronger links the two."""
     ranked = sorted(set(keys), key=lambda k: (-KIND_STRENGTH[kind_of(k)], k))
-    if ranked and KIND_STRENGTH[kind_of(ranked[0])] > KIND_STRENGTH["name_village"]:
-        ranked = [k for k in ranked if kind_of(k) != "name_village"]
+    if ranked and KIND_STRENGTH[kind_of(ranked[0])] > WEAK:
+        ranked = [k for k in ranked if KIND_STRENGTH[kind_of(k)] > WEAK]
     return list(dict.fromkeys(describe_key(k) for k in ranked))
 
 

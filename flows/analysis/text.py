@@ -8,6 +8,7 @@ petitions to one person, each with its strength.
 | name + normalised address (十二组 == 12组) | medium | unless both people carry different IDs |
 | name + village group or building (仙宅村12组, 和园小区5幢) | medium | unless both people carry different IDs |
 | name + village | weak | only when one side has no ID; two different IDs veto it |
+| a relative named in the text (我是洪桐村七组俞根法的女儿) + village | weak | the earlier petitioner's name and village |
 """
 
 from __future__ import annotations
@@ -29,9 +30,17 @@ PLACEHOLDER_NAMES = frozenset({"匿名", "未留姓名", "不愿透露", "来电
                                "村民", "居民", "某某", "无名氏", "不详", "未知"})
 _TITLE_ONLY = re.compile(r".(女士|先生|师傅|阿姨|大爷|大妈|老师|老板|小姐|同志)")
 STRONG, MEDIUM, WEAK = 3, 2, 1
-KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_unit": MEDIUM, "name_village": WEAK}
+KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_unit": MEDIUM, "name_village": WEAK,
+                 "relative": WEAK}
 KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "姓名和住址", "name_unit": "姓名和村民小组/楼幢",
-           "name_village": "姓名和村社（弱）"}
+           "name_village": "姓名和村社（弱）", "relative": "代亲属反映（弱）"}
+# A son or daughter who writes for a parent signs with their own name, ID and phone; the parent's
+# name stands next to a word of kinship (我是洪桐村七组俞根法的女儿, 我父亲俞根法). Only names within
+# this many characters of such a word are read, so a cadre named in a complaint is not.
+_KIN = re.compile("父亲|母亲|爸爸|妈妈|我爸|我妈|老爸|老妈|丈夫|老公|妻子|老婆|爱人|儿子|女儿|公公|婆婆|爷爷|奶奶|外公|"
+                  "外婆|老伴|代父|代母|代夫|代妻")
+_KIN_SPAN = 8
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 def norm(text: str) -> str:
@@ -138,6 +147,25 @@ def identity_keys(p: Petition) -> dict[str, Who]:
     return keys
 
 
+def relative_names(p: Petition) -> list[str]:
+    """Two- and three-character strings next to a word of kinship in ``p``'s text (candidates for a
+    relative's name; the index keeps only those that are an earlier petitioner's name)."""
+    text = f"{p.title}。{p.content}"
+    if not _KIN.search(text):
+        return []
+    own = {norm(x.name) for x in p.petitioners}
+    out: dict[str, None] = {}
+    for m in _KIN.finditer(text):
+        around = text[max(0, m.start() - _KIN_SPAN):m.start()] + "。" + text[m.end():m.end() + _KIN_SPAN]
+        for run in _CJK_RUN.findall(around):
+            for n in (2, 3):
+                for i in range(len(run) - n + 1):
+                    w = run[i:i + n]
+                    if w not in own and w not in PLACEHOLDER_NAMES:
+                        out[w] = None
+    return list(out)
+
+
 def kind_of(key: str) -> str:
     return key.partition(":")[0]
 
@@ -174,6 +202,8 @@ def describe_key(key: str) -> str:
         return f"姓名和住址（{mask_name(name)}，住址相同）"
     if kind == "name_unit":
         return f"姓名和村民小组/楼幢（{mask_name(name)}，{place}）"
+    if kind == "relative":
+        return f"代亲属反映（来件中提到的 {mask_name(name)}，{place}，曾来信访；仅作参考）"
     return f"姓名和村社（{mask_name(name)}，{place}；一方没有身份证号，仅作参考）"
 
 

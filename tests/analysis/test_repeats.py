@@ -1,6 +1,7 @@
 from dataclasses import replace
 from datetime import date
 
+from core.model import Petitioner
 from flows.analysis.repeats import detect
 from flows.analysis.settings import AnalysisSettings
 from tests.analysis.helpers import QIAN, SHEN, ZHOU, item, petition
@@ -90,3 +91,25 @@ def test_weak_key_is_confident_only_when_the_matter_is_plainly_the_same():
     assert strict["W2"].tier == "疑似重件"
     # A medium or strong key needs only the ordinary threshold: the weak one is never below it.
     assert detect([item(a), item(b_same)], **D, weak_confident=0.01)["W2"].tier == "重件"
+
+
+def test_a_daughter_writing_for_her_father_is_linked_as_a_relative():
+    father = Petitioner("俞根法", "33012519490321151X", "0571-86245530", "余杭街道洪桐村七组")
+    daughter = Petitioner("俞彩娟", "330125197308162649", "18758112093", "临平区南苑街道某小区")
+    low = ("父亲低保的事", "低保申请递上去两个月了，村里说要把子女收入算进去。", "请按政策重新审核低保申请")
+    first = petition("R1", date(2026, 7, 20), [father], low, locality="洪桐村")
+    text = ("代父反映低保申请", "我是洪桐村七组俞根法的女儿，我爸的低保申请两个月了还没办下来，村里说要算我家收入。",
+            "请按政策重新审核其父亲的低保申请")
+    again = petition("R2", date(2026, 9, 15), [daughter], text, locality="洪桐村")
+    found = run(first, again)
+    assert found["R2"].matched == "R1" and "代亲属反映" in " ".join(found["R2"].shared)
+    assert "俞根法" not in found["R2"].explain()  # masked
+    # A weak link: confident only when the matter is plainly the same, and said so; else 疑似.
+    assert found["R2"].similarity >= S.repeat_weak_similarity and "来件人代亲属反映" in found["R2"].explain()
+    strict = detect([item(first), item(again)], **D, weak_confident=found["R2"].similarity + 0.01)
+    assert strict["R2"].tier == "疑似重件"
+    # A name that is not next to a word of kinship is not read (a cadre named in a complaint).
+    cadre = ("反映低保审核", "村干部俞根法说低保申请要把子女收入算进去，两个月了还没办下来。", "请按政策重新审核低保申请")
+    assert "R3" not in run(first, petition("R3", date(2026, 9, 15), [daughter], cadre, locality="洪桐村"))
+    # Another village's 俞根法 is someone else.
+    assert "R4" not in run(first, petition("R4", date(2026, 9, 15), [daughter], text, locality="仙宅村"))
