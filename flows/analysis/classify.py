@@ -3,8 +3,8 @@ own confirmed labels, nudged by the keyword lexicon.
 
 - The base model (``data/base_model.npz``) is a multinomial logistic regression over the word
   weights of ``words.py`` (jieba words, TF x jieba IDF, the demand counted twice). It is trained
-  on the generator's petitions and the development half of the blind corpus by
-  ``tests/data/analysis/build_model.py``, stored as plain arrays (no pickle) and never
+  on the generator's petitions and the tuning halves of the blind corpora (never their held-out
+  half) by ``tests/data/analysis/build_model.py``, stored as plain arrays (no pickle) and never
   downloaded.
 - Fine-tuning: ``analyze train`` (and the analysis run, when the confirmed labels changed)
   refits the same model on the office's confirmed labels (内容分类（确认）, then upstream
