@@ -85,21 +85,25 @@ def ft() -> None:
     ps, truth = dev()
     gen = build_model.generated()
     ctx = build_model.context([*ps, *gen[0]])
+    _fine_tune_grid(build_model.build([], [], gen, ctx), ps, truth, ctx)
+
+
+def _fine_tune_grid(base, ps, truth, ctx) -> None:  # noqa: ANN001
+    """``base`` alone and fine-tuned on k-1 folds of ``ps`` (each prior strength of argv[2], each
+    lexicon weight of argv[3]), scored on the k-th."""
     gold = {p.ref: truth[p.ref]["category"] for p in ps}
     strengths = [float(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [classify.PRIOR]
-    base = build_model.build([], [], gen, ctx)
-    res: dict = {"base": {}}
+    res: dict = {}
     for fold in ev.folds(ps, truth):
         inside = set(fold)
         train = [p for p in ps if p.ref not in inside]
         part = [p for p in ps if p.ref in inside]
-        res["base"].update(zip(fold and [p.ref for p in part], classify.Classifier(TAX, base, ctx).predict(part),
-                               strict=True))
-        for st in strengths:
-            m = classify.fine_tune(base, ctx, train, [gold[p.ref] for p in train], strength=st)
+        models = [("base", base)] + [(st, classify.fine_tune(base, ctx, train, [gold[p.ref] for p in train],
+                                                             strength=st)) for st in strengths]
+        for name, m in models:
             for lw in LEX:
                 got = classify.Classifier(TAX, m, ctx, lexicon_weight=lw).predict(part)
-                res.setdefault((st, lw), {}).update(zip([p.ref for p in part], got, strict=True))
+                res.setdefault((name, lw), {}).update(zip([p.ref for p in part], got, strict=True))
     for k, pred in res.items():
         print(k, ev.classification([gold[p.ref] for p in ps], [pred[p.ref] for p in ps]))
 
@@ -181,24 +185,7 @@ def office() -> None:
     ps, truth = halves("dev2")
     gen = build_model.generated()
     ctx = build_model.context([*c1, *ps, *gen[0]])
-    base = build_model.build(c1, [t1[p.ref]["category"] for p in c1], gen, ctx)
-    gold = {p.ref: truth[p.ref]["category"] for p in ps}
-    strengths = [float(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [classify.PRIOR]
-    res: dict = {}
-    for fold in ev.folds(ps, truth):
-        inside = set(fold)
-        train = [p for p in ps if p.ref not in inside]
-        part = [p for p in ps if p.ref in inside]
-        for lw in LEX:
-            got = classify.Classifier(TAX, base, ctx, lexicon_weight=lw).predict(part)
-            res.setdefault(("base", lw), {}).update(zip([p.ref for p in part], got, strict=True))
-        for st in strengths:
-            m = classify.fine_tune(base, ctx, train, [gold[p.ref] for p in train], strength=st)
-            for lw in LEX:
-                got = classify.Classifier(TAX, m, ctx, lexicon_weight=lw).predict(part)
-                res.setdefault((st, lw), {}).update(zip([p.ref for p in part], got, strict=True))
-    for k, pred in res.items():
-        print(k, ev.classification([gold[p.ref] for p in ps], [pred[p.ref] for p in ps]))
+    _fine_tune_grid(build_model.build(c1, [t1[p.ref]["category"] for p in c1], gen, ctx), ps, truth, ctx)
 
 
 if __name__ == "__main__":
