@@ -44,11 +44,14 @@ class Repeat:
 
     def explain(self) -> str:
         who = "；".join(self.shared) or "信访员确认为同一人"
+        weak = self.tier == CONFIDENT and not self.by_clerk and self.strength < MEDIUM
+        if weak:
+            who = who.replace("，仅作参考", "").replace("；仅作参考", "")  # a weak key alone is "for reference"; here the matter decided
         if self.by_clerk:
             head = f"重件（信访员已确认）：与 {self.matched} 为同一信访人（{who}）"
-        elif self.tier == CONFIDENT and self.strength < MEDIUM and "代亲属反映" in who:
+        elif weak and "代亲属反映" in who:
             head = f"重件：来件人代亲属反映，与 {self.matched} 所反映事项高度一致（{who}）"
-        elif self.tier == CONFIDENT and self.strength < MEDIUM:
+        elif weak:
             head = f"重件：与 {self.matched} 同名同村且所反映事项高度一致，应为同一信访人（{who}）"
         elif self.tier == CONFIDENT:
             head = f"重件：与 {self.matched} 为同一信访人（{who}）"

@@ -85,7 +85,7 @@ def test_weak_key_is_confident_only_when_the_matter_is_plainly_the_same():
     b_same = petition("W2", date(2026, 9, 25), [replace(SHEN, phone="19817720593", address="永福村")])
     found = run(a, b_same)
     assert found["W2"].tier == "重件" and found["W2"].similarity >= S.repeat_weak_similarity
-    assert "同名同村" in found["W2"].explain()
+    assert "同名同村" in found["W2"].explain() and "仅作参考" not in found["W2"].explain()
     # The same pair just above the confident threshold but under the weak one stays suspected.
     strict = detect([item(a), item(b_same)], **D, weak_confident=found["W2"].similarity + 0.01)
     assert strict["W2"].tier == "疑似重件"
