@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "petitionbot.commands.reminders",
     "petitionbot.commands.serve",
     "petitionbot.commands.analysis",
+    "petitionbot.console.cli",
 ]
 
 

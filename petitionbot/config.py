@@ -28,6 +28,7 @@ from flows.ledger.settings import LedgerSettings
 from flows.letters.settings import LettersSettings
 from flows.reminders.settings import ReminderSettings
 from flows.settings_base import Section
+from petitionbot.console.settings import ConsoleSettings
 from petitionbot.scheduler.settings import ServiceSettings
 
 DEFAULT_CONFIG = "petitionbot.toml"
@@ -105,6 +106,7 @@ class Settings(Section):
     ledger: LedgerSettings = LedgerSettings()
     service: ServiceSettings = ServiceSettings()
     analysis: AnalysisSettings = AnalysisSettings()
+    console: ConsoleSettings = ConsoleSettings()
     # Path of the file these settings came from (set by ``load``), for relative paths.
     source: Path | None = Field(None, exclude=True)
 

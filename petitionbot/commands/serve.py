@@ -54,16 +54,27 @@ def serve_cli(args: argparse.Namespace) -> int:
 
 
 def next_runs(settings: Any, *, now: datetime | None = None, count: int = 3) -> str:
+    lines = []
+    for spec, times in next_run_times(settings, now=now, count=count):
+        if not spec.enabled:
+            lines.append(f"{spec.id}（{spec.title}）：已停用")
+            continue
+        lines.append(f"{spec.id}（{spec.title}）：{'、'.join(f'{t:%Y-%m-%d %H:%M}' for t in times) or '不再运行'}")
+    return "\n".join(lines)
+
+
+def next_run_times(settings: Any, *, now: datetime | None = None, count: int = 3) -> list[tuple[Any, list[datetime]]]:
+    """Each job of the schedule with its next ``count`` fire times (none when disabled)."""
     from zoneinfo import ZoneInfo
 
     from petitionbot.scheduler.jobs import build_trigger
     from petitionbot.scheduler.service import calendar_overrides, load_schedule, service_settings
 
     svc = service_settings(settings)
-    lines = []
+    out: list[tuple[Any, list[datetime]]] = []
     for spec in load_schedule(settings):
         if not spec.enabled:
-            lines.append(f"{spec.id}（{spec.title}）：已停用")
+            out.append((spec, []))
             continue
         trigger = build_trigger(spec, timezone=svc.timezone, calendar_overrides=calendar_overrides(settings))
         t = (now or datetime.now()).astimezone(ZoneInfo(svc.timezone))
@@ -72,10 +83,10 @@ def next_runs(settings: Any, *, now: datetime | None = None, count: int = 3) -> 
             nxt = trigger.get_next_fire_time(prev, t)
             if nxt is None:
                 break
-            times.append(f"{nxt:%Y-%m-%d %H:%M}")
+            times.append(nxt)
             prev, t = nxt, nxt + timedelta(microseconds=1)
-        lines.append(f"{spec.id}（{spec.title}）：{'、'.join(times) or '不再运行'}")
-    return "\n".join(lines)
+        out.append((spec, times))
+    return out
 
 
 # -- runs ----------------------------------------------------------------------------------

@@ -1,0 +1,72 @@
+"""Keeps the console's flat petitions index (``console_petitions``) in step with the store.
+
+Each list or dashboard request first picks up the petitions written since the last refresh
+(usually none: one indexed query); the deadline settings' digest forces a full rebuild when the
+rules change. What is indexed is what the list filters on: the main deadline step's date comes
+from the same deadline engine as the ledger and ``deadlines explain``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from core.model import Petition
+from flows.deadlines import build_engine
+from flows.store.console import ConsoleStore, iso
+
+SEARCH_CONTENT_CHARS = 120  # the start of the content is searchable; the rest is on the detail page
+_refresh_lock = threading.Lock()
+
+
+def settings_digest(deadline_settings: Any) -> str:
+    return hashlib.sha256(deadline_settings.model_dump_json().encode()).hexdigest()[:16]
+
+
+def refresh(cstore: ConsoleStore, deadline_settings: Any, *, engine: Any = None) -> int:
+    """Index what changed since the last refresh (everything when the deadline rules changed)."""
+    digest = settings_digest(deadline_settings)
+    with _refresh_lock:  # one refresher at a time; the others wait, then find nothing to do
+        done_digest, watermark = cstore.index_state()
+        full = done_digest != digest
+        since = "" if full else watermark
+        changed = list(cstore.changed_petitions(since))
+        if not changed and not full:
+            return 0
+        engine = engine or build_engine(deadline_settings)
+        high = max([watermark if not full else "", *(u for _p, _f, u in changed)])
+        return cstore.write_index(_rows(changed, engine), digest=digest, watermark=high, full=full)
+
+
+def _rows(changed: list[tuple[Petition, str, str]], engine: Any) -> Iterator[dict[str, Any]]:
+    for p, first_seen, updated in changed:
+        main = engine.schedule(p).main
+        late = bool(main.done and main.done_on and main.done_on > main.due)
+        text = " ".join((p.ref, p.title, p.locality, p.demand, p.content[:SEARCH_CONTENT_CHARS])).lower()
+        yield {"ref": p.ref, "source": p.source, "status": p.status,
+               "handling": str(p.clerk.get("handling_status") or ""), "unit": p.responsible_unit,
+               "category": str(p.clerk.get("category_confirmed") or p.category or ""), "purpose": p.purpose,
+               "form": p.form, "title": p.title, "locality": p.locality, "received_on": iso(p.received_on),
+               "assigned_on": iso(p.assigned_on), "first_seen_at": first_seen, "main_step": main.step,
+               "main_due": iso(main.due), "main_done": int(bool(main.done)), "closed_late": int(late),
+               "active": int(p.upstream_state == "active"), "search": text, "updated_at": updated}
+
+
+def due_soon_until(engine: Any, today: date) -> date:
+    """The last date that is still 临期 on ``today``: due within ``due_soon_days`` working days
+    (the same count as ``flows.deadlines.step_status``)."""
+    day = today
+    for _ in range(366):
+        nxt = day + timedelta(days=1)
+        if engine.calendar.workdays_between(today, nxt) > engine.due_soon_days:
+            return day
+        day = nxt
+    return day
+
+
+def new_since(now: datetime, hour: int) -> datetime:
+    """“New since last night”: from ``hour`` o'clock of the day before (the nightly intake runs after it)."""
+    return datetime.combine(now.date() - timedelta(days=1), datetime.min.time()).replace(hour=hour)
