@@ -21,10 +21,10 @@ from core.model import Petition, petition_from_dict
 ACCOUNT_COLUMNS = ("username", "display_name", "role", "password", "failed", "locked_until", "epoch", "disabled",
                    "created_at")
 INDEX_COLUMNS = ("ref", "source", "status", "handling", "unit", "category", "purpose", "form", "title", "locality",
-                 "received_on", "assigned_on", "first_seen_at", "main_step", "main_due", "main_done", "closed_late",
-                 "active", "search", "updated_at")
+                 "received_on", "assigned_on", "first_seen_at", "due_step", "due_date", "all_done", "closed_late",
+                 "active", "search", "people", "updated_at")
 LIST_COLUMNS = ("ref", "source", "status", "handling", "unit", "category", "purpose", "form", "title", "locality",
-                "received_on", "assigned_on", "main_step", "main_due", "main_done", "closed_late")
+                "received_on", "assigned_on", "due_step", "due_date", "all_done", "closed_late")
 # A write that computed its updated_at just before an index refresh may commit just after it:
 # every refresh looks this far behind its high-water mark again.
 _INDEX_MARGIN = timedelta(seconds=60)
@@ -44,6 +44,8 @@ class ListQuery:
     date_from: str = ""
     date_to: str = ""
     text: str = ""
+    people: bool = False  # the text may match petitioners' names and numbers (roles that see them)
+    accusers: bool = False  # ... accusers' too (roles the config lets see an accuser's identity)
     offset: int = 0
     limit: int = 50
     today: str = ""  # ISO: what overdue / due soon is judged against
@@ -212,8 +214,8 @@ class ConsoleStore:
             new_total = db.execute("SELECT COUNT(*) FROM console_petitions WHERE first_seen_at >= ? AND active = 1",
                                    (since,)).fetchone()[0]
             by_unit = [dict(r) for r in db.execute(
-                "SELECT unit, SUM(main_due < ?) AS overdue, SUM(main_due >= ?) AS due_soon FROM console_petitions"
-                " WHERE main_done = 0 AND active = 1 AND main_due <> '' AND main_due <= ?"
+                "SELECT unit, SUM(due_date < ?) AS overdue, SUM(due_date >= ?) AS due_soon FROM console_petitions"
+                " WHERE all_done = 0 AND active = 1 AND due_date <> '' AND due_date <= ?"
                 " GROUP BY unit ORDER BY overdue DESC, due_soon DESC, unit", (today, today, due_soon_until))]
             tiers = {r[0]: r[1] for r in db.execute(
                 "SELECT repeat_tier, COUNT(*) FROM analysis_petition WHERE is_repeat = 1 OR repeat_tier <> ''"
@@ -282,18 +284,18 @@ def _where(q: ListQuery) -> tuple[str, list[Any]]:
         conds.append("i.assigned_on <= ?")
         args.append(q.date_to)
     if q.deadline == "overdue":
-        conds.append("i.main_done = 0 AND i.main_due <> '' AND i.main_due < ?")
+        conds.append("i.all_done = 0 AND i.due_date <> '' AND i.due_date < ?")
         args.append(q.today)
     elif q.deadline == "due_soon":
-        conds.append("i.main_done = 0 AND i.main_due >= ? AND i.main_due <= ?")
+        conds.append("i.all_done = 0 AND i.due_date >= ? AND i.due_date <= ?")
         args += [q.today, q.due_soon_until]
     elif q.deadline == "on_track":
-        conds.append("i.main_done = 0 AND (i.main_due > ? OR i.main_due = '')")
+        conds.append("i.all_done = 0 AND (i.due_date > ? OR i.due_date = '')")
         args.append(q.due_soon_until)
     elif q.deadline == "closed":
-        conds.append("i.main_done = 1 AND i.closed_late = 0")
+        conds.append("i.all_done = 1 AND i.closed_late = 0")
     elif q.deadline == "closed_late":
-        conds.append("i.main_done = 1 AND i.closed_late = 1")
+        conds.append("i.all_done = 1 AND i.closed_late = 1")
     if q.repeat == "repeat":
         conds.append("a.repeat_tier = '重件'")
     elif q.repeat == "suspected":
@@ -301,8 +303,14 @@ def _where(q: ListQuery) -> tuple[str, list[Any]]:
     elif q.repeat == "none":
         conds.append("(a.ref IS NULL OR a.repeat_tier = '')")
     if q.text:
-        conds.append("i.search LIKE ? ESCAPE '\\'")
-        args.append("%" + _like(q.text.lower()) + "%")
+        pattern = "%" + _like(q.text.lower()) + "%"
+        if q.people:
+            accusers = "" if q.accusers else " AND i.purpose <> '检举控告'"
+            conds.append(f"(i.search LIKE ? ESCAPE '\\' OR (i.people LIKE ? ESCAPE '\\'{accusers}))")
+            args += [pattern, pattern]
+        else:
+            conds.append("i.search LIKE ? ESCAPE '\\'")
+            args.append(pattern)
     return (" WHERE " + " AND ".join(conds) if conds else ""), args
 
 

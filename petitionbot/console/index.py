@@ -43,16 +43,23 @@ def refresh(cstore: ConsoleStore, deadline_settings: Any, *, engine: Any = None)
 
 def _rows(changed: list[tuple[Petition, str, str]], engine: Any) -> Iterator[dict[str, Any]]:
     for p, first_seen, updated in changed:
-        main = engine.schedule(p).main
+        schedule = engine.schedule(p)
+        main = schedule.main
         late = bool(main.done and main.done_on and main.done_on > main.due)
+        # The open step due first decides 超期/临期: an acceptance notice 11 days late is overdue even
+        # while the handling period still runs (the ledger's 期限状态 shows the main step only).
+        open_steps = [s for s in schedule.steps if not s.done]
+        first = min(open_steps, key=lambda s: s.due) if open_steps else main
         text = " ".join((p.ref, p.title, p.locality, p.demand, p.content[:SEARCH_CONTENT_CHARS])).lower()
         yield {"ref": p.ref, "source": p.source, "status": p.status,
                "handling": str(p.clerk.get("handling_status") or ""), "unit": p.responsible_unit,
                "category": str(p.clerk.get("category_confirmed") or p.category or ""), "purpose": p.purpose,
                "form": p.form, "title": p.title, "locality": p.locality, "received_on": iso(p.received_on),
-               "assigned_on": iso(p.assigned_on), "first_seen_at": first_seen, "main_step": main.step,
-               "main_due": iso(main.due), "main_done": int(bool(main.done)), "closed_late": int(late),
-               "active": int(p.upstream_state == "active"), "search": text, "updated_at": updated}
+               "assigned_on": iso(p.assigned_on), "first_seen_at": first_seen, "due_step": first.step,
+               "due_date": iso(first.due), "all_done": int(not open_steps), "closed_late": int(late),
+               "active": int(p.upstream_state == "active"), "search": text,
+               "people": " ".join(f"{x.name} {x.id_number} {x.phone}" for x in p.petitioners).lower(),
+               "updated_at": updated}
 
 
 def due_soon_until(engine: Any, today: date) -> date:

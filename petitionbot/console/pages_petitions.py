@@ -12,6 +12,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from core.errors import ConfigError
+from flows.deadlines.status import STEP_LABELS
 from flows.store.console import ListQuery
 from petitionbot.console import actions, index
 from petitionbot.console.views import (
@@ -53,6 +54,9 @@ def _query(request: Request, console: Any, engine: Any) -> tuple[ListQuery, dict
                   # the session, never in a URL (see search()).
                   text=str(request.session.get("q") or ""), offset=(page_no - 1) * size, limit=size,
                   today=today.isoformat(), due_soon_until=index.due_soon_until(engine, today).isoformat())
+    user = request.state.user
+    q.people = user.sees_personal
+    q.accusers = user.sees_personal and user.role in console.settings.accuser_visible_to
     if params["unit"]:
         q.unit = "" if params["unit"] == UNASSIGNED else params["unit"]
         q.unit_set = True
@@ -75,6 +79,7 @@ def petitions(request: Request) -> Response:
         r["deadline"] = _deadline_of(r, today, q.due_soon_until)
         r["deadline_zh"] = DEADLINE_ZH.get(r["deadline"], "")
         r["source_zh"] = SOURCE_ZH.get(r["source"], r["source"])
+        r["due_step_zh"] = STEP_LABELS.get(r["due_step"], "") if not r["all_done"] else ""
     pages = max(1, -(-total // q.limit))
     keep = {k: v for k, v in params.items() if v}
     return page(request, "petitions.html", title="信访件", rows=rows, total=total, page_no=page_no, pages=pages,
@@ -83,13 +88,13 @@ def petitions(request: Request) -> Response:
 
 
 def _deadline_of(r: dict[str, Any], today: str, due_soon_until: str) -> str:
-    if r["main_done"]:
+    if r["all_done"]:
         return "closed_late" if r["closed_late"] else "closed"
-    if not r["main_due"]:
+    if not r["due_date"]:
         return ""
-    if r["main_due"] < today:
+    if r["due_date"] < today:
         return "overdue"
-    return "due_soon" if r["main_due"] <= due_soon_until else "on_track"
+    return "due_soon" if r["due_date"] <= due_soon_until else "on_track"
 
 
 @guard(VIEW)

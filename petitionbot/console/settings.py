@@ -15,6 +15,7 @@ ROLE_BY_ZH = {v: k for k, v in ROLE_ZH.items()}
 
 
 class ConsoleSettings(Section):
+    enabled: bool = Field(False, description="petitionbot serve 是否同时提供信访工作台（同一进程）")
     host: str = Field("127.0.0.1", description="监听地址；不是本机地址时必须配置 TLS 证书或明确允许明文 HTTP")
     port: int = Field(8765, ge=1, le=65535, description="监听端口")
     tls_cert: str = Field("", description="TLS 证书文件（PEM）路径")

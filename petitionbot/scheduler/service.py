@@ -178,7 +178,14 @@ def serve(settings: Any) -> int:
 def _serve(settings: Any) -> int:
     service = Service(settings)
     prune_runs(settings.workdir / "runs", keep_days=service.svc.keep_runs_days, now=datetime.now())
+    console = None
+    if settings.console.enabled:  # the 信访工作台 beside the scheduler, in this process
+        from petitionbot.console.server import Background
+
+        console = Background(settings)  # a bind it must refuse stops serve before any job runs
     scheduler = start(service)
+    if console is not None:
+        console.start()
 
     def on_signal(signum: int, _frame: Any) -> None:
         if service.stop.is_set():
@@ -194,6 +201,8 @@ def _serve(settings: Any) -> int:
             pass
         scheduler.shutdown(wait=True)
     finally:
+        if console is not None:
+            console.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
         install(None)

@@ -3,6 +3,7 @@ three accounts (one per role) and a handful of petitions, one of them an accusat
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
@@ -24,6 +25,7 @@ from petitionbot import config
 from petitionbot.app import App
 from petitionbot.console import passwords
 from petitionbot.console.app import create_app
+from petitionbot.console.server import uvicorn_config
 from tests.factories import make_petition, make_petitioner
 
 PASSWORD = {"guanli": "Guanli#2026-console", "xinfang": "Xinfang#2026-console", "lingdao": "Lingdao#2026-console"}
@@ -48,12 +50,13 @@ class World:
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base, follow_redirects=False, timeout=30)
 
-    def login(self, username: str, password: str | None = None) -> httpx.Client:
+    def login(self, username: str, password: str | None = None) -> contextlib.closing[httpx.Client]:
+        """A client logged in as ``username``, closed at the end of the ``with`` block."""
         c = self.client()
         r = c.post("/login", data={"username": username, "password": password or PASSWORD[username],
                                    "csrf_token": csrf_of(c.get("/login").text)})
         assert r.status_code == 303, r.text
-        return c
+        return contextlib.closing(c)
 
 
 def csrf_of(html: str) -> str:
@@ -86,11 +89,15 @@ def seed(app: App) -> None:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    settings = config.load(write_config(tmp_path))
+def world(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    yield from start_world(tmp_path, getattr(request, "param", ""))
+
+
+def start_world(tmp_path: Path, extra_config: str = "", petitions: Any = seed) -> Iterator[World]:
+    settings = config.load(write_config(tmp_path, extra_config))
     clock = FixedClock(datetime(2026, 11, 20, 9, 0))
     app = App(settings, clock=clock)
-    seed(app)
+    petitions(app)
     cstore = ConsoleStore(app.store)
     for name, role in ROLES.items():
         cstore.add_account(name, role=role, password_hash=passwords.hash_password(PASSWORD[name]),
@@ -101,16 +108,18 @@ def world(tmp_path: Path) -> Iterator[World]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web, access_log=True, log_level="info", lifespan="off"))
+    # The production server settings (uvicorn's own access log off, ours on), on a free port.
+    server = uvicorn.Server(uvicorn_config(web, settings, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    started = threading.Event()
+    waiter = threading.Event()
     while not server.started and thread.is_alive():
-        started.wait(0.01)
+        waiter.wait(0.01)  # until uvicorn says it is listening (a condition, not a fixed sleep)
     try:
         yield World(f"http://127.0.0.1:{port}", app, web, clock, lines, app.workdir)
     finally:
         server.should_exit = True
         thread.join(10)
-        logger.remove(sink)
+        with contextlib.suppress(ValueError):  # a test that reconfigured logging removed it already
+            logger.remove(sink)
         web.state.console.cstore.close()

@@ -24,7 +24,8 @@ CREATE INDEX console_audit_at ON console_audit(at);
 CREATE INDEX console_audit_ref ON console_audit(ref);
 -- One flat row per petition with what the list filters and sorts on, kept in step with the
 -- petitions table by updated_at (the petition JSON cannot be filtered fast on 100,000 rows).
--- main_due is the main deadline step's date, main_done 1 once that step is finished.
+-- due_step and due_date are the open deadline step due first (acceptance, handling, review...),
+-- all_done 1 once every step is finished, closed_late 1 when the main step finished after its date.
 CREATE TABLE console_petitions (
     ref            TEXT PRIMARY KEY,
     source         TEXT NOT NULL,
@@ -39,17 +40,18 @@ CREATE TABLE console_petitions (
     received_on    TEXT NOT NULL DEFAULT '',
     assigned_on    TEXT NOT NULL DEFAULT '',
     first_seen_at  TEXT NOT NULL DEFAULT '',
-    main_step      TEXT NOT NULL DEFAULT '',
-    main_due       TEXT NOT NULL DEFAULT '',
-    main_done      INTEGER NOT NULL DEFAULT 0,
+    due_step       TEXT NOT NULL DEFAULT '',
+    due_date       TEXT NOT NULL DEFAULT '',
+    all_done       INTEGER NOT NULL DEFAULT 0,
     closed_late    INTEGER NOT NULL DEFAULT 0,
     active         INTEGER NOT NULL DEFAULT 1,
     search         TEXT NOT NULL DEFAULT '',    -- ref, title, locality, demand and the start of the content
+    people         TEXT NOT NULL DEFAULT '',    -- petitioners' names, ID and phone numbers: searched for clerks only
     updated_at     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX console_petitions_assigned ON console_petitions(assigned_on, ref);
-CREATE INDEX console_petitions_due ON console_petitions(main_done, main_due);
-CREATE INDEX console_petitions_unit ON console_petitions(unit, main_done, main_due);
+CREATE INDEX console_petitions_due ON console_petitions(all_done, due_date);
+CREATE INDEX console_petitions_unit ON console_petitions(unit, all_done, due_date);
 CREATE INDEX console_petitions_status ON console_petitions(status, assigned_on);
 CREATE INDEX console_petitions_category ON console_petitions(category, assigned_on);
 CREATE INDEX console_petitions_source ON console_petitions(source, assigned_on);
