@@ -155,20 +155,29 @@ class ConsoleStore:
         return (row[0], row[1]) if row else ("", "")
 
     def changed_petitions(self, since: str) -> Iterator[tuple[Petition, str, str]]:
-        """(petition, first_seen_at, updated_at) of petitions updated at or after ``since``
-        (all when empty), looking back a margin for writes that committed late."""
-        sql = "SELECT data, first_seen_at, updated_at FROM petitions"
+        """(petition, first_seen_at, updated_at) of petitions updated at or after ``since`` (all when
+        empty) whose index row is missing or older, looking back a margin for writes that committed late."""
+        sql = "SELECT p.data, p.first_seen_at, p.updated_at FROM petitions p"
         args: tuple[Any, ...] = ()
         if since:
             back = (datetime.fromisoformat(since) - _INDEX_MARGIN).isoformat(timespec="seconds")
-            sql += " WHERE updated_at >= ?"
+            sql += (" LEFT JOIN console_petitions i ON i.ref = p.ref WHERE p.updated_at >= ?"
+                    " AND (i.ref IS NULL OR i.updated_at <> p.updated_at)")
             args = (back,)
         db = self._reader()
         for row in db.execute(sql, args):
             yield petition_from_dict(json.loads(row[0])), row[1], row[2]
 
-    def write_index(self, rows: Iterable[dict[str, Any]], *, digest: str, watermark: str, full: bool) -> int:
-        """Upsert index rows (all of them first deleted when ``full``) and record the state."""
+    def petition_rows(self, refs: Iterable[str]) -> Iterator[tuple[Petition, str, str]]:
+        db = self._reader()
+        for ref in refs:
+            row = db.execute("SELECT data, first_seen_at, updated_at FROM petitions WHERE ref = ?", (ref,)).fetchone()
+            if row is not None:
+                yield petition_from_dict(json.loads(row[0])), row[1], row[2]
+
+    def write_index(self, rows: Iterable[dict[str, Any]], *, digest: str | None, watermark: str | None,
+                    full: bool = False) -> int:
+        """Upsert index rows (all of them first deleted when ``full``) and record the state (unless None)."""
         marks = ", ".join("?" * len(INDEX_COLUMNS))
         updates = ", ".join(f"{c} = excluded.{c}" for c in INDEX_COLUMNS[1:])
         n = 0
@@ -179,7 +188,8 @@ class ConsoleStore:
                 tx.execute(f"INSERT INTO console_petitions ({', '.join(INDEX_COLUMNS)}) VALUES ({marks})"
                            f" ON CONFLICT(ref) DO UPDATE SET {updates}", tuple(r[c] for c in INDEX_COLUMNS))
                 n += 1
-            tx.execute("UPDATE console_index_state SET digest = ?, watermark = ? WHERE id = 1", (digest, watermark))
+            if digest is not None and watermark is not None:
+                tx.execute("UPDATE console_index_state SET digest = ?, watermark = ? WHERE id = 1", (digest, watermark))
         return n
 
     def list_petitions(self, q: ListQuery) -> tuple[list[dict[str, Any]], int]:
@@ -218,7 +228,7 @@ class ConsoleStore:
                 " WHERE all_done = 0 AND active = 1 AND due_date <> '' AND due_date <= ?"
                 " GROUP BY unit ORDER BY overdue DESC, due_soon DESC, unit", (today, today, due_soon_until))]
             tiers = {r[0]: r[1] for r in db.execute(
-                "SELECT repeat_tier, COUNT(*) FROM analysis_petition WHERE is_repeat = 1 OR repeat_tier <> ''"
+                "SELECT repeat_tier, COUNT(*) FROM analysis_petition WHERE repeat_tier <> ''"
                 " GROUP BY repeat_tier")}
             alerts = [dict(r) for r in db.execute(
                 "SELECT id, kind, day, refs, localities, explanation FROM analysis_alert ORDER BY day DESC, id LIMIT 20")]

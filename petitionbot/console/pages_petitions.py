@@ -202,6 +202,7 @@ def edit(request: Request) -> Response:
     except ConfigError as exc:
         return error_page(request, 404, str(exc))
     if outcome.changed:
+        index.reindex(console.cstore, [ref], actions.deadline_engine(app))
         console.audit(request.state.user, "edit", ref=ref,
                       detail="、".join(_field_zh(k) for k, _o, _n in outcome.changed))
     return RedirectResponse(f"/petitions/{ref}?saved={action}#actions", status_code=303)
