@@ -39,11 +39,19 @@ def today(request: Request) -> Response:
     for r in console.cstore.last_runs():
         runs.append({"flow": r["flow"], "flow_zh": FLOW_ZH.get(r["flow"], r["flow"]), "status": r["status"],
                      "status_zh": RUN_STATUS_ZH.get(r["status"], r["status"]), "ok": r["status"] == "ok",
-                     "started": (r["started"] or "")[:16].replace("T", " "), "reason": run_reason(r)})
+                     "started": _when(r["started"]), "reason": run_reason(r)})
     totals = {"overdue": sum(int(u["overdue"] or 0) for u in board["by_unit"]),
               "due_soon": sum(int(u["due_soon"] or 0) for u in board["by_unit"])}
     return page(request, "today.html", title="今日", board=board, runs=runs, totals=totals,
                 next_runs=_next_runs(app, now), since=since, day=day)
+
+
+def _when(iso: str | None) -> str:
+    try:
+        t = datetime.fromisoformat(iso or "")
+    except ValueError:
+        return iso or ""
+    return f"{t.month}月{t.day}日 {t:%H:%M}"
 
 
 def _next_runs(app: Any, now: datetime) -> list[dict[str, Any]]:
@@ -54,7 +62,7 @@ def _next_runs(app: Any, now: datetime) -> list[dict[str, Any]]:
         rows = []
         for spec, times in actions.next_scheduled(app, now, count=1):
             rows.append({"id": spec.id, "title": spec.name or spec.id, "enabled": spec.enabled,
-                         "when": times[0].strftime("%m月%d日 %H:%M") if times else "",
+                         "when": _when(times[0].isoformat()) if times else "",
                          "flows": "、".join(FLOW_ZH.get(f, f) for f in (spec.flows or [spec.flow]))})
         _next_cache.update(at=time.monotonic(), minute=minute, rows=rows)
         return rows
