@@ -97,18 +97,19 @@ def main() -> None:
                 page.goto(base + "/login")
                 page.fill("input[name=username]", user)
                 page.fill("input[name=password]", PASSWORDS[user][2])
-                page.screenshot(path=str(OUT / "login.png")) if user == "zhangli" else None
+                if user == "zhangli":
+                    page.screenshot(path=str(OUT / "login.png"))
                 page.click("button[type=submit]")
                 page.wait_for_url(base + "/")
                 return page
 
             page = session("zhangli")
-            page.screenshot(path=str(OUT / "today.png"))
+            page.screenshot(path=str(OUT / "today-clerk.png"))
             page.goto(base + "/petitions?deadline=overdue")
-            page.screenshot(path=str(OUT / "petitions.png"))
+            page.screenshot(path=str(OUT / "petitions-overdue.png"))
             ref = repeat or page.locator("table.list a").first.inner_text()
             page.goto(f"{base}/petitions/{ref}")
-            page.screenshot(path=str(OUT / "petition.png"), full_page=True)
+            page.screenshot(path=str(OUT / "petition-clerk.png"), full_page=True)
             leader = session("wangzr")
             leader.goto(f"{base}/petitions/{ref}")
             leader.screenshot(path=str(OUT / "petition-leader.png"))
