@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ ACCOUNT_COLUMNS = ("username", "display_name", "role", "password", "failed", "lo
                    "created_at")
 INDEX_COLUMNS = ("ref", "source", "status", "handling", "unit", "category", "purpose", "form", "title", "locality",
                  "received_on", "assigned_on", "first_seen_at", "due_step", "due_date", "all_done", "closed_late",
-                 "active", "search", "people", "updated_at")
+                 "active", "updated_at", "crc")
 LIST_COLUMNS = ("ref", "source", "status", "handling", "unit", "category", "purpose", "form", "title", "locality",
                 "received_on", "assigned_on", "due_step", "due_date", "all_done", "closed_late")
 # A write that computed its updated_at just before an index refresh may commit just after it:
@@ -69,6 +70,7 @@ class ConsoleStore:
             db = sqlite3.connect(f"file:{self.store.path}?mode=ro", uri=True, check_same_thread=False, timeout=30)
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA query_only=ON")
+            db.create_function("crc32", 1, lambda text: zlib.crc32(text.encode()), deterministic=True)
             self._local.db = db
             with self._readers_lock:
                 self._readers.append(db)
@@ -154,39 +156,48 @@ class ConsoleStore:
             row = db.execute("SELECT digest, watermark FROM console_index_state WHERE id = 1").fetchone()
         return (row[0], row[1]) if row else ("", "")
 
-    def changed_petitions(self, since: str) -> Iterator[tuple[Petition, str, str]]:
-        """(petition, first_seen_at, updated_at) of petitions updated at or after ``since`` (all when
-        empty) whose index row is missing or older, looking back a margin for writes that committed late."""
+    def changed_petitions(self, since: str, *, look_back: bool = True) -> Iterator[tuple[Petition, str, str, int]]:
+        """(petition, first_seen_at, updated_at, crc of its JSON) of petitions updated at or after ``since`` (all when
+        empty) whose index row is missing or older; ``look_back`` also looks a margin before ``since``
+        for writes that committed late."""
         sql = "SELECT p.data, p.first_seen_at, p.updated_at FROM petitions p"
         args: tuple[Any, ...] = ()
         if since:
-            back = (datetime.fromisoformat(since) - _INDEX_MARGIN).isoformat(timespec="seconds")
+            back = (datetime.fromisoformat(since) - _INDEX_MARGIN).isoformat(timespec="seconds") if look_back else since
+            # updated_at has one-second steps: two writes in one second differ by their JSON's crc
             sql += (" LEFT JOIN console_petitions i ON i.ref = p.ref WHERE p.updated_at >= ?"
-                    " AND (i.ref IS NULL OR i.updated_at <> p.updated_at)")
+                    " AND (i.ref IS NULL OR i.updated_at <> p.updated_at OR i.crc <> crc32(p.data))")
             args = (back,)
         db = self._reader()
         for row in db.execute(sql, args):
-            yield petition_from_dict(json.loads(row[0])), row[1], row[2]
+            yield petition_from_dict(json.loads(row[0])), row[1], row[2], zlib.crc32(row[0].encode())
 
-    def petition_rows(self, refs: Iterable[str]) -> Iterator[tuple[Petition, str, str]]:
+    def petition_rows(self, refs: Iterable[str]) -> Iterator[tuple[Petition, str, str, int]]:
         db = self._reader()
         for ref in refs:
             row = db.execute("SELECT data, first_seen_at, updated_at FROM petitions WHERE ref = ?", (ref,)).fetchone()
             if row is not None:
-                yield petition_from_dict(json.loads(row[0])), row[1], row[2]
+                yield petition_from_dict(json.loads(row[0])), row[1], row[2], zlib.crc32(row[0].encode())
 
     def write_index(self, rows: Iterable[dict[str, Any]], *, digest: str | None, watermark: str | None,
                     full: bool = False) -> int:
-        """Upsert index rows (all of them first deleted when ``full``) and record the state (unless None)."""
+        """Upsert index rows with their search words (all first deleted when ``full``) and record the
+        state (unless None). Each row carries ``grams`` and ``people``: the FTS text (see ``grams``)."""
         marks = ", ".join("?" * len(INDEX_COLUMNS))
         updates = ", ".join(f"{c} = excluded.{c}" for c in INDEX_COLUMNS[1:])
         n = 0
         with self.store.transaction(fenced=False) as tx:
             if full:
                 tx.execute("DELETE FROM console_petitions")
+                tx.execute("DELETE FROM console_search")
             for r in rows:
-                tx.execute(f"INSERT INTO console_petitions ({', '.join(INDEX_COLUMNS)}) VALUES ({marks})"
-                           f" ON CONFLICT(ref) DO UPDATE SET {updates}", tuple(r[c] for c in INDEX_COLUMNS))
+                rowid = tx.execute(f"INSERT INTO console_petitions ({', '.join(INDEX_COLUMNS)}) VALUES ({marks})"
+                                   f" ON CONFLICT(ref) DO UPDATE SET {updates} RETURNING rowid",
+                                   tuple(r[c] for c in INDEX_COLUMNS)).fetchone()[0]
+                if not full:
+                    tx.execute("DELETE FROM console_search WHERE rowid = ?", (rowid,))
+                tx.execute("INSERT INTO console_search (rowid, grams, people) VALUES (?, ?, ?)",
+                           (rowid, r["grams"], r["people"]))
                 n += 1
             if digest is not None and watermark is not None:
                 tx.execute("UPDATE console_index_state SET digest = ?, watermark = ? WHERE id = 1", (digest, watermark))
@@ -312,20 +323,56 @@ def _where(q: ListQuery) -> tuple[str, list[Any]]:
         conds.append("a.repeat_tier = '疑似重件'")
     elif q.repeat == "none":
         conds.append("(a.ref IS NULL OR a.repeat_tier = '')")
-    if q.text:
-        pattern = "%" + _like(q.text.lower()) + "%"
+    match = fts_query(q.text) if q.text else ""
+    if q.text and not match:
+        conds.append("0")  # nothing searchable in the text (only punctuation): nothing matches
+    elif match:
+        sub = "i.rowid IN (SELECT rowid FROM console_search WHERE console_search MATCH ?)"
         if q.people:
             accusers = "" if q.accusers else " AND i.purpose <> '检举控告'"
-            conds.append(f"(i.search LIKE ? ESCAPE '\\' OR (i.people LIKE ? ESCAPE '\\'{accusers}))")
-            args += [pattern, pattern]
+            conds.append(f"({sub} OR ({sub}{accusers}))")
+            args += [f"grams : ({match})", f"people : ({match})"]
         else:
-            conds.append("i.search LIKE ? ESCAPE '\\'")
-            args.append(pattern)
+            conds.append(sub)
+            args.append(f"grams : ({match})")
     return (" WHERE " + " AND ".join(conds) if conds else ""), args
 
 
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _runs(text: str) -> list[str]:
+    """The runs of letters and digits (CJK included) of ``text``, lower-cased."""
+    out, buf = [], []
+    for ch in text.lower():
+        if ch.isalnum():
+            buf.append(ch)
+        elif buf:
+            out.append("".join(buf))
+            buf = []
+    if buf:
+        out.append("".join(buf))
+    return out
+
+
+def grams(text: str) -> str:
+    """``text`` as the search table stores it: each run cut into overlapping two-character words
+    (a one-character run as itself), so that any substring of two characters or more of a run is
+    a phrase of consecutive words."""
+    words: list[str] = []
+    for run in _runs(text):
+        # the last character once more on its own, so a one-character search finds it at the end too
+        words += [run[k:k + 2] for k in range(len(run) - 1)] + [run[-1]] if len(run) > 1 else [run]
+    return " ".join(words)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query for ``text`` (every run must occur), or "" when there is nothing to search.
+    One character searches as the start of a word."""
+    parts = []
+    for run in _runs(text):
+        if len(run) == 1:
+            parts.append(f'"{run}"*')
+        else:
+            parts.append('"' + " ".join(run[k:k + 2] for k in range(len(run) - 1)) + '"')
+    return " AND ".join(parts)
 
 
 def iso(d: date | None) -> str:

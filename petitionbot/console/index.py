@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.model import Petition
 from flows.deadlines import build_engine
-from flows.store.console import ConsoleStore, iso
+from flows.store.console import ConsoleStore, grams, iso
 
 SEARCH_CONTENT_CHARS = 120  # the start of the content is searchable; the rest is on the detail page
+# Each request looks for writes since the high-water mark; a write that committed late with an older
+# updated_at is picked up by a look back over the last minute, done at most this often.
+LOOK_BACK_EVERY = 5.0
 _refresh_lock = threading.Lock()
+_last_look_back = [0.0]
 
 
 def settings_digest(deadline_settings: Any) -> str:
@@ -33,11 +38,14 @@ def refresh(cstore: ConsoleStore, deadline_settings: Any, *, engine: Any = None)
         done_digest, watermark = cstore.index_state()
         full = done_digest != digest
         since = "" if full else watermark
-        changed = list(cstore.changed_petitions(since))
+        look_back = time.monotonic() - _last_look_back[0] >= LOOK_BACK_EVERY
+        changed = list(cstore.changed_petitions(since, look_back=look_back))
+        if look_back:
+            _last_look_back[0] = time.monotonic()
         if not changed and not full:
             return 0
         engine = engine or build_engine(deadline_settings)
-        high = max([watermark if not full else "", *(u for _p, _f, u in changed)])
+        high = max([watermark if not full else "", *(u for _p, _f, u, _c in changed)])
         return cstore.write_index(_rows(changed, engine), digest=digest, watermark=high, full=full)
 
 
@@ -47,8 +55,8 @@ def reindex(cstore: ConsoleStore, refs: list[str], engine: Any) -> int:
     return cstore.write_index(_rows(list(cstore.petition_rows(refs)), engine), digest=None, watermark=None)
 
 
-def _rows(changed: list[tuple[Petition, str, str]], engine: Any) -> Iterator[dict[str, Any]]:
-    for p, first_seen, updated in changed:
+def _rows(changed: list[tuple[Petition, str, str, int]], engine: Any) -> Iterator[dict[str, Any]]:
+    for p, first_seen, updated, crc in changed:
         schedule = engine.schedule(p)
         main = schedule.main
         late = bool(main.done and main.done_on and main.done_on > main.due)
@@ -56,16 +64,15 @@ def _rows(changed: list[tuple[Petition, str, str]], engine: Any) -> Iterator[dic
         # while the handling period still runs (the ledger's 期限状态 shows the main step only).
         open_steps = [s for s in schedule.steps if not s.done]
         first = min(open_steps, key=lambda s: s.due) if open_steps else main
-        text = " ".join((p.ref, p.title, p.locality, p.demand, p.content[:SEARCH_CONTENT_CHARS])).lower()
         yield {"ref": p.ref, "source": p.source, "status": p.status,
                "handling": str(p.clerk.get("handling_status") or ""), "unit": p.responsible_unit,
                "category": str(p.clerk.get("category_confirmed") or p.category or ""), "purpose": p.purpose,
                "form": p.form, "title": p.title, "locality": p.locality, "received_on": iso(p.received_on),
                "assigned_on": iso(p.assigned_on), "first_seen_at": first_seen, "due_step": first.step,
                "due_date": iso(first.due), "all_done": int(not open_steps), "closed_late": int(late),
-               "active": int(p.upstream_state == "active"), "search": text,
-               "people": " ".join(f"{x.name} {x.id_number} {x.phone}" for x in p.petitioners).lower(),
-               "updated_at": updated}
+               "active": int(p.upstream_state == "active"), "updated_at": updated, "crc": crc,
+               "grams": grams(" ".join((p.ref, p.title, p.locality, p.demand, p.content[:SEARCH_CONTENT_CHARS]))),
+               "people": grams(" ".join(f"{x.name} {x.id_number} {x.phone}" for x in p.petitioners))}
 
 
 def due_soon_until(engine: Any, today: date) -> date:

@@ -83,7 +83,7 @@ def petitions(request: Request) -> Response:
     pages = max(1, -(-total // q.limit))
     keep = {k: v for k, v in params.items() if v}
     return page(request, "petitions.html", title="信访件", rows=rows, total=total, page_no=page_no, pages=pages,
-                params=params, keep=keep, q_text=q.text, choices=console.cstore.choices(),
+                params=params, keep=keep, q_text=q.text, choices=console.choices(),
                 deadline_zh=DEADLINE_ZH, repeat_zh=REPEAT_ZH, source_zh=SOURCE_ZH, unassigned=UNASSIGNED)
 
 
@@ -142,7 +142,7 @@ def petition(request: Request) -> Response:
                 deadline=fields, explanation=actions.deadline_explanation(app, p, today), history=history,
                 letters=letters, analysis=analysis, source_zh=SOURCE_ZH.get(p.source, p.source),
                 decisions=app.settings.ledger.decisions, repeat_answers=app.settings.ledger.repeat_answers,
-                categories=actions.categories(app), units=console.cstore.choices()["unit"],
+                categories=actions.categories(app), units=console.choices()["unit"],
                 saved=request.query_params.get("saved", ""), today=today)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,7 @@ class Console:
         self.secret = secret
         self.nav: list[NavItem] = nav or []
         self.cstore = ConsoleStore(app.store)
+        self._choices: tuple[float, dict[str, list[str]]] | None = None
         self.templates = Environment(loader=PackageLoader("petitionbot.console", "templates"),
                                      autoescape=select_autoescape(default=True, default_for_string=True),
                                      trim_blocks=True, lstrip_blocks=True)
@@ -90,6 +92,13 @@ class Console:
     @property
     def store(self) -> Any:
         return self.app.store
+
+    def choices(self) -> dict[str, list[str]]:
+        """The list's drop-down values, read at most once a minute (new units and categories are rare)."""
+        now = time.monotonic()
+        if self._choices is None or now - self._choices[0] > 60:
+            self._choices = (now, self.cstore.choices())
+        return self._choices[1]
 
     def audit(self, user: User | str, action: str, *, ref: str = "", detail: str = "") -> None:
         name = user.username if isinstance(user, User) else user

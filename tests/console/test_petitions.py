@@ -198,3 +198,11 @@ def test_today_counts_new_due_and_overdue_by_unit_and_the_last_runs(world: World
     assert "取件</td><td><span class=\"dot bad\"></span>失败" in page and "登录上游系统失败：用户名或密码错误" in page
     assert "台账同步</td><td><span class=\"dot ok\"></span>成功" in page
     assert "夜间：取件 → 智能分析 → 台账 → 文书" in page and "11月21日 02:00" in page
+
+
+def test_search_words_find_any_two_characters_and_more_of_a_run() -> None:
+    from flows.store.console import fts_query, grams
+
+    assert grams("道路破损，YH20") == "道路 路破 破损 损 yh h2 20 0"
+    assert fts_query("路破") == '"路破"' and fts_query("破损 yh2") == '"破损" AND "yh h2"'
+    assert fts_query("损") == '"损"*' and fts_query("，。!") == ""
