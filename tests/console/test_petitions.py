@@ -195,8 +195,9 @@ def test_today_counts_new_due_and_overdue_by_unit_and_the_last_runs(world: World
     assert re.search(r"<b>3</b><span>超期</span>", page)
     assert re.search(r"<td>永福村</td>\s*<td class=\"num\"><a [^>]*>2</a>", page)
     assert re.search(r"<td>纪检办</td>\s*<td class=\"num\"><a [^>]*>1</a>", page)
-    assert "取件</td><td><span class=\"dot bad\"></span>失败" in page and "登录上游系统失败：用户名或密码错误" in page
-    assert "台账同步</td><td><span class=\"dot ok\"></span>成功" in page
+    assert re.search(r"取件</td><td[^>]*><span class=\"dot bad\"></span>失败", page)
+    assert "登录上游系统失败：用户名或密码错误" in page
+    assert re.search(r"台账同步</td><td[^>]*><span class=\"dot ok\"></span>成功", page)
     assert "夜间：取件 → 智能分析 → 台账 → 文书" in page and "11月21日 02:00" in page
 
 
