@@ -117,13 +117,20 @@ class Robot(Protocol):
         """Counts for the run summary (retries, re-logins, ...): no personal data, no refs."""
 
 
+# Shown the captcha as the headless browser sees it (PNG bytes; empty when the page has none) and
+# the upstream's message about the previous code ("" the first time); returns the code a person
+# read. It may block while the person types, and raise to give up.
+CaptchaSolver = Callable[[bytes, str], str]
+
+
 @runtime_checkable
 class InteractiveLogin(Protocol):
     """Optional capability of a robot whose upstream asks a person (a captcha): ``petitionbot
     login`` and the console use it when ``isinstance(robot, InteractiveLogin)``."""
 
-    def interactive_login(self, *, captcha_solver: Callable[[], str] | None = None, timeout_s: float = 300) -> None:
-        """Log in once with a person's help and keep the session for the nightly runs."""
+    def interactive_login(self, *, captcha_solver: CaptchaSolver | None = None, timeout_s: float = 300) -> None:
+        """Log in once with a person's help and keep the session for the nightly runs: in a
+        visible browser, or headless with ``captcha_solver`` answering the captcha."""
 
 
 # -- the store port -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from core.errors import (
     UpstreamDown,
     Withdrawn,
 )
-from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment
+from core.ports import CaptchaSolver, FetchFailure, Listing, Scraped, ScrapedAttachment
 from core.refs import same_ref
 
 __all__ = ["DistrictRobot", "RobotOptions", "interactive_login"]
@@ -144,9 +144,10 @@ class DistrictRobot:
             except BaseException:  # noqa: BLE001 - already reported through the queue
                 pass
 
-    def interactive_login(self, *, captcha_solver: Callable[[], str] | None = None, timeout_s: float = 300) -> None:
+    def interactive_login(self, *, captcha_solver: CaptchaSolver | None = None, timeout_s: float = 300) -> None:
         """``petitionbot login``: the clerk logs in (captcha) in this robot's browser, which is
-        visible when ``options.headless`` is False; the session is saved to ``state_path``."""
+        visible when ``options.headless`` is False; the session is saved to ``state_path``.
+        With ``captcha_solver`` (the console) the browser stays headless: see login.py."""
         interactive_login(self.options, captcha_solver=captcha_solver, timeout_s=timeout_s,
                           browser=self._need_browser())
 

@@ -31,7 +31,7 @@ def test_captcha_stops_the_robot_until_a_clerk_logs_in(make_robot, sim):
     assert "验证码" in str(exc.value) and "petitionbot login" in str(exc.value)
     assert sim.admin.state()["counters"].get("login_post", 0) == 0  # never guessed
     # The clerk's interactive login (here the solver plays the clerk), then the nightly robot reuses it.
-    robot.interactive_login(captcha_solver=sim.admin.captcha_answer)
+    robot.interactive_login(captcha_solver=lambda _picture, _notice: sim.admin.captcha_answer())
     nightly = make_robot()
     nightly.login()
     assert len(nightly.list_assigned()) > 0
