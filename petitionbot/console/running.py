@@ -38,7 +38,9 @@ class LiveRun:
     status: str = "running"
     message: str = ""
     run_id: str = ""
+    first_event: int = 0  # the bus id of its start event: a page opened mid-run replays from there
     thread: threading.Thread | None = field(default=None, repr=False)
+    on_end: Callable[[LiveRun], None] | None = field(default=None, repr=False)
 
     @property
     def active(self) -> bool:
@@ -75,14 +77,19 @@ class Runner:
         who = f"{TRIGGER_ZH.get(info.trigger, info.trigger)}（{info.host}）"
         return Holder(info.flow, who, f"{datetime.fromtimestamp(info.started):%Y-%m-%d %H:%M:%S}")
 
-    def start(self, flow: str, options: dict[str, Any], user: str) -> LiveRun:
-        """Start ``flow`` in the background, or raise Busy naming who holds the lock."""
+    def start(self, flow: str, options: dict[str, Any], user: str,
+              on_end: Callable[[LiveRun], None] | None = None) -> LiveRun:
+        """Start ``flow`` in the background, or raise Busy naming who holds the lock. ``on_end``
+        is called in the worker when the run has ended (the audit log)."""
         with self._guard:
             held = self.holder()
             if held is not None:
                 raise Busy(held)
-            live = LiveRun(key=secrets.token_hex(6), flow=flow, user=user, started=self._now(), options=options)
+            live = LiveRun(key=secrets.token_hex(6), flow=flow, user=user, started=self._now(), options=options,
+                           on_end=on_end)
             self.current = live
+            live.first_event = self.bus.publish("start", run=live.key, flow=flow, user=user,
+                                                started=f"{live.started:%Y-%m-%d %H:%M:%S}")["id"]
             live.thread = threading.Thread(target=self._work, args=(live,), name=f"console-run-{flow}", daemon=True)
             live.thread.start()
         return live
@@ -97,8 +104,6 @@ class Runner:
         return True
 
     def _work(self, live: LiveRun) -> None:
-        self.bus.publish("start", run=live.key, flow=live.flow, user=live.user,
-                         started=f"{live.started:%Y-%m-%d %H:%M:%S}")
         sink = add_log_sink(self.bus, live.key, accept=_not_access_log)
         try:
             run = self._launch(live.flow, live.options, BusProgress(self.bus, live.key), live.stop)
@@ -112,6 +117,11 @@ class Runner:
             live.status, live.message = "crashed", redactor(f"{type(exc).__name__}: {exc}")
         finally:
             logger.remove(sink)
+            if live.on_end is not None:
+                try:
+                    live.on_end(live)
+                except Exception:  # noqa: BLE001 - the page must still learn that the run ended
+                    logger.exception("记录运行结束失败")
             self.bus.publish("end", run=live.key, flow=live.flow, status=live.status, message=live.message,
                              run_id=live.run_id)
 
