@@ -29,6 +29,11 @@ PAGE_MODULES = [
     "petitionbot.console.pages_today",
     "petitionbot.console.pages_petitions",
     "petitionbot.console.pages_admin",
+    "petitionbot.console.pages_runs",
+    "petitionbot.console.pages_upstream",
+    "petitionbot.console.pages_overdue",
+    "petitionbot.console.pages_analysis",
+    "petitionbot.console.pages_doctor",
 ]
 
 SESSION_COOKIE = "pb_session"
