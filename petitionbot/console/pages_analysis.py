@@ -17,7 +17,6 @@ from petitionbot.console.pages_runs import start_flow
 from petitionbot.console.views import shown_title
 from petitionbot.console.web import ACT, VIEW, NavItem, console_of, error_page, guard, page
 
-REPEAT_ANSWERS = {"confirm": "是重件", "reject": "不是重件"}
 ALERT_ANSWERS = {"confirm": "确认预警", "dismiss": "排除"}
 MESSAGES = {"repeat": "已记录。下次智能分析采纳这个确认，下次台账同步时台账的“重件确认”列会显示它。",
             "category": "已采纳分类。下次台账同步时写入台账，下次智能分析用于改进分类。",
@@ -65,15 +64,16 @@ def analysis(request: Request) -> Response:
     return page(request, "analysis.html", title="分析", view=view, caps=caps, colour_counts=counts,
                 charts=_charts(view), reports=[(n, f.name) for n, f in enumerate(view.reports)],
                 message=MESSAGES.get(request.query_params.get("msg", ""), ""),
-                repeat_answers=REPEAT_ANSWERS)
+                repeat_answers=app.settings.ledger.repeat_answers)
 
 
 @guard(ACT)
 def answer_repeat(request: Request) -> Response:
     console = console_of(request)
     form = request.state.form
-    ref, answer = form.get("ref") or "", REPEAT_ANSWERS.get(form.get("answer") or "")
-    if not ref or answer is None:
+    ref, answer = form.get("ref") or "", form.get("answer") or ""
+    # The ledger's own words (its 重件确认 drop-down), so the book and the next analysis read them.
+    if not ref or answer not in console.app.settings.ledger.repeat_answers:
         return error_page(request, 400, "请求不完整。")
     actions.record_clerk_fields(console.app, ref, {"repeat_confirmed": answer})
     console.audit(request.state.user, "确认疑似重件", ref=ref, detail=answer)

@@ -105,11 +105,12 @@ def _options(button: FlowButton, form: Any) -> dict[str, Any]:
 
 
 def _history(console: Any, user: Any) -> list[dict[str, Any]]:
+    names = {a["username"]: a["display_name"] or a["username"] for a in console.cstore.accounts()}
     starters = {}
     for row in console.cstore.audit_rows(limit=300):
         if row["action"] == "运行结束":
             run_id = row["detail"].split(" ")[0]
-            starters[run_id] = row["username"]
+            starters[run_id] = names.get(row["username"], row["username"])
     rows = []
     for r in console.store.runs(limit=30):
         s = r.get("summary") or {}

@@ -1,5 +1,5 @@
 // 运行 page: follows the run in hand over server-sent events (progress bar, masked log lines,
-// the end), and reloads the page once the run has ended so the history shows its summary.
+// the end), with a link to reload the page so the history shows the run's summary.
 (function () {
   "use strict";
   var STATUS = { ok: "成功", partial: "部分失败", failed: "失败", crashed: "异常终止", stopped: "已停止" };
@@ -44,10 +44,13 @@
       var d = JSON.parse(e.data);
       var end = $("live-end");
       end.hidden = false;
-      end.textContent = "运行结束：" + (STATUS[d.status] || d.status) + (d.message ? "。" + d.message : "") + "。正在刷新运行记录……";
+      end.textContent = "运行结束：" + (STATUS[d.status] || d.status) + (d.message ? "。" + d.message : "") + "。";
+      var again = document.createElement("a");
+      again.href = "/runs";
+      again.textContent = "刷新运行记录";
+      end.appendChild(again);
       end.dataset.status = d.status;
       source.close();
-      window.setTimeout(function () { window.location.assign("/runs"); }, 1500);
     });
   }
   document.addEventListener("DOMContentLoaded", start);
