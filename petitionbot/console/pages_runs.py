@@ -8,6 +8,7 @@ event the flows poll between items.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import threading
 from dataclasses import dataclass
@@ -121,7 +122,7 @@ def _history(console: Any, user: Any) -> list[dict[str, Any]]:
             "started": (r["started"] or "")[:16].replace("T", " "), "ended": (r["ended"] or "")[11:16],
             "who": starters.get(r["id"]) or {"schedule": "计划任务", "demo": "演示"}.get(r["trigger"], "命令行"),
             "reason": run_reason(r),
-            "counts": [(k, counts.get(key)) for key, k in (("listed", "列出"), ("new", "新件"), ("updated", "更新"),
+            "counts": [(k, counts.get(key)) for key, k in (("listed", "共"), ("new", "新增"), ("updated", "更新"),
                                                           ("unchanged", "未变"), ("failed", "失败")) if counts.get(key)],
             "warnings": s.get("warnings") or [],
             "outputs": [(n, Path(p).name) for n, p in enumerate(s.get("outputs") or [])],
@@ -139,7 +140,7 @@ def runs(request: Request) -> Response:
     message = request.query_params.get("msg", "")
     return page(request, "runs.html", title="运行", flows=FLOWS, holder=holder, live=live,
                 history=_history(console, request.state.user), message=MESSAGES.get(message, ""),
-                flow_zh=FLOW_ZH, after=(live.first_event - 1) if live else _bus.last_id)
+                flow_zh=FLOW_ZH, flow_zh_json=json.dumps({**RUN_FLOW_ZH, **FLOW_ZH}, ensure_ascii=False), after=(live.first_event - 1) if live else _bus.last_id)
 
 
 MESSAGES = {"started": "已开始运行，进度见下方。", "stopping": "已请求停止：处理完当前一件后停止。",

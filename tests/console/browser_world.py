@@ -7,9 +7,12 @@ names it (that is how the pictures in docs/console.md are made)."""
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,6 +99,15 @@ class BrowserWorld:
         return {}
 
 
+def caps_table(localities: list[str]) -> str:
+    """Caps that put the busiest villages at about 40 %, 65 %, 85 %, 100 % and 150 % of theirs."""
+    counts = Counter(localities).most_common(5)
+    lines = ["[analysis.caps]"]
+    for (loc, n), share in zip(counts, (1.5, 1.0, 0.85, 0.65, 0.4), strict=False):
+        lines.append(f"{json.dumps(loc, ensure_ascii=False)} = {max(1, math.ceil(n / share))}")
+    return "\n".join(lines) + "\n"
+
+
 @contextmanager
 def browser_world(tmp: Path) -> Iterator[BrowserWorld]:
     dataset = generate(count=30, seed=2026)
@@ -106,9 +118,11 @@ def browser_world(tmp: Path) -> Iterator[BrowserWorld]:
     try:
         cfg = tmp / "petitionbot.toml"
         localities = [p["locality"] for p in dataset["petitions"] if isinstance(p.get("locality"), str)]
-        # Every repeat the analysis finds is "suspected" here, so a clerk has one to confirm.
+        # Every repeat the analysis finds is "suspected" here, so a clerk has one to confirm; the
+        # office has set this year's caps of a few villages, so the 五色图 has every colour.
         write_config(cfg, url=sim.url, username=user["username"],
-                     extra=demo_config(localities, mail.port) + "\n[analysis]\nrepeat_similarity = 1.9\n")
+                     extra=demo_config(localities, mail.port) + "\n[analysis]\nrepeat_similarity = 1.9\n"
+                     + caps_table(localities))
         os.environ["PETITIONBOT_UPSTREAM_PASSWORD"] = user["password"]
         settings = config.load(cfg)
         last = max(date.fromisoformat(p["assigned_on"]) for p in dataset["petitions"]

@@ -40,8 +40,8 @@ def test_a_clerks_day_intake_petition_repeat_decision_ledger_overdue(bw):
     expect(first).to_contain_text("取件")
     expect(first).to_contain_text("成功")
     expect(first).to_contain_text("王丽")
-    expect(first).to_contain_text(re.compile(r"新件 \d+"))
-    new = int(re.search(r"新件 (\d+)", first.inner_text()).group(1))
+    expect(first).to_contain_text(re.compile(r"新增 \d+"))
+    new = int(re.search(r"新增 (\d+)", first.inner_text()).group(1))
     assert new == len(bw.app.store.refs()) > 0
     bw.shot(page, "runs")
 

@@ -10,11 +10,12 @@
     if (!panel || !window.EventSource) { return; }
     var source = new EventSource("/runs/events?after=" + encodeURIComponent(panel.dataset.after || "0"));
     var bar = panel.querySelector(".live-bar"), log = $("live-log");
+    var flows = JSON.parse(panel.dataset.flows || "{}");
     function show() { bar.hidden = false; log.hidden = false; }
     source.addEventListener("start", function (e) {
       var d = JSON.parse(e.data);
       show();
-      $("live-title").textContent = "正在运行：" + d.flow + "（" + d.user + " 于 " + d.started + " 启动）";
+      $("live-title").textContent = "正在运行：" + (flows[d.flow] || d.flow) + "（" + d.user + " 于 " + d.started + " 启动）";
     });
     source.addEventListener("progress", function (e) {
       var d = JSON.parse(e.data);
@@ -42,7 +43,9 @@
     });
     source.addEventListener("end", function (e) {
       var d = JSON.parse(e.data);
-      var end = $("live-end");
+      var end = $("live-end"), stop = $("stop");
+      $("live-title").textContent = "运行结束：" + (flows[d.flow] || d.flow);
+      if (stop) { stop.hidden = true; }
       end.hidden = false;
       end.textContent = "运行结束：" + (STATUS[d.status] || d.status) + (d.message ? "。" + d.message : "") + "。";
       var again = document.createElement("a");
