@@ -142,6 +142,9 @@ def cli(args: argparse.Namespace) -> int:
                 logger.exception("演示步骤失败：{}", name)
                 print(f"  失败：{exc}")
         print(f"\n全部输出在：{out}\n  配置：{cfg}\n  工作目录：{settings.workdir}")
+        from petitionbot.console.demo_account import demo_account
+
+        print("\n" + "\n".join(demo_account(settings, cfg, as_of)))
     finally:
         catcher.__exit__(None, None, None)
         sim.stop()
