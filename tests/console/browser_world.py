@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bots.browser import find_chromium, launch_args
@@ -51,6 +52,7 @@ class BrowserWorld:
     shots: Path
     dataset: dict
     clock: FixedClock
+    tmp: Path  # downloads land here
 
     def page(self, username: str) -> Page:
         context = self.browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
@@ -65,8 +67,11 @@ class BrowserWorld:
         return page
 
     def shot(self, page: Page, name: str, *, full: bool = True) -> Path:
+        """A PNG of the page (the whole page, or what a 1366×768 screen shows), kept small."""
         path = self.shots / f"{name}.png"
         page.screenshot(path=str(path), full_page=full)
+        with Image.open(path) as image:  # 256 colours: a page of text and flat fills loses nothing visible
+            image.convert("RGB").quantize(256).save(path, optimize=True)
         return path
 
     def run_flow(self, page: Page, label: str, *, check: tuple[str, ...] = ()) -> None:
@@ -139,7 +144,7 @@ def browser_world(tmp: Path) -> Iterator[BrowserWorld]:
         with serve_app(web) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=find_chromium(), args=launch_args(), headless=True)
             try:
-                yield BrowserWorld(base, app, sim, mail, browser, shots, dataset, clock)
+                yield BrowserWorld(base, app, sim, mail, browser, shots, dataset, clock, tmp)
             finally:
                 browser.close()
                 runner = getattr(web.state.console, "_live", None)

@@ -85,7 +85,7 @@ def test_a_clerks_day_intake_petition_repeat_decision_ledger_overdue(bw):
     link = page.locator("table.runs tbody tr").first.locator("a", has_text=re.compile(r"\.xlsx$")).first
     with page.expect_download() as download:
         link.click()
-    book = bw.shots.parent / "downloaded-ledger.xlsx"
+    book = bw.tmp / "downloaded-ledger.xlsx"
     download.value.save_as(book)
     rows = bw.ledger_rows(book)
     assert rows[ref]["重件确认"] == "是重件"
@@ -102,7 +102,7 @@ def test_a_clerks_day_intake_petition_repeat_decision_ledger_overdue(bw):
     assert len(shown) > 0
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"下载 超期信访事项清单-\d+\.xlsx")).click()
-    listing = bw.shots.parent / "overdue.xlsx"
+    listing = bw.tmp / "overdue.xlsx"
     download.value.save_as(listing)
     from openpyxl import load_workbook
 
