@@ -25,6 +25,10 @@ from loguru import logger
 from flows.privacy import redactor
 
 KEEPALIVE_S = 15.0  # an SSE comment this often keeps proxies from closing an idle stream
+# A stream ends after this long and the browser reconnects (2 s later, with Last-Event-ID, so
+# nothing is missed): each reconnection checks the session again, and a server that is shutting
+# down is not held open by a page left on 运行.
+LIFETIME_S = 30.0
 
 
 class EventBus:
@@ -154,14 +158,18 @@ def sse_lines(event: dict[str, Any]) -> str:
     return f"id: {event['id']}\nevent: {event['type']}\ndata: {data}\n\n"
 
 
-async def sse_stream(bus: EventBus, after: int, *, keepalive_s: float = KEEPALIVE_S) -> AsyncIterator[str]:
-    """The body of an SSE response: every event after ``after``, and a comment when idle."""
+async def sse_stream(bus: EventBus, after: int, *, keepalive_s: float = KEEPALIVE_S,
+                     lifetime_s: float = LIFETIME_S) -> AsyncIterator[str]:
+    """The body of an SSE response: every event after ``after``, and a comment when idle, for
+    ``lifetime_s`` seconds."""
     sub = bus.subscribe(after)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + lifetime_s
     try:
         yield "retry: 2000\n\n"
-        while True:
+        while (left := end - loop.time()) > 0:
             try:
-                event = await asyncio.wait_for(sub.get(), timeout=keepalive_s)
+                event = await asyncio.wait_for(sub.get(), timeout=min(keepalive_s, left))
             except TimeoutError:
                 yield ": keepalive\n\n"
                 continue

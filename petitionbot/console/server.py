@@ -68,7 +68,9 @@ def uvicorn_config(web: Any, settings: Any, host: str, port: int) -> Any:
     cs = settings.console
     return uvicorn.Config(web, host=host, port=port, access_log=False, log_level="warning",
                           ssl_certfile=cs.tls_cert or None, ssl_keyfile=cs.tls_key or None,
-                          server_header=False, proxy_headers=False, lifespan="off")
+                          server_header=False, proxy_headers=False, lifespan="off",
+                          # An open 运行 page streams events: do not wait for it to close on shutdown.
+                          timeout_graceful_shutdown=3)
 
 
 def run(settings: Any, *, host: str | None = None, port: int | None = None) -> int:
