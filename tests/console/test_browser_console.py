@@ -22,7 +22,6 @@ def bw(tmp_path_factory):
 
 def test_a_clerks_day_intake_petition_repeat_decision_ledger_overdue(bw):
     page = bw.page("wangli")
-    bw.shot(page, "today")
 
     # Trigger intake (with 签收) and watch it to the end: the bar fills, masked log lines arrive.
     bw.run_flow(page, "取件", check=("同时签收",))
@@ -113,6 +112,11 @@ def test_a_clerks_day_intake_petition_repeat_decision_ledger_overdue(bw):
     expect(outbox.first).to_contain_text("已发送")
     assert any("超期清单" in str(m["Subject"]) for m in bw.mail.messages)
     bw.shot(page, "overdue")
+
+    # At the end of the day 今日 shows what the runs did.
+    page.goto(f"{bw.base}/")
+    expect(page.locator("main")).to_contain_text("取件")
+    bw.shot(page, "today")
 
 
 def test_logging_in_upstream_through_the_captcha_page_keeps_the_session(bw):

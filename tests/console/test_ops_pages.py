@@ -11,40 +11,34 @@ from tests.console.conftest import csrf_of
 @pytest.mark.parametrize("path", ["/runs", "/overdue", "/analysis"])
 def test_every_role_that_views_gets_the_page(world, path):
     for name in ("xinfang", "lingdao", "guanli"):
-        c = world.login(name)
-        r = c.get(path)
-        assert r.status_code == 200, (name, path, r.text[:300])
-        assert "出错了" not in r.text
-        c.close()
+        with world.login(name) as c:
+            r = c.get(path)
+            assert r.status_code == 200, (name, path, r.text[:300])
+            assert "出错了" not in r.text
 
 
 def test_clerk_pages_show_buttons_and_a_leader_sees_none(world):
-    c = world.login("xinfang")
-    html = c.get("/runs").text
-    assert "运行取件" in html and "同时签收" in html and "演练（不发送）" in html and "同时生成 PDF" in html
-    assert c.get("/upstream").status_code == 200
-    c.close()
-    c = world.login("lingdao")
-    html = c.get("/runs").text
-    assert "运行取件" not in html and "只能查看运行情况" in html
-    r = c.post("/runs/start", data={"flow": "intake", "csrf_token": csrf_of(c.get("/").text)})
-    assert r.status_code == 403 and "无权" in r.text
-    assert c.get("/upstream").status_code == 403
-    assert c.get("/doctor").status_code == 403
-    c.close()
+    with world.login("xinfang") as c:
+        html = c.get("/runs").text
+        assert "运行取件" in html and "同时签收" in html and "演练（不发送）" in html and "同时生成 PDF" in html
+        assert c.get("/upstream").status_code == 200
+    with world.login("lingdao") as c:
+        html = c.get("/runs").text
+        assert "运行取件" not in html and "只能查看运行情况" in html
+        r = c.post("/runs/start", data={"flow": "intake", "csrf_token": csrf_of(c.get("/").text)})
+        assert r.status_code == 403 and "无权" in r.text
+        assert c.get("/upstream").status_code == 403
+        assert c.get("/doctor").status_code == 403
 
 
 def test_doctor_is_the_administrators(world):
-    c = world.login("guanli")
-    r = c.get("/doctor")
-    assert r.status_code == 200 and "配置文件" in r.text and "处理办法" in r.text, r.text[-2000:]
-    c.close()
-    c = world.login("xinfang")
-    assert c.get("/doctor").status_code == 403
-    c.close()
+    with world.login("guanli") as c:
+        r = c.get("/doctor")
+        assert r.status_code == 200 and "配置文件" in r.text and "处理办法" in r.text, r.text[-2000:]
+    with world.login("xinfang") as c:
+        assert c.get("/doctor").status_code == 403
 
 
 def test_the_live_stream_wants_a_session(world):
-    c = world.client()
-    assert c.get("/runs/events").status_code == 401
-    c.close()
+    with world.client() as c:
+        assert c.get("/runs/events").status_code == 401
