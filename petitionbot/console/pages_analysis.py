@@ -5,15 +5,14 @@ next ledger sync take it up), the monthly report, the 五色图 and the trend ch
 from __future__ import annotations
 
 import json
-import mimetypes
 import re
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from petitionbot.console import actions, ops
-from petitionbot.console.pages_runs import start_flow
+from petitionbot.console.pages_runs import send_file, start_flow
 from petitionbot.console.views import shown_title
 from petitionbot.console.web import ACT, VIEW, NavItem, console_of, error_page, guard, page
 
@@ -117,15 +116,8 @@ def make_report(request: Request) -> Response:
 
 @guard(VIEW)
 def report_file(request: Request) -> Response:
-    console = console_of(request)
-    files = ops.latest_reports(console.app)
-    n = request.path_params["n"]
-    if n >= len(files):
-        return error_page(request, 404, "报告文件已不存在，请重新生成。")
-    path = files[n]
-    console.audit(request.state.user, "下载月度报告", detail=path.name)
-    return FileResponse(path, media_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-                        filename=path.name)
+    files = ops.latest_reports(console_of(request).app)
+    return send_file(request, files, "下载月度报告", "报告文件已不存在，请重新生成。")
 
 
 ROUTES = [

@@ -3,15 +3,13 @@ outbox (sent, failed, waiting) with retry and send-now."""
 
 from __future__ import annotations
 
-import mimetypes
-
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from petitionbot.console import ops
-from petitionbot.console.pages_runs import start_flow
-from petitionbot.console.web import ACT, VIEW, NavItem, console_of, error_page, guard, page
+from petitionbot.console.pages_runs import send_file, start_flow
+from petitionbot.console.web import ACT, VIEW, NavItem, console_of, guard, page
 
 MESSAGES = {"retry": "已安排重试：下次催办运行（或点“立即发送”）时发送。", "gone": "这条消息已发送或不存在。"}
 
@@ -31,15 +29,8 @@ def overdue(request: Request) -> Response:
 
 @guard(VIEW)
 def download(request: Request) -> Response:
-    console = console_of(request)
-    files = ops.latest_overdue_files(console.app)
-    n = request.path_params["n"]
-    if n >= len(files):
-        return error_page(request, 404, "超期清单文件已不存在，请重新运行催办提醒。")
-    path = files[n]
-    console.audit(request.state.user, "下载超期清单", detail=path.name)
-    return FileResponse(path, media_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-                        filename=path.name)
+    files = ops.latest_overdue_files(console_of(request).app)
+    return send_file(request, files, "下载超期清单", "超期清单文件已不存在，请重新运行催办提醒。")
 
 
 @guard(ACT)

@@ -196,6 +196,17 @@ async def events(request: Request) -> Response:
 events.guarded_roles = VIEW  # type: ignore[attr-defined]  # checked inside: the route audit reads it
 
 
+def send_file(request: Request, files: list[Path], action: str, missing: str) -> Response:
+    """The ``n``-th (path parameter) of ``files`` as a download, audited; ``missing`` when it is gone."""
+    n = request.path_params["n"]
+    if n >= len(files) or not files[n].is_file():
+        return error_page(request, 404, missing)
+    path = files[n]
+    console_of(request).audit(request.state.user, action, detail=path.name)
+    return FileResponse(path, media_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                        filename=path.name)
+
+
 def _run_file(request: Request, kind: str) -> Response:
     console = console_of(request)
     run_id = request.path_params["run_id"]

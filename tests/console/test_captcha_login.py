@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from contextlib import contextmanager
 
+import pytest
 from PIL import Image
 
 from bots.browser import Browser
@@ -19,6 +20,21 @@ def _options(sim, password, tmp_path, **more) -> RobotOptions:
                         evidence_dir=tmp_path / "evidence", timeout_ms=10_000, retries=1, **more)
 
 
+@pytest.fixture
+def browser():
+    b = Browser()
+    yield b
+    b.close()
+
+
+def _login(sim, password, tmp_path, browser) -> CaptchaLogin:
+    @contextmanager
+    def robot():
+        with DistrictRobot(_options(sim, password, tmp_path), browser=browser) as r:
+            yield r
+    return CaptchaLogin(robot, timeout_s=60)
+
+
 def _looks_like_a_captcha(png: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
@@ -28,16 +44,9 @@ def _looks_like_a_captcha(png: bytes) -> Image.Image:
     return image
 
 
-def test_clerk_solves_the_captcha_through_the_console_and_the_session_is_kept(sim, sim_password, tmp_path):
+def test_clerk_solves_the_captcha_through_the_console_and_the_session_is_kept(sim, sim_password, tmp_path, browser):
     sim.admin.set_knobs(captcha=True)
-    browser = Browser()
-
-    @contextmanager
-    def robot():
-        with DistrictRobot(_options(sim, sim_password, tmp_path), browser=browser) as r:
-            yield r
-
-    login = CaptchaLogin(robot, timeout_s=60)
+    login = _login(sim, sim_password, tmp_path, browser)
     try:
         assert login.start("wangli")
         assert not login.start("zhaomin")  # one attempt at a time
@@ -67,48 +76,27 @@ def test_clerk_solves_the_captcha_through_the_console_and_the_session_is_kept(si
         assert sim.admin.state()["counters"]["login_post"] == 2
     finally:
         login.cancel()
-        browser.close()
 
 
-def test_a_wrong_password_is_not_retried_and_the_page_says_why(sim, tmp_path):
+def test_a_wrong_password_is_not_retried_and_the_page_says_why(sim, tmp_path, browser):
     sim.admin.set_knobs(captcha=True)
-    browser = Browser()
-
-    @contextmanager
-    def robot():
-        with DistrictRobot(_options(sim, "wrong-Password-1", tmp_path), browser=browser) as r:
-            yield r
-
-    login = CaptchaLogin(robot, timeout_s=60)
-    try:
-        login.start("wangli")
-        login.wait_past(1, timeout=60)
-        login.answer(sim.admin.captcha_answer())
-        snap = login.wait_past(login.snapshot().version, timeout=60)
-        assert snap.state == "failed" and "用户名或密码错误" in snap.notice
-        assert sim.admin.state()["login_attempts"] == {"yhjd01": 1}
-        assert not (tmp_path / "state.json").exists()
-    finally:
-        browser.close()
+    login = _login(sim, "wrong-Password-1", tmp_path, browser)
+    login.start("wangli")
+    login.wait_past(1, timeout=60)
+    login.answer(sim.admin.captcha_answer())
+    snap = login.wait_past(login.snapshot().version, timeout=60)
+    assert snap.state == "failed" and "用户名或密码错误" in snap.notice
+    assert sim.admin.state()["login_attempts"] == {"yhjd01": 1}
+    assert not (tmp_path / "state.json").exists()
 
 
-def test_giving_up_ends_the_attempt(sim, sim_password, tmp_path):
+def test_giving_up_ends_the_attempt(sim, sim_password, tmp_path, browser):
     sim.admin.set_knobs(captcha=True)
-    browser = Browser()
-
-    @contextmanager
-    def robot():
-        with DistrictRobot(_options(sim, sim_password, tmp_path), browser=browser) as r:
-            yield r
-
-    login = CaptchaLogin(robot, timeout_s=60)
-    try:
-        login.start("wangli")
-        login.wait_past(1, timeout=60)
-        version = login.snapshot().version
-        login.cancel()
-        snap = login.wait_past(version, timeout=60)
-        assert snap.state == "failed" and "取消" in snap.notice
-        assert sim.admin.state()["counters"].get("login_post", 0) == 0
-    finally:
-        browser.close()
+    login = _login(sim, sim_password, tmp_path, browser)
+    login.start("wangli")
+    login.wait_past(1, timeout=60)
+    version = login.snapshot().version
+    login.cancel()
+    snap = login.wait_past(version, timeout=60)
+    assert snap.state == "failed" and "取消" in snap.notice
+    assert sim.admin.state()["counters"].get("login_post", 0) == 0
