@@ -29,15 +29,15 @@ _engines_lock = threading.Lock()
 
 def run_flow(app: Any, flow: str, **options: Any) -> Run:
     """Run one flow exactly as ``petitionbot run <flow>`` and the scheduler do."""
-    from petitionbot import flows_registry
+    from petitionbot import wiring
 
-    return flows_registry.run_flow(app, flow, **options)
+    return wiring.run_flow(app, flow, **options)
 
 
 def flow_names() -> list[str]:
-    from petitionbot import flows_registry
+    from petitionbot import wiring
 
-    return flows_registry.names()
+    return sorted(wiring.FLOWS)
 
 
 def deadline_engine(app: Any) -> Any:
@@ -117,10 +117,10 @@ def categories(app: Any) -> list[str]:
     if app.settings.ledger.categories:
         return list(app.settings.ledger.categories)
     from flows.analysis import taxonomy
-    from flows.analysis.settings import of
+
 
     base = app.settings.source.parent if app.settings.source else None
     try:
-        return list(taxonomy.load(of(app.settings).taxonomy_path(base)).categories)
+        return list(taxonomy.load(app.settings.analysis.taxonomy_path(base)).categories)
     except ConfigError:
         return []

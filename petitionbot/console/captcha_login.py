@@ -20,7 +20,7 @@ from typing import Any
 from loguru import logger
 
 from core.errors import LoginFailed, PetitionbotError
-from flows.privacy import redactor
+from core.privacy import redactor
 
 # idle -> opening -> waiting <-> submitting -> done | failed
 STATE_ZH = {"idle": "未开始", "opening": "正在打开上级系统登录页", "waiting": "请输入验证码",

@@ -7,7 +7,7 @@ event to every subscriber's loop with ``call_soon_threadsafe``. Every event gets
 number and the bus keeps the last ``backlog`` of them, so a page opened in the middle of a run
 (or a browser reconnecting with ``Last-Event-ID``) first receives what it missed.
 
-Log lines are masked (``flows.privacy.redactor``: ID numbers, phones, names the run has seen,
+Log lines are masked (``core.privacy.redactor``: ID numbers, phones, names the run has seen,
 secrets) before they enter the bus: nothing unmasked ever reaches a browser.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from loguru import logger
 
-from flows.privacy import redactor
+from core.privacy import redactor
 
 KEEPALIVE_S = 15.0  # an SSE comment this often keeps proxies from closing an idle stream
 # A stream ends after this long and the browser reconnects (2 s later, with Last-Event-ID, so

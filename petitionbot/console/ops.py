@@ -116,10 +116,9 @@ class AnalysisView:
 
 def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30) -> AnalysisView:
     from flows.analysis import repeats, tables, trends
-    from flows.analysis.settings import of
     from flows.analysis.taxonomy import load as load_taxonomy
 
-    settings = of(app.settings)
+    settings = app.settings.analysis
     base = app.settings.source.parent if app.settings.source else None
     tax = load_taxonomy(settings.taxonomy_path(base))
     petitions = {p.ref: p for p in app.store.petitions() if p.upstream_state != "withdrawn"}

@@ -80,17 +80,11 @@ def live_of(console: Any) -> tuple[EventBus, Runner]:
 def _launcher(console: Any) -> Any:
     def launch(flow: str, options: dict[str, Any], progress: Any, stop: threading.Event) -> Any:
         from petitionbot import progress as lines
-        from petitionbot.app import App
 
-        # A fresh App per run: its own stop flag and progress port, the console's settings and clock.
-        app = App(console.app.settings, clock=console.app.clock, trigger="clerk")
-        app.stop_requested = stop
-        app.progress = Tee(progress, lines.LineProgress())
-        try:
-            return actions.run_flow(app, flow, **options)
-        finally:
-            if "store" in app.__dict__:
-                app.store.close()
+        # The wiring's run_<flow> takes the run's own progress port and stop event.
+        result = actions.run_flow(console.app, flow, progress=Tee(progress, lines.LineProgress()), stop=stop,
+                                  **options)
+        return getattr(result, "run", result)
     return launch
 
 

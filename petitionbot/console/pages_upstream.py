@@ -27,10 +27,7 @@ _lock = threading.Lock()
 
 def entries(settings: Any) -> list[Any]:
     """The configured upstream entries (one ``[upstream]`` table or several ``[[upstream]]``)."""
-    up = settings.upstream
-    if up is None:
-        return []
-    return list(up) if isinstance(up, list | tuple) else [up]
+    return list(settings.upstream)
 
 
 def entry_name(entry: Any) -> str:
@@ -40,11 +37,11 @@ def entry_name(entry: Any) -> str:
 def _robot_factory(console: Any, entry: Any) -> Any:
     @contextmanager
     def robot() -> Any:
-        from petitionbot.robots import make_robot
+        from petitionbot import wiring
 
         app = console.app
-        bot = make_robot(app.settings, password=app.upstream_password(),
-                         evidence_dir=app.workdir / "runs" / "login-evidence", headless=True)
+        # Headless: the captcha is shown on this page, not in a window on the server.
+        bot = wiring.make_robot(app, entry, evidence_dir=app.workdir / "runs" / "login-evidence", headless=True)
         if not isinstance(bot, InteractiveLogin):
             raise PetitionbotError(f"{entry_name(entry)} 的机器人不支持人工登录")
         with bot:
@@ -63,8 +60,8 @@ def login_of(console: Any, name: str) -> CaptchaLogin | None:
         return logins[name]
 
 
-def _label(entry: Any) -> str:
-    return {"district": "区信访系统", "hotline": "12345热线"}.get(entry.site, entry.site)
+def _label(console: Any, entry: Any) -> str:
+    return console.app.registries.site(entry.site).label
 
 
 @guard(ACT)
@@ -74,7 +71,7 @@ def upstream(request: Request) -> Response:
     for entry in entries(console.app.settings):
         name = entry_name(entry)
         login = login_of(console, name)
-        rows.append({"name": name, "label": _label(entry), "url": entry.url, "username": entry.username,
+        rows.append({"name": name, "label": _label(console, entry), "url": entry.url, "username": entry.username,
                      "snap": login.snapshot() if login else None})
     return page(request, "upstream.html", title="上游登录", rows=rows)
 

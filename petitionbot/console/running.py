@@ -19,7 +19,7 @@ from typing import Any
 from loguru import logger
 
 from core.errors import PetitionbotError
-from flows.privacy import redactor
+from core.privacy import redactor
 from petitionbot.console.live import BusProgress, EventBus, add_log_sink
 from petitionbot.lock import TRIGGER_ZH, RunLock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.model import Petition
-from flows.privacy import Redactor, mask_id, mask_name, mask_phone, scrub_patterns
+from core.privacy import Redactor, mask_id, mask_name, mask_phone, scrub_patterns
 
 FLOW_ZH = {"intake": "取件", "ledger": "台账同步", "letters": "文书", "reminders": "催办提醒", "analysis": "智能分析",
            "report": "月度报告", "export": "导出", "chain": "全流程"}

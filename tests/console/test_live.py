@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
-from flows.privacy import redactor
+from core.privacy import redactor
 from petitionbot.console.live import EventBus, sse_stream
 from petitionbot.console.running import Busy, Runner
 from tests.console.serving import serve_app
