@@ -311,3 +311,10 @@ def test_searching_a_name_finds_people_only_for_roles_that_may_see_them(world: W
     world.app.settings.console.accuser_visible_to = []
     with world.login("xinfang") as clerk:
         assert ACCUSATION not in found(clerk, "330110197505050011")
+
+
+def test_serve_refuses_to_host_the_console_on_an_open_address_before_any_job(tmp_path: Path, capsys) -> None:
+    cfg = write_config(tmp_path, '[console]\nenabled = true\nhost = "192.168.1.20"\n')
+    assert cli.main(["serve", "--config", str(cfg)]) == 2
+    assert "没有配置 TLS 证书" in capsys.readouterr().err
+    assert not (tmp_path / "work" / "runs").exists() or not any((tmp_path / "work" / "runs").iterdir())
