@@ -15,6 +15,7 @@ FORMS = ("来信", "来访", "网上信访", "电话")
 PURPOSES = ("求决", "申诉", "检举控告", "建议意见", "其他")
 HANDOVERS = ("交办", "转送")
 ACCUSATION = "检举控告"  # purpose whose petitioner is never named outside the ledger
+WALK_IN = "ledger"  # Petition.source of a walk-in a clerk typed into the ledger
 # A group petition is named by its form: a visit of five or more people is a 集体访, a letter or
 # online petition signed by as many is a 联名信. A phone call is neither (one caller's headcount).
 GROUP_VISIT, GROUP_LETTER = "集体访", "联名信"
@@ -79,7 +80,9 @@ class Attachment:
 
 @dataclass
 class Petition:
-    """One 信访件. ``ref`` (信访件编号) is the key everywhere."""
+    """One matter assigned to the office: a 信访件 from the district's petition system, or a 工单
+    from the 12345 hotline (``statutory`` False). ``ref`` (信访件编号 / 工单编号) is the key
+    everywhere; the upstream ref is unique per ``source`` (see ``core.refs.store_ref``)."""
 
     ref: str
     title: str
@@ -88,9 +91,10 @@ class Petition:
     assigned_on: date
     assigned_to: str = ""  # upstream unit code
     assigning_office: str = ""
-    handover: str = "交办"
+    handover: str = "交办"  # "" when the upstream does not say (a work order never does)
     handover_no: str = ""  # 交办文号
-    due_on: date | None = None  # upstream 限办日期
+    due_on: date | None = None  # upstream 限办日期 (a work order's 办理时限)
+    due_time: str = ""  # "HH:MM" when the upstream gives the deadline's time of day (办理时限 08:00)
     petitioners: list[Petitioner] = field(default_factory=list)
     headcount: int = 1
     locality: str = ""
@@ -99,10 +103,17 @@ class Petition:
     content: str = ""
     demand: str = ""
     anonymous: bool = False
-    status: str = ""  # upstream status, e.g. 待签收 / 待办理
+    confidential: bool = False  # the upstream marks it secret (是否保密: 是): the caller stays unnamed
+    status: str = ""  # upstream status as the site writes it, e.g. 待签收 / 待办理 / 待接单
     attachments: list[Attachment] = field(default_factory=list)
     # Local fields, owned by petitionbot or the clerks, never by the upstream:
-    source: str = "upstream"  # upstream | ledger (walk-in rows a clerk typed)
+    # The upstream entry it came from (config ``[[upstream]] name``: "district", "hotline"), or
+    # "ledger" (WALK_IN) for a walk-in a clerk typed. The three below are the source Site's
+    # vocabulary, decided at intake so flows never need the site's own words:
+    source: str = "district"
+    source_label: str = ""  # the Site's label shown to clerks (区信访系统, 12345热线)
+    closed: bool = False  # the upstream status is one of the site's closed statuses
+    statutory: bool = True  # the petition statutes' deadlines and notices apply (False: a 工单)
     upstream_state: str = "active"  # active | reassigned | withdrawn
     responsible_unit: str = ""
     clerk: dict[str, Any] = field(default_factory=dict)
@@ -111,13 +122,36 @@ class Petition:
 
     @property
     def is_accusation(self) -> bool:
-        return self.purpose == ACCUSATION
+        """The petitioner is never named outside the ledger: a 检举控告 (a hotline 举报 maps to
+        it), or an item the upstream marks confidential (是否保密)."""
+        return self.purpose == ACCUSATION or self.confidential
+
+    @property
+    def is_work_order(self) -> bool:
+        return not self.statutory
+
+    @property
+    def ref_kind(self) -> str:
+        """What the ref is called in messages: 工单编号 for a work order, else 信访件编号."""
+        return "工单编号" if self.is_work_order else "信访件编号"
+
+    @property
+    def kind_name(self) -> str:
+        return "工单" if self.is_work_order else "信访件"
+
+    @property
+    def source_name(self) -> str:
+        """The 来源 a clerk reads: the Site's label, 台账登记 for a walk-in."""
+        if self.source == WALK_IN:
+            return "台账登记"
+        return self.source_label or self.source
 
     @property
     def upstream_fields(self) -> dict[str, Any]:
         """The part the upstream owns: what change detection compares."""
         d = to_jsonable(self)
-        for k in ("source", "upstream_state", "responsible_unit", "clerk", "signed_on", "notes"):
+        for k in ("source", "source_label", "closed", "statutory", "upstream_state", "responsible_unit", "clerk",
+                  "signed_on", "notes"):
             d.pop(k, None)
         for a in d["attachments"]:
             a.pop("path", None)

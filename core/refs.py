@@ -59,3 +59,24 @@ def folder_name(ref: str) -> str:
     if safe == key and key:
         return safe
     return f"{safe}~{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+# -- refs of several upstreams ---------------------------------------------------------------
+# A ref is unique per source: a hotline 工单编号 and a district 信访件编号 (or two district
+# systems' numbers) may coincide. The store keys petitions by one ref, so the first source to
+# bring a ref keeps it as is, and a later source's item with the same key is stored as
+# ``<ref>@<source>``: the upstream's text stays recoverable (``upstream_ref``) and nothing
+# that reads the store needs a second key. Refs as the upstreams write them never contain "@"
+# (flows/parse.py refuses it), so a qualified ref cannot be forged from upstream data.
+SOURCE_MARK = "@"
+
+
+def store_ref(ref: str, source: str) -> str:
+    """The ref under which ``source``'s item is stored when another source already holds ``ref``."""
+    return f"{ref}{SOURCE_MARK}{source}"
+
+
+def upstream_ref(stored: str, source: str) -> str:
+    """The upstream's own text of a stored ref (the inverse of ``store_ref``)."""
+    suffix = f"{SOURCE_MARK}{source}"
+    return stored[: -len(suffix)] if stored.endswith(suffix) else stored

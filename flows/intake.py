@@ -22,15 +22,14 @@ from loguru import logger
 
 from core.errors import AttachmentRejected, BusinessError, NotOurs, StoreError, SystemError_, Withdrawn
 from core.model import Attachment, Petition, to_jsonable
-from core.ports import FetchFailure, Listing, Robot, Scraped, Store
-from core.privacy import redactor
-from core.refs import folder_name, ref_key
+from core.ports import FetchFailure, Listing, Robot, Scraped, Site, Store
+from core.refs import folder_name, ref_key, store_ref, upstream_ref
 from flows import attachments as files
 from flows import failpoints, tempfiles
-from flows.parse import clean_text, parse_date, parse_scraped
+from flows.parse import clean_text, parse_scraped, parse_when, ref_noun
+from core.privacy import redactor
 from flows.runs import Run
 
-SIGN_STATUS = "待签收"
 # Upstream fields whose change is worth a line in the history (the rest are compared too).
 WATCHED = ("due_on", "status", "assigned_to", "title", "content", "demand", "category", "locality")
 
@@ -50,28 +49,34 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
     started = time.perf_counter()
     robot.login()
     timings["login"] = round(time.perf_counter() - started, 3)
+    site = robot.site
+    source = options.source or site.name
     # Refs are compared by their normalised key (core/refs.py): the store never holds two
-    # petitions whose refs differ only in case, bracket width or spaces.
-    stored = {ref_key(p.ref): p for p in store.petitions() if p.source == "upstream"}
-    listings = _dedupe(robot.list_assigned(), run, store, stored)
+    # petitions of one source whose refs differ only in case, bracket width or spaces. Another
+    # source's petition may hold the same ref: ours is then stored as ``ref@source``.
+    everything = list(store.petitions())
+    stored = {ref_key(upstream_ref(p.ref, source)): p for p in everything if p.source == source}
+    taken = {ref_key(p.ref) for p in everything if p.source != source}
+    listings = _dedupe(robot.list_assigned(), run, store, stored, site)
     timings["list"] = round(time.perf_counter() - started - timings["login"], 3)
     run.counts.listed = len(listings)
     listed = {ref_key(item.ref): item for item in listings}
 
     new = [key for key in listed if key not in stored]
-    changed = [key for key, item in listed.items() if key in stored and _needs_detail(item, stored[key])]
+    changed = [key for key, item in listed.items() if key in stored and _needs_detail(item, stored[key], site)]
     gone = [key for key, p in stored.items() if key not in listed and p.upstream_state == "active"]
     back = [key for key, p in stored.items() if key in listed and p.upstream_state != "active"]
     status_only = [key for key in listed if key in stored and key not in changed and key not in back
                    and listed[key].status and listed[key].status != stored[key].status]
     for key in status_only:
-        _update_status(store, stored[key], listed[key].status, run)
+        _update_status(store, stored[key], listed[key].status, site, run)
     run.counts.updated += len(status_only)
     run.counts.unchanged = len(listed) - len(new) - len(changed) - len(back) - len(status_only)
-    logger.info("上游共 {} 件：新件 {}，可能有变化 {}，已不在列表 {}", len(listed), len(new), len(changed) + len(back), len(gone))
+    logger.info("{}共 {} 件：新件 {}，可能有变化 {}，已不在列表 {}", site.label, len(listed), len(new),
+                len(changed) + len(back), len(gone))
 
     # The robot is asked for each item by the upstream's own text of its ref.
-    to_fetch = [listed[key].ref for key in new + changed + back] + [stored[key].ref for key in gone]
+    to_fetch = [listed[key].ref for key in new + changed + back] + [upstream_ref(stored[key].ref, source) for key in gone]
     gone_set = set(gone)
     scratch = tempfiles.folder(options.attachments_dir.parent)
     tried_sign: set[str] = set()
@@ -84,14 +89,17 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
                 _quarantine(store, result.ref, result.error, None, run)
             continue
         try:
-            petition = parse_scraped(result)
+            petition = parse_scraped(result, site)
         except BusinessError as exc:
             _quarantine(store, result.ref, exc, _raw(result), run)
             continue
+        petition.source = source
+        old = stored.get(key)
+        if old is None and key in taken:
+            petition.ref = store_ref(petition.ref, source)  # another source holds this ref already
         redactor.add_names(*(p.name for p in petition.petitioners))
         petition.attachments = _save_attachments(result, petition.ref, options.attachments_dir, scratch, run)
         failpoints.hit("intake.before_store")
-        old = stored.get(key)
         if old is None:
             _insert(store, petition, run)  # also closes the ref's quarantine, atomically
         else:
@@ -102,16 +110,17 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
         if missing:
             _attachments_missing(run, petition.ref, missing)
         item = listed.get(key)
-        if options.sign and item is not None and item.status == SIGN_STATUS and not run.stopping:
+        if options.sign and item is not None and item.status in site.to_sign and not run.stopping:
             # Signed as soon as it is stored: a later item's failure must not hold back this one.
             tried_sign.add(key)
             _sign(robot, store, item.ref, old.ref if old is not None else petition.ref, run)
 
     timings["after_login"] = round(time.perf_counter() - started - timings["login"], 3)
     if options.sign and not run.stopping:
-        registered = {ref_key(r): r for r in store.refs()}  # never sign for an item we could not register
+        # Never sign for an item we could not register.
+        registered = {ref_key(upstream_ref(p.ref, source)): p.ref for p in store.petitions() if p.source == source}
         for key, item in listed.items():
-            if item.status == SIGN_STATUS and key in registered and key not in tried_sign:
+            if item.status in site.to_sign and key in registered and key not in tried_sign:
                 _sign(robot, store, item.ref, registered[key], run)
         if run.counts.signed:
             # Signing changed the upstream status: take it now, so the next run sees no change.
@@ -119,7 +128,7 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
                 ref = registered.get(ref_key(item.ref))
                 p = store.get(ref) if ref is not None else None
                 if p is not None and item.status and item.status != p.status:
-                    _update_status(store, p, item.status, run)
+                    _update_status(store, p, item.status, site, run)
 
 
 def _sign(robot: Robot, store: Store, upstream_ref: str, stored_ref: str, run: Run) -> None:
@@ -167,7 +176,8 @@ def _watched(items: Iterable[Any], run: Run, total: int) -> Iterator[Any]:
             close()
 
 
-def _dedupe(listings: list[Listing], run: Run, store: Store, stored: dict[str, Petition]) -> list[Listing]:
+def _dedupe(listings: list[Listing], run: Run, store: Store, stored: dict[str, Petition], site: Site) -> list[Listing]:
+    noun = ref_noun(site)
     seen: dict[str, Listing] = {}
     for item in listings:
         key = ref_key(item.ref)
@@ -177,32 +187,34 @@ def _dedupe(listings: list[Listing], run: Run, store: Store, stored: dict[str, P
             continue
         if first.ref == item.ref:
             if first != item:
-                run.warn(f"上游列表中信访件编号 {item.ref} 出现两次且内容不同，已按第一次出现的处理")
+                run.warn(f"{site.label}列表中{noun} {item.ref} 出现两次且内容不同，已按第一次出现的处理")
             continue
         # Two spellings of one key (XF(2026)77 and XF（2026）77, xf… and XF…): one petition to us.
         # The one already stored keeps its place; the other waits in quarantine for a person.
-        keep, other = (item, first) if key in stored and stored[key].ref == item.ref else (first, item)
+        kept = stored[key].ref if key in stored else None
+        keep, other = (item, first) if kept is not None and upstream_ref(kept, site.name) == item.ref else (first, item)
         seen[key] = keep
         _quarantine(store, other.ref, BusinessError(
             f"编号「{other.ref}」与「{keep.ref}」只差全角/半角括号、大小写或空格，系统视为同一编号，已按「{keep.ref}」"
-            "登记；如确是两件不同的信访件，请联系上级系统更正编号", ref=other.ref), to_jsonable(other), run)
+            f"登记；如确是两件不同的{noun[:-2]}，请联系{site.label}更正编号", ref=other.ref), to_jsonable(other), run)
     return list(seen.values())
 
 
-def _needs_detail(item: Listing, stored: Petition) -> bool:
+def _needs_detail(item: Listing, stored: Petition, site: Site) -> bool:
     """Cheap change detection from the list row alone, so a rerun with nothing new stays fast.
     A new status alone is taken from the list; a moved due date may come with other changes."""
     try:
-        due = parse_date(item.due_on, "due_on", item.ref, required=False)
+        due, due_time = parse_when(item.due_on, "due_on", item.ref, required=False, formats=site.date_formats)
     except BusinessError:
         return True
+    moved = due != stored.due_on or (bool(due_time) and due_time != stored.due_time)
     # A file that could not be downloaded last time: ask for the petition again until it arrives.
-    return due != stored.due_on or stored.upstream_state != "active" or any(a.missing for a in stored.attachments)
+    return moved or stored.upstream_state != "active" or any(a.missing for a in stored.attachments)
 
 
 def _insert(store: Store, petition: Petition, run: Run) -> None:
     try:
-        store.insert(petition, run_id=run.id)
+        store.insert(petition, run_id=run.id, source=petition.source)
     except StoreError as exc:
         # Already stored by an earlier, interrupted run of this same intake: not a new one.
         if store.get(petition.ref) is not None:
@@ -236,23 +248,26 @@ def _update(store: Store, old: Petition, fresh: Petition, run: Run) -> None:
     if not changes:
         run.counts.unchanged += 1
         return
-    store.save(merged, changes=changes, source="upstream", run_id=run.id)
+    store.save(merged, changes=changes, source=merged.source, run_id=run.id)
     run.counts.updated += 1
     watched = [c[0] for c in changes if c[0] in WATCHED or c[0] == "upstream_state"]
     logger.info("{} 上游有变化：{}", old.ref, "、".join(watched or [c[0] for c in changes]))
     if any(c[0] == "due_on" for c in changes):
-        run.warn(f"{old.ref} 的限办日期被上游调整：{before.get('due_on')} → {after.get('due_on')}")
+        what = "办理时限" if merged.is_work_order else "限办日期"
+        run.warn(f"{old.ref} 的{what}被上游调整：{before.get('due_on')} → {after.get('due_on')}")
 
 
-def _update_status(store: Store, old: Petition, status: str, run: Run) -> None:
-    store.save(replace(old, status=status), changes=[("status", old.status, status)], source="upstream",
-               run_id=run.id)
+def _update_status(store: Store, old: Petition, status: str, site: Site, run: Run) -> None:
+    """A new status read from the list: the site's vocabulary says whether it closes the matter."""
+    state = "withdrawn" if status in site.withdrawn else old.upstream_state
+    store.save(replace(old, status=status, closed=status in site.closed, upstream_state=state),
+               changes=[("status", old.status, status)], source=old.source, run_id=run.id)
 
 
 def _mark_gone(store: Store, old: Petition, error: Exception, run: Run) -> None:
     state = "withdrawn" if isinstance(error, Withdrawn) else "reassigned"
     updated = replace(old, upstream_state=state)
-    store.save(updated, changes=[("upstream_state", old.upstream_state, state)], source="upstream", run_id=run.id)
+    store.save(updated, changes=[("upstream_state", old.upstream_state, state)], source=old.source, run_id=run.id)
     run.counts.updated += 1
     text = "已被上游撤回" if state == "withdrawn" else "已被上游改派给其他单位"
     run.warn(f"{old.ref} {text}，台账中保留原记录")

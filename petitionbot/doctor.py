@@ -69,7 +69,7 @@ def check_credentials(settings: config.Settings) -> Check:
 
 def check_browser(settings: config.Settings, *, launch: bool = True) -> Check:
     try:
-        from bots.browser import Browser, find_chromium
+        from bots.kit.browser import Browser, find_chromium
 
         path = find_chromium(next((up.executable_path for up in settings.upstream if up.executable_path), None))
         if path is None:

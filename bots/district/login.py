@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bots.browser import Browser, capture_evidence, close_context, map_error
 from bots.district import pages
-from bots.district.options import RobotOptions, write_state
+from bots.kit.browser import Browser, capture_evidence, close_context, map_error
+from bots.kit.http import SessionLost, check_response
+from bots.kit.options import RobotOptions, write_state
 from core.errors import LoginFailed, PetitionbotError, SessionExpired
 from core.ports import CaptchaSolver
 
@@ -29,7 +30,7 @@ async def fresh_login(browser: Browser, options: RobotOptions, *, evidence_dir: 
     page = await ctx.new_page()
     try:
         resp = await page.goto(options.url, wait_until="domcontentloaded")
-        pages.check_response(resp, "打开登录页")
+        check_response(resp, "打开登录页")
         form = await pages.login_form(page)
         if form is None:
             # Already logged in (e.g. an SSO cookie): nothing to type.
@@ -42,14 +43,14 @@ async def fresh_login(browser: Browser, options: RobotOptions, *, evidence_dir: 
                 raise SessionExpired(CAPTCHA_MESSAGE, hint=CAPTCHA_HINT)
             captcha = captcha_solver()
         resp = await pages.submit_login(page, form, options.username, options.password, captcha)
-        pages.check_response(resp, "提交登录")
+        check_response(resp, "提交登录")
         if await pages.login_form(page) is not None:
             reason = await pages.login_error(page) or "登录后仍停留在登录页"
             await capture_evidence(page, None, evidence_dir, "login-failed", trace=False,
                                    secrets=(options.password,))
             raise LoginFailed(f"登录上级系统失败：{reason}", hint="请核对用户名和密码；为免账号被锁定，机器人不会自动重试")
         return await ctx.storage_state()
-    except (PetitionbotError, pages.SessionLost):
+    except (PetitionbotError, SessionLost):
         raise
     except Exception as exc:  # noqa: BLE001 - map Playwright's errors at the boundary
         raise map_error(exc, "登录上级系统") from exc

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from playwright.async_api import Frame, Page, Response
 
 from bots.district import labels
-from core.errors import LayoutChanged, TransientError
+from bots.kit.http import SessionLost, check_frames, check_page, path_of
+from bots.kit.readers import DETAIL_JS, LIST_JS
+from core.errors import LayoutChanged
 
-
-class SessionLost(Exception):
-    """The upstream sent us to its login page: the session expired (internal to the robot)."""
+__all__ = ["SessionLost"]
 
 
 PAGER_RE = re.compile(r"第\s*(\d+)\s*/\s*(\d+)\s*页")
@@ -25,55 +24,6 @@ TOTAL_RE = re.compile(r"共\s*(\d+)\s*条")
 LOGIN_ERROR_RE = re.compile(r"[^\n]*(错误|不正确|失败|锁定|过期)[^\n]*")
 _INPUTS = ("input:not([type=hidden]):not([type=password]):not([type=submit]):not([type=button])"
            ":not([type=checkbox]):not([type=radio])")
-
-
-def check_response(resp: Response | None, what: str) -> None:
-    """Raise for an answer that is not a page we can read: expiry, throttling, server errors."""
-    if resp is None:
-        return
-    status = resp.status
-    if status == 401 or (300 <= status < 400 and "login" in (resp.headers.get("location") or "").lower()):
-        raise SessionLost()
-    if status == 429 or status >= 500:
-        retry_after = _retry_after(resp.headers.get("retry-after"))
-        text = "访问过于频繁" if status == 429 else "上级系统出错"
-        raise TransientError(f"{what}：{text}（HTTP {status}）", retry_after=retry_after)
-
-
-def check_page(resp: Response | None, what: str) -> None:
-    """For a page that is only ever a page (menu, list frame): any error status is the upstream
-    failing (retried, then UpstreamDown naming the status), never a layout change."""
-    check_response(resp, what)
-    if resp is not None and resp.status >= 400:
-        raise TransientError(f"{what}：上级系统出错（HTTP {resp.status}）")
-
-
-_NAV_STATUS_JS = """() => { const e = performance.getEntriesByType('navigation')[0];
-  return e && e.responseStatus ? e.responseStatus : 0; }"""
-
-
-async def check_frames(page: Page, what: str) -> None:
-    """An error page inside a frame (the menu frame answered 500) before any layout verdict: the
-    browser loads frames itself, so their HTTP status is read from the frame's navigation entry."""
-    for frame in page.frames:
-        try:
-            status = int(await frame.evaluate(_NAV_STATUS_JS) or 0)
-        except Exception:  # noqa: BLE001 - a frame navigating away has no status to offer
-            continue
-        if status >= 400 and status != 401:
-            raise TransientError(f"{what}：上级系统出错（{path_of(frame.url)} 返回 HTTP {status}）")
-
-
-def path_of(url: str) -> str:
-    """The page's path, for messages: which page, without a query that may carry a ref."""
-    return urlsplit(url).path or "/"
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(float(value), 0.0) if value else None
-    except ValueError:
-        return None  # an HTTP date: rare for this system; fall back to our own backoff
 
 
 # -- login ---------------------------------------------------------------------------------
@@ -185,35 +135,12 @@ async def set_page_size(page: Page, frame: Frame, wanted: int | None, timeout_ms
         return
 
 
-_LIST_JS = """(spec) => {
-  const norm = s => (s || '').replace(/[\\s:：⇅▲▼↑↓]/g, '');
-  for (const t of document.querySelectorAll('table')) {
-    const head = t.querySelector('thead tr') || t.querySelector('tr');
-    if (!head) continue;
-    const heads = [...head.children].map(c => norm(c.textContent));
-    const idx = {};
-    for (const [key, names] of Object.entries(spec)) {
-      const i = heads.findIndex(h => names.includes(h)); if (i >= 0) idx[key] = i;
-    }
-    if (!('ref' in idx)) continue;
-    const rows = [];
-    for (const tr of t.querySelectorAll('tbody tr')) {
-      const cells = [...tr.children];
-      if (cells.length < heads.length) continue;
-      const r = {};
-      for (const [k, i] of Object.entries(idx)) r[k] = cells[i].textContent;
-      const a = tr.querySelector('a[href]'); r.href = a ? a.href : '';
-      rows.push(r);
-    }
-    return {found: true, rows: rows, text: document.body.innerText};
-  }
-  return {found: false, rows: [], text: document.body ? document.body.innerText : ''};
-}"""
+
 
 
 async def read_list(frame: Frame) -> tuple[list[dict[str, str]], int, int, int | None]:
     """(rows, current page, page count, total or None) as the list shows them."""
-    data = await frame.evaluate(_LIST_JS, {k: list(v) for k, v in labels.LIST_LABELS.items()})
+    data = await frame.evaluate(LIST_JS, {k: list(v) for k, v in labels.LIST_LABELS.items()})
     where = f"列表页（{path_of(frame.url)}）"
     if not data["found"]:
         raise LayoutChanged(f"{where}找不到信访件编号列（按表头文字查找：{'、'.join(labels.LIST_LABELS['ref'])}）")
@@ -232,44 +159,7 @@ async def next_page(page: Page, frame: Frame, timeout_ms: int) -> None:
 
 
 # -- detail --------------------------------------------------------------------------------
-_DETAIL_JS = """(spec) => {
-  // spec.html: parse fetched HTML with the browser's parser, inert (no scripts, no subresources);
-  // otherwise read the page that is loaded.
-  const doc = spec.html != null ? new DOMParser().parseFromString(spec.html, 'text/html') : document;
-  const norm = s => (s || '').replace(/[\\s:：]/g, '');
-  const want = new Map();
-  for (const [key, names] of Object.entries(spec.fields)) for (const n of names) if (!want.has(n)) want.set(n, key);
-  const fields = {}, attachments = [];
-  for (const el of doc.querySelectorAll('th, dt, label')) {
-    const key = want.get(norm(el.textContent));
-    const value = el.nextElementSibling;
-    if (!key || !value || key in fields) continue;
-    if (key === 'attachments') {
-      fields[key] = '';
-      for (const a of value.querySelectorAll('a[href]')) attachments.push({name: a.textContent, href: a.getAttribute('href')});
-    } else {
-      fields[key] = value.textContent;
-    }
-  }
-  let petitioners = [], petitionerTable = false;
-  for (const t of doc.querySelectorAll('table')) {
-    const head = t.querySelector('thead tr') || t.querySelector('tr');
-    if (!head) continue;
-    const heads = [...head.children].map(c => norm(c.textContent));
-    const idx = {};
-    for (const [key, names] of Object.entries(spec.people)) {
-      const i = heads.findIndex(h => names.includes(h)); if (i >= 0) idx[key] = i;
-    }
-    if (!('name' in idx)) continue;
-    petitionerTable = true;
-    for (const tr of t.querySelectorAll('tbody tr')) {
-      const cells = [...tr.children]; if (cells.length < heads.length) continue;
-      const p = {}; for (const [k, i] of Object.entries(idx)) p[k] = cells[i].textContent;
-      petitioners.push(p);
-    }
-  }
-  return {fields, attachments, petitioners, petitionerTable};
-}"""
+
 
 
 _DETAIL_SPEC = {
@@ -280,7 +170,7 @@ _DETAIL_SPEC = {
 
 async def read_detail(page: Page, html: str | None = None) -> dict[str, Any]:
     """The labelled values of the loaded page, or of ``html`` parsed inertly in ``page``."""
-    return await page.evaluate(_DETAIL_JS, {**_DETAIL_SPEC, "html": html})
+    return await page.evaluate(DETAIL_JS, {**_DETAIL_SPEC, "html": html})
 
 
 def sign_button(page: Page) -> Any:

@@ -2,109 +2,72 @@
 
 Shape of a run: one *control* context (lists, 签收) and, while fetching, ``concurrency``
 *lanes*, each a context with one page, pulling refs from a shared queue. All of it runs as
-coroutines on the :class:`bots.browser.Browser` loop; the public methods are synchronous.
+coroutines on the :class:`bots.kit.browser.Browser` loop; the public methods are synchronous.
 Login happens in an untraced context (see login.py); its cookies are handed to the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import queue
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import quote, urljoin
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+from urllib.parse import urljoin
 
 from loguru import logger
 
-from bots.browser import Browser, capture_evidence, close_context, map_error
-from bots.district import download, labels, pages
+from bots.district import labels, pages
 from bots.district.login import fresh_login, interactive_login
-from bots.district.options import Retry, RobotOptions, read_state, write_state
+from bots.kit import download
+from bots.kit.browser import close_context, map_error
+from bots.kit.http import SessionLost, check_page, check_response, path_of
+from bots.kit.options import RobotOptions
+from bots.kit.session import SessionRobot, Words, refused
+from bots.kit.stream import Emit, stream
 from core.errors import (
-    BusinessError,
     LayoutChanged,
     MalformedPetition,
     NotOurs,
     PetitionbotError,
-    SessionExpired,
-    SystemError_,
     UpstreamDown,
-    Withdrawn,
 )
-from core.ports import CaptchaSolver, FetchFailure, Listing, Scraped, ScrapedAttachment
+from core.ports import CaptchaSolver, FetchFailure, Listing, Scraped, ScrapedAttachment, Site
 from core.refs import same_ref
 
 __all__ = ["DistrictRobot", "RobotOptions", "interactive_login"]
 
-T = TypeVar("T")
-_END = object()
 MAX_PAGES = 2000
 MAX_WALKS = 3  # re-reads of a list whose rows moved while we paged
-MAX_RELOGINS = 3  # per robot: a server that keeps dropping sessions must not cause a login storm
-_REF_SENTINEL = "\x00REF\x00"
+
+SITE = Site(
+    name="district",
+    label="区信访系统",
+    to_sign=frozenset({"待签收"}),
+    # 已办结 and 已存档 end the matter; the other statuses of real exports (待办理, 待送达, 已延期申请,
+    # 待审核, ...) are still open.
+    closed=frozenset({"已办结", "已存档"}),
+    withdrawn=frozenset({"已撤回"}),
+    forms={f: f for f in ("来信", "来访", "网上信访", "电话")},
+    purposes={p: p for p in ("求决", "申诉", "检举控告", "建议意见", "其他")},
+    ref_pattern=r"[A-Z]{2}\d{8,}",
+    date_formats=("%Y-%m-%d",),
+    statutory=True,
+)
+# Every status the district system is known to show (domain.md's list): the contract suite checks
+# each one the simulator uses is classified, so a new word cannot slip through as "open".
+OPEN_STATUSES = frozenset({"待签收", "已签收待办理", "待办理", "退回待办理", "已受理待送达", "已处理待送达", "待送达",
+                           "已送达待处理", "待审核", "待补充材料", "已延期申请"})
 
 
-class DistrictRobot:
-    def __init__(self, options: RobotOptions, *, browser: Browser | None = None):
-        self.options = options
-        self.retry = Retry(options)
-        self._browser = browser
-        self._own_browser = browser is None
-        self._storage: dict[str, Any] | None = None
-        self._gen = 0  # bumped at each login; lanes compare it to know their cookies are stale
-        self._relogins = 0
-        self._control: tuple[Any, Any] | None = None
-        self._detail_urls: dict[str, str] = {}
-        self._template: str | None = None
-        self._evidence = 0
-        self._login_lock: asyncio.Lock | None = None
-        self._cancel = threading.Event()
-        self.contexts_opened = 0  # lane contexts, recycled every ``recycle_every`` details
+class DistrictRobot(SessionRobot):
+    site = SITE
+    words = Words(system="上级系统", item="信访件", lists="待办列表",
+                  relogin_hint="请稍后重新运行；如仍失败请运行 petitionbot login")
+
+    def __init__(self, options: RobotOptions, *, browser: Any = None):
+        super().__init__(options, browser=browser)
         self._page_locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-    @property
-    def stats(self) -> dict[str, int]:
-        """Counts for the run summary: no personal data, no refs."""
-        return {"relogins": self._relogins, "retries": self.retry.count, "contexts": self.contexts_opened,
-                "evidence": self._evidence}
-
-    # -- lifecycle -------------------------------------------------------------------------
-    def __enter__(self) -> DistrictRobot:
-        if self._browser is None:
-            self._browser = Browser(executable_path=self.options.executable_path, headless=self.options.headless)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._browser is None:
-            return
-        if self._control is not None:
-            try:
-                self._browser.run(close_context(self._control[0]), timeout=30)
-            except Exception:  # noqa: BLE001 - shutting down; the run's own error matters more
-                pass
-            self._control = None
-        if self._own_browser:
-            self._browser.close()
-            self._browser = None
-
-    def _run(self, coro: Awaitable[T]) -> T:
-        if self._browser is None:
-            raise SystemError_("机器人未启动：请用 with DistrictRobot(...) as robot: 使用")
-        return self._browser.run(self._guard(coro))
-
-    async def _guard(self, coro: Awaitable[T]) -> T:
-        try:
-            return await coro
-        except PetitionbotError:
-            raise
-        except pages.SessionLost as exc:
-            raise SessionExpired("上级系统会话失效", hint="请重新运行；如仍失败请运行 petitionbot login") from exc
-        except Exception as exc:  # noqa: BLE001 - nothing from Playwright may leave bots/
-            raise map_error(exc, "操作上级系统") from exc
 
     # -- the port --------------------------------------------------------------------------
     def login(self) -> None:
@@ -121,28 +84,10 @@ class DistrictRobot:
         if not wanted:
             return
         self._run(self._prepare_fetch(wanted))
-        out: queue.Queue[Any] = queue.Queue(maxsize=max(4, 2 * self.options.concurrency))
-        self._cancel.clear()
-        assert self._browser is not None
-        fut = self._browser.submit(self._fetch_all(wanted, out))
-        try:
-            while True:
-                item = out.get()
-                if item is _END:
-                    break
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            # The caller may stop early: lanes finish the item in hand, close their contexts and
-            # stop; cancelling outright would return before their contexts are closed.
-            self._cancel.set()
-            try:
-                fut.result(timeout=2 * self.options.timeout_ms / 1000 + 10)
-            except concurrent.futures.TimeoutError:
-                fut.cancel()
-            except BaseException:  # noqa: BLE001 - already reported through the queue
-                pass
+        # The caller may stop early: lanes finish the item in hand, close their contexts and stop.
+        yield from stream(self._need_browser(), lambda emit, cancel: self._fetch_all(wanted, emit, cancel),
+                          maxsize=max(4, 2 * self.options.concurrency),
+                          drain_timeout_s=2 * self.options.timeout_ms / 1000 + 10)
 
     def interactive_login(self, *, captcha_solver: CaptchaSolver | None = None, timeout_s: float = 300) -> None:
         """``petitionbot login``: the clerk logs in (captcha) in this robot's browser, which is
@@ -151,113 +96,15 @@ class DistrictRobot:
         interactive_login(self.options, captcha_solver=captcha_solver, timeout_s=timeout_s,
                           browser=self._need_browser())
 
-    # -- login -----------------------------------------------------------------------------
-    async def _login(self) -> None:
-        try:
-            await self._login_once()
-        except UpstreamDown:
-            # The login contexts are gone by now: show what the upstream answers, for the record.
-            await self._evidence_of_unreachable("login-upstream-down")
-            raise
+    # -- the session (the kit's, with this site's login page) ------------------------------
+    async def _fresh_login(self) -> dict[str, Any]:
+        return await fresh_login(self._need_browser(), self.options, evidence_dir=self._evidence_dir())
 
-    async def _evidence_of_unreachable(self, label: str) -> None:
-        evidence_dir = self._evidence_dir()
-        if evidence_dir is None:
-            return
-        ctx = await self._need_browser().new_context(trace=False, timeout_ms=min(self.options.timeout_ms, 5_000))
-        try:
-            page = await ctx.new_page()
-            try:
-                await page.goto(self.options.url, wait_until="domcontentloaded")
-            except Exception:  # noqa: BLE001 - the browser's error page is the evidence
-                pass
-            folder = await capture_evidence(page, None, evidence_dir, label, trace=False,
-                                            secrets=(self.options.password,))
-            if folder is not None:
-                logger.info("已保存失败现场：{}", folder)
-        finally:
-            await close_context(ctx)
+    async def _is_live(self, page: Any) -> bool:
+        return await pages.login_form(page) is None
 
-    async def _login_once(self) -> None:
-        saved = read_state(self.options.state_path)
-        if saved is not None and await self._open_control(saved):
-            logger.info("沿用已保存的上级系统会话")
-            return
-        state = await self.retry.run("登录上级系统", lambda: fresh_login(
-            self._need_browser(), self.options, evidence_dir=self._evidence_dir()))
-        write_state(self.options.state_path, state)
-        self._gen += 1
-        if not await self._open_control(state):
-            raise SessionExpired("登录成功后会话立即失效", hint="请稍后重试；如仍失败请联系上级系统管理员")
-        logger.info("已登录上级系统")
-
-    async def _open_control(self, state: dict[str, Any]) -> bool:
-        """Open the control context on ``state``; True if it is a live session."""
-        if self._control is not None:
-            await close_context(self._control[0])
-            self._control = None
-        ctx = await self._need_browser().new_context(storage_state=state, trace=self.options.trace,
-                                                     timeout_ms=self.options.timeout_ms)
-        page = await ctx.new_page()
+    def _prepare_control(self, page: Any) -> None:
         page.on("dialog", lambda dialog: dialog.accept())  # 签收's confirm() and the alert after it
-        try:
-            async def open_checked() -> None:
-                # Checked inside the retry: a 429/5xx on the first page after a good login is
-                # retried here, instead of failing the login it followed.
-                pages.check_response(await page.goto(self.options.url, wait_until="domcontentloaded"), "打开上级系统")
-
-            await self.retry.run("打开上级系统", open_checked)
-            live = await pages.login_form(page) is None
-        except BaseException:
-            await close_context(ctx)
-            raise
-        if not live:
-            await close_context(ctx)
-            return False
-        self._storage = state
-        self._control = (ctx, page)
-        return True
-
-    async def _ensure_login(self) -> None:
-        if self._control is None:
-            await self._login()
-
-    async def _relogin(self, seen_gen: int) -> None:
-        """One fresh login after the session expired, shared by every lane that noticed."""
-        if self._login_lock is None:
-            self._login_lock = asyncio.Lock()
-        async with self._login_lock:
-            if self._gen != seen_gen:
-                return  # another lane already logged in again
-            if self._relogins >= MAX_RELOGINS:
-                raise SessionExpired("上级系统会话反复失效", hint="请稍后重新运行；如仍失败请运行 petitionbot login")
-            self._relogins += 1
-            logger.warning("上级系统会话已过期，重新登录（第 {} 次）", self._relogins)
-            state = await self.retry.run("重新登录上级系统", lambda: fresh_login(
-                self._need_browser(), self.options, evidence_dir=self._evidence_dir()))
-            write_state(self.options.state_path, state)
-            self._storage = state
-            self._gen += 1
-            if self._control is not None:
-                await self._control[0].add_cookies(state["cookies"])
-
-    async def _with_relogin(self, what: str, op: Callable[[], Awaitable[T]]) -> T:
-        await self._ensure_login()
-        seen = self._gen
-        try:
-            try:
-                return await self.retry.run(what, op)
-            except pages.SessionLost:
-                await self._relogin(seen)
-                try:
-                    return await self.retry.run(what, op)
-                except pages.SessionLost as exc:
-                    raise SessionExpired(f"{what}：重新登录后会话仍然失效",
-                                         hint="请稍后重新运行；如仍失败请运行 petitionbot login") from exc
-        except SystemError_ as exc:
-            ctx, page = self._control if self._control else (None, None)
-            await self._keep_evidence(page, ctx, what)
-            raise exc
 
     # -- lists -----------------------------------------------------------------------------
     async def _list_assigned(self) -> list[Listing]:
@@ -282,16 +129,16 @@ class DistrictRobot:
         _, page = self._control
         t = self.options.timeout_ms
         resp = await page.goto(self.options.url, wait_until="load")
-        pages.check_page(resp, "打开上级系统")
+        check_page(resp, "打开上级系统")
         if await pages.login_form(page) is not None:
-            raise pages.SessionLost()
+            raise SessionLost()
         frame = await pages.open_list(page, pattern, t)
         await pages.set_page_size(page, frame, self.options.page_size, t)
         rows_seen, totals, last_page = 0, [], 0
         for _ in range(MAX_PAGES):
             rows, current, count, total = await pages.read_list(frame)
             if current <= last_page:
-                raise LayoutChanged(f"列表页（{pages.path_of(frame.url)}）翻页后页码没有前进（仍为第 {current} 页）")
+                raise LayoutChanged(f"列表页（{path_of(frame.url)}）翻页后页码没有前进（仍为第 {current} 页）")
             last_page = current
             for row in rows:
                 ref = row["ref"].strip()
@@ -306,20 +153,6 @@ class DistrictRobot:
                 return rows_seen, totals
             await pages.next_page(page, frame, t)
         raise LayoutChanged("列表页数异常（超过上限）")
-
-    def _learn_url(self, ref: str, href: str) -> None:
-        self._detail_urls[ref] = href
-        if self._template is None and ref.isalnum():
-            encoded = quote(ref, safe="-_.!~*'()")
-            if href.count(encoded) == 1:
-                self._template = href.replace(encoded, _REF_SENTINEL)
-
-    def _detail_url(self, ref: str) -> str | None:
-        if ref in self._detail_urls:
-            return self._detail_urls[ref]
-        if self._template is None:
-            return None
-        return self._template.replace(_REF_SENTINEL, quote(ref, safe="-_.!~*'()"))
 
     # -- details ---------------------------------------------------------------------------
     async def _prepare_fetch(self, refs: list[str]) -> None:
@@ -338,49 +171,35 @@ class DistrictRobot:
         assert self._control is not None
         _, page = self._control
         resp = await page.goto(self.options.url, wait_until="load")
-        pages.check_page(resp, "打开上级系统")
+        check_page(resp, "打开上级系统")
         if await pages.login_form(page) is not None:
-            raise pages.SessionLost()
+            raise SessionLost()
         frame = await pages.open_list(page, pattern, self.options.timeout_ms)
         for row in (await pages.read_list(frame))[0]:
             if row.get("href"):
                 self._learn_url(row["ref"].strip(), row["href"])
 
-    async def _fetch_all(self, refs: list[str], out: queue.Queue[Any]) -> None:
+    async def _fetch_all(self, refs: list[str], emit: Emit, cancel: threading.Event) -> None:
         work: asyncio.Queue[str] = asyncio.Queue()
         for ref in refs:
             work.put_nowait(ref)
-        lanes = [asyncio.create_task(self._lane(work, out)) for _ in range(min(self.options.concurrency, len(refs)))]
+        lanes = [asyncio.create_task(self._lane(work, emit, cancel))
+                 for _ in range(min(self.options.concurrency, len(refs)))]
         try:
             await asyncio.gather(*lanes)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread below
+        except BaseException as exc:
             for lane in lanes:
                 lane.cancel()
             await asyncio.gather(*lanes, return_exceptions=True)
-            if not isinstance(exc, asyncio.CancelledError):
-                err = exc if isinstance(exc, PetitionbotError) else map_error(exc, "读取信访件")
-                await self._put(out, err)
-            return
-        await self._put(out, _END)
+            if isinstance(exc, PetitionbotError | asyncio.CancelledError):
+                raise
+            raise map_error(exc, "读取信访件") from exc
 
-    async def _put(self, out: queue.Queue[Any], item: Any) -> None:
-        loop = asyncio.get_running_loop()
-
-        def put() -> None:
-            while not self._cancel.is_set():
-                try:
-                    out.put(item, timeout=0.2)
-                    return
-                except queue.Full:
-                    continue
-
-        await loop.run_in_executor(None, put)
-
-    async def _lane(self, work: asyncio.Queue[str], out: queue.Queue[Any]) -> None:
+    async def _lane(self, work: asyncio.Queue[str], emit: Emit, cancel: threading.Event) -> None:
         ctx = page = None
         done, gen = 0, self._gen
         try:
-            while not self._cancel.is_set():
+            while not cancel.is_set():
                 batch = []
                 while len(batch) < max(1, self.options.per_page):
                     try:
@@ -407,36 +226,13 @@ class DistrictRobot:
                 # Hand over what was fetched before raising what was not: nothing fetched is lost.
                 for item in results:
                     if not isinstance(item, BaseException):
-                        await self._put(out, item)
+                        await emit(item)
                 for item in results:
                     if isinstance(item, BaseException):
                         raise item
         finally:
             if ctx is not None:
                 await close_context(ctx)
-
-    async def _fetch_one(self, ctx: Any, page: Any, ref: str) -> Scraped | FetchFailure:
-        url = self._detail_url(ref)
-        if url is None:
-            return FetchFailure(ref, NotOurs("本单位的待办列表中没有该信访件", ref=ref))
-        seen = self._gen
-        try:
-            try:
-                return await self.retry.run("读取信访件详情", lambda: self._read_one(ctx, page, ref, url))
-            except pages.SessionLost:
-                await self._relogin(seen)
-                await ctx.add_cookies(self._storage["cookies"])  # type: ignore[index]
-                try:
-                    return await self.retry.run("读取信访件详情", lambda: self._read_one(ctx, page, ref, url))
-                except pages.SessionLost as exc:
-                    raise SessionExpired("重新登录后会话仍然失效", ref=ref) from exc
-        except BusinessError as exc:
-            exc.ref = exc.ref or ref
-            return FetchFailure(ref, exc)
-        except SystemError_ as exc:
-            exc.ref = exc.ref or ref
-            await self._keep_evidence(page, ctx, f"detail-{ref}")
-            raise
 
     async def _read_one(self, ctx: Any, page: Any, ref: str, url: str) -> Scraped:
         data = await self._load_detail(ctx, page, ref, url)
@@ -474,30 +270,25 @@ class DistrictRobot:
         resp = await ctx.request.get(url, max_redirects=0, timeout=self.options.timeout_ms,
                                      fail_on_status_code=False)
         try:
-            pages.check_response(resp, "读取信访件详情")
+            check_response(resp, "读取信访件详情")
             status = resp.status
             html = await resp.text() if status == 200 else ""
         finally:
             await resp.dispose()
-        if status == 403:
-            raise NotOurs("上级系统拒绝访问：该信访件不属于本单位", ref=ref)
-        if status == 404:
-            raise Withdrawn("上级系统中没有该信访件（可能已被撤回）", ref=ref)
-        if status != 200:
-            raise MalformedPetition(f"详情页无法打开（HTTP {status}）", ref=ref)
+        refused(status, ref, self.words, "打开详情页", unexpected=MalformedPetition)
         # Details sharing a page overlap on the network only: parsing, and the rare fallback
         # navigation that would destroy a neighbour's execution context, take turns.
         async with self._page_locks.setdefault(page, asyncio.Lock()):
             data = await pages.read_detail(page, html)
             if "ref" not in data["fields"]:
                 resp = await page.goto(url, wait_until="domcontentloaded")
-                pages.check_response(resp, "读取信访件详情")
+                check_response(resp, "读取信访件详情")
                 data = await pages.read_detail(page)
                 if not data["fields"] and await pages.login_form(page) is not None:
-                    raise pages.SessionLost()
+                    raise SessionLost()
         missing = [k for k in labels.REQUIRED_FIELDS if k not in data["fields"]]
         if missing:
-            raise LayoutChanged(f"详情页（{pages.path_of(url)}）找不到这些栏目：{labels.field_names(missing)}", ref=ref)
+            raise LayoutChanged(f"详情页（{path_of(url)}）找不到这些栏目：{labels.field_names(missing)}", ref=ref)
         return data
 
     # -- 签收 -------------------------------------------------------------------------------
@@ -525,7 +316,7 @@ class DistrictRobot:
         async with page.expect_response(lambda r: r.request.method == "POST") as info:
             await button.first.click()  # the dialog handler accepts the confirm()
         resp = await info.value
-        pages.check_response(resp, "签收")
+        check_response(resp, "签收")
         if resp.status >= 400:
             raise NotOurs(f"上级系统拒绝签收（HTTP {resp.status}）", ref=ref)
         # Check on a second page: the first one is busy with the system's own reload.
@@ -540,33 +331,13 @@ class DistrictRobot:
 
     async def _open_detail(self, page: Any, ref: str, url: str) -> dict[str, str]:
         resp = await page.goto(url, wait_until="domcontentloaded")
-        pages.check_response(resp, "打开信访件")
-        if resp is not None and resp.status == 403:
-            raise NotOurs("上级系统拒绝访问：该信访件不属于本单位", ref=ref)
-        if resp is not None and resp.status == 404:
-            raise Withdrawn("上级系统中没有该信访件（可能已被撤回）", ref=ref)
+        check_response(resp, "打开信访件")
+        if resp is not None and resp.status in (403, 404):
+            refused(resp.status, ref, self.words, "打开信访件", unexpected=LayoutChanged)
         fields = (await pages.read_detail(page))["fields"]
         if not fields:
             if await pages.login_form(page) is not None:
-                raise pages.SessionLost()
-            raise LayoutChanged(f"详情页（{pages.path_of(url)}）找不到任何信访件栏目（按“信访件编号”“标题”等标签文字查找）",
+                raise SessionLost()
+            raise LayoutChanged(f"详情页（{path_of(url)}）找不到任何信访件栏目（按“信访件编号”“标题”等标签文字查找）",
                                 ref=ref)
         return fields
-
-    # -- helpers ---------------------------------------------------------------------------
-    def _need_browser(self) -> Browser:
-        if self._browser is None:
-            raise SystemError_("机器人未启动")
-        return self._browser
-
-    def _evidence_dir(self) -> Path | None:
-        if self.options.evidence_dir is None or self._evidence >= self.options.max_evidence:
-            return None
-        self._evidence += 1
-        return Path(self.options.evidence_dir)
-
-    async def _keep_evidence(self, page: Any, ctx: Any, label: str) -> None:
-        folder = await capture_evidence(page, ctx, self._evidence_dir(), label, trace=self.options.trace,
-                                        secrets=(self.options.password,))
-        if folder is not None:
-            logger.info("已保存失败现场：{}", folder)

@@ -1,7 +1,7 @@
 """Page objects for the 12345 platform, written against visible labels and texts.
 
 Plain values out, Playwright objects in, no state kept. The HTTP-answer rules (expiry,
-throttling, server errors) are the district robot's ``check_response``, shared on purpose.
+throttling, server errors) are the kit's (``bots.kit.http``).
 """
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ from typing import Any
 
 from playwright.async_api import Frame, Page, Response
 
-# The district's label-driven readers are site-agnostic: a table found by its header words, and
-# values found by the words before them (th, dt or label, then the next element).
-from bots.district.pages import _DETAIL_JS, _LIST_JS, SessionLost, check_response
 from bots.hotline import labels
+from bots.kit.http import SessionLost, check_response
+from bots.kit.readers import DETAIL_JS, LIST_JS
 from core.errors import LayoutChanged
-
-__all__ = ["SessionLost", "check_response"]
 
 FRAME_NAME = "gdFrame"
 PAGER_RE = re.compile(r"第\s*(\d+)\s*页\s*/\s*共\s*(\d+)\s*页")
@@ -80,7 +77,7 @@ async def open_tab(page: Page, pattern: str) -> Frame:
 
 async def read_list(frame: Frame) -> tuple[list[dict[str, str]], int, int, int | None]:
     """(rows, current page, page count, total or None) as the list shows them."""
-    data = await frame.evaluate(_LIST_JS, _LIST_SPEC)
+    data = await frame.evaluate(LIST_JS, _LIST_SPEC)
     if not data["found"]:
         raise LayoutChanged("工单列表找不到工单编号列")
     pager = PAGER_RE.search(data["text"])
@@ -104,7 +101,7 @@ _DETAIL_SPEC = {"fields": {key: [label] for label, key in labels.FIELD_LABELS.it
 async def read_detail(page: Page, html: str | None = None) -> dict[str, Any]:
     """The labelled values of the loaded page, or of ``html`` parsed inertly in ``page``:
     ``{"values": {key: text}, "links": [{name, href}]}`` (the attachment's links)."""
-    data = await page.evaluate(_DETAIL_JS, {**_DETAIL_SPEC, "html": html})
+    data = await page.evaluate(DETAIL_JS, {**_DETAIL_SPEC, "html": html})
     values = data["fields"]
     values.pop("attachments", None)
     return {"values": values, "links": data["attachments"]}

@@ -4,55 +4,45 @@ Shape of a run: one *control* context (the workbench, its iframe lists, 接单) 
 fetching, one *work* context per ``recycle_every`` orders whose request API reads details
 (``concurrency`` at a time) and downloads the one attachment each; the HTML is parsed inert
 in one page. Login happens in an untraced context (the 口令 never lands in a trace); its
-cookies are handed to the others. Everything runs on the :class:`bots.browser.Browser` loop;
+cookies are handed to the others. Everything runs on the :class:`bots.kit.browser.Browser` loop;
 the public methods are synchronous.
 
-Shared with the district robot by import: options, the saved session file, retry with
-backoff and Retry-After, the HTTP-answer rules, the label-driven page readers, attachment
-downloads, evidence, the browser. Still written twice, because the district robot keeps
-them inside its class: the lifecycle and guard, the session (saved state, control context,
-one shared re-login, ``_with_relogin``), detail-URL learning, ``_fetch_one``'s error split and
-the evidence helpers. They are site-agnostic and belong in the shared robot kit.
+The session, URL learning, one detail's error split and evidence are the kit's
+(``bots.kit.session``); what is left here is this platform's pages and words.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import quote, urljoin
+from typing import Any
+from urllib.parse import urljoin
 
 from loguru import logger
 
-from bots.browser import Browser, capture_evidence, close_context, map_error
-from bots.district import download
-from bots.district.options import Retry, RobotOptions, read_state, write_state
 from bots.hotline import labels, pages
-from bots.hotline.pages import SessionLost, check_response
-from bots.hotline.stream import Emit, stream
+from bots.kit import download
+from bots.kit.browser import Browser, capture_evidence, close_context, map_error
+from bots.kit.http import SessionLost, check_response
+from bots.kit.options import RobotOptions
+from bots.kit.session import SessionRobot, Words, refused
+from bots.kit.stream import Emit, stream
 from core.errors import (
-    BusinessError,
     LayoutChanged,
     LoginFailed,
     MalformedPetition,
     NotOurs,
     PetitionbotError,
-    SessionExpired,
-    SystemError_,
     UpstreamDown,
-    Withdrawn,
 )
-from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment
+from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment, Site
 
 __all__ = ["HotlineRobot", "RobotOptions"]
 
-T = TypeVar("T")
 MAX_PAGES = 2000
 MAX_WALKS = 3  # re-reads of a list whose rows moved while we paged
-MAX_RELOGINS = 3  # per robot: a platform that keeps dropping sessions must not cause a login storm
-_REF_SENTINEL = "\x00REF\x00"
 _LABEL_OF = {key: label for label, key in labels.FIELD_LABELS.items()}
 RELOGIN_HINT = "请稍后重新运行；如仍失败请联系热线平台管理员"
 
@@ -82,64 +72,31 @@ async def fresh_login(browser: Browser, options: RobotOptions, *,
         await close_context(ctx)
 
 
-class HotlineRobot:
-    def __init__(self, options: RobotOptions, *, browser: Browser | None = None):
-        self.options = options
-        self.retry = Retry(options)
-        self._browser = browser
-        self._own_browser = browser is None
-        self._storage: dict[str, Any] | None = None
-        self._gen = 0  # bumped at each login; a work context compares it to know its cookies are stale
-        self._relogins = 0
-        self._control: tuple[Any, Any] | None = None
-        self._detail_urls: dict[str, str] = {}
-        self._template: str | None = None
-        self._evidence = 0
-        self._login_lock: asyncio.Lock | None = None
-        self.contexts_opened = 0  # work contexts, one per ``recycle_every`` orders
+SITE = Site(
+    name="hotline",
+    label="12345热线",
+    to_sign=frozenset({labels.WAITING_STATUS}),  # 待接单: 接单 is this platform's 签收
+    # 已办结待回访: the street's part is done (the platform calls the citizen back); 已回访 ends it.
+    # 退单: we sent it back as not ours, so no deadline of ours runs either.
+    closed=frozenset({"已办结", "已办结待回访", "已回访", "退单"}),
+    withdrawn=frozenset({"撤单", "改派"}),
+    # 来源渠道: a call is a phone petition; the platform's web, WeChat and app channels are online.
+    forms={"电话": "电话", "网站": "网上信访", "微信": "网上信访", "APP": "网上信访"},
+    # 诉求类型 → 信访目的: 举报 is an accusation, so the caller is never named outside the ledger.
+    purposes={"举报": "检举控告", "投诉": "求决", "求助": "求决", "建议": "建议意见", "咨询": "其他"},
+    ref_pattern=r"[A-Z]{2}-12345-\d{8}-\d{4}",
+    date_formats=("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"),
+    statutory=False,  # a work order follows its own 办理时限, not the petition statutes
+)
+OPEN_STATUSES = frozenset({labels.WAITING_STATUS, "处理中"})
 
-    @property
-    def stats(self) -> dict[str, int]:
-        """Counts for the run summary: no personal data, no refs (the district robot's keys)."""
-        return {"relogins": self._relogins, "retries": self.retry.count, "contexts": self.contexts_opened,
-                "evidence": self._evidence}
 
-    # -- lifecycle -------------------------------------------------------------------------
-    def __enter__(self) -> HotlineRobot:
-        if self._browser is None:
-            self._browser = Browser(executable_path=self.options.executable_path, headless=self.options.headless)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._browser is None:
-            return
-        if self._control is not None:
-            try:
-                self._browser.run(close_context(self._control[0]), timeout=30)
-            except Exception:  # noqa: BLE001 - shutting down; the run's own error matters more
-                pass
-            self._control = None
-        if self._own_browser:
-            self._browser.close()
-            self._browser = None
-
-    def _run(self, coro: Awaitable[T]) -> T:
-        return self._need_browser().run(self._guard(coro))
-
-    async def _guard(self, coro: Awaitable[T], what: str = "操作热线平台") -> T:
-        try:
-            return await coro
-        except PetitionbotError:
-            raise
-        except SessionLost as exc:
-            raise SessionExpired("热线平台会话失效", hint=RELOGIN_HINT) from exc
-        except Exception as exc:  # noqa: BLE001 - nothing from Playwright may leave bots/
-            raise map_error(exc, what) from exc
+class HotlineRobot(SessionRobot):
+    site = SITE
+    words = Words(system="热线平台", item="工单", lists="工单列表",
+                  relogin_hint="请稍后重新运行；如仍失败请联系热线平台管理员")
 
     # -- the port --------------------------------------------------------------------------
-    def login(self) -> None:
-        self._run(self._login())
-
     def list_assigned(self) -> list[Listing]:
         return self._run(self._list_assigned())
 
@@ -155,83 +112,12 @@ class HotlineRobot:
         yield from stream(self._need_browser(), lambda emit, cancel: self._fetch_all(wanted, emit, cancel),
                           maxsize=2 * self.options.concurrency, drain_timeout_s=2 * self.options.timeout_ms / 1000 + 10)
 
-    # -- login -----------------------------------------------------------------------------
-    async def _login(self) -> None:
-        saved = read_state(self.options.state_path)
-        if saved is not None and await self._open_control(saved):
-            logger.info("沿用已保存的热线平台会话")
-            return
-        state = await self.retry.run("登录热线平台", lambda: fresh_login(
-            self._need_browser(), self.options, evidence_dir=self._evidence_dir))
-        write_state(self.options.state_path, state)
-        self._gen += 1
-        if not await self._open_control(state):
-            raise SessionExpired("登录成功后会话立即失效", hint=RELOGIN_HINT)
-        logger.info("已登录热线平台")
+    # -- the session (the kit's, with this platform's login page) ---------------------------
+    async def _fresh_login(self) -> dict[str, Any]:
+        return await fresh_login(self._need_browser(), self.options, evidence_dir=self._evidence_dir)
 
-    async def _open_control(self, state: dict[str, Any]) -> bool:
-        """Open the control context on ``state``; True if it is a live session."""
-        if self._control is not None:
-            await close_context(self._control[0])
-            self._control = None
-        ctx = await self._need_browser().new_context(storage_state=state, trace=self.options.trace,
-                                                     timeout_ms=self.options.timeout_ms)
-        page = await ctx.new_page()
-        try:
-            async def open_checked() -> None:
-                check_response(await page.goto(self.options.url, wait_until="domcontentloaded"), "打开热线平台")
-
-            await self.retry.run("打开热线平台", open_checked)
-            live = not await pages.on_login_page(page)
-        except BaseException:
-            await close_context(ctx)
-            raise
-        if not live:
-            await close_context(ctx)
-            return False
-        self._storage = state
-        self._control = (ctx, page)
-        return True
-
-    async def _ensure_login(self) -> None:
-        if self._control is None:
-            await self._login()
-
-    async def _relogin(self, seen_gen: int) -> None:
-        """One fresh login after the session expired, shared by every task that noticed."""
-        if self._login_lock is None:
-            self._login_lock = asyncio.Lock()
-        async with self._login_lock:
-            if self._gen != seen_gen:
-                return  # another task already logged in again
-            if self._relogins >= MAX_RELOGINS:
-                raise SessionExpired("热线平台会话反复失效", hint=RELOGIN_HINT)
-            self._relogins += 1
-            logger.warning("热线平台会话已过期，重新登录（第 {} 次）", self._relogins)
-            state = await self.retry.run("重新登录热线平台", lambda: fresh_login(
-                self._need_browser(), self.options, evidence_dir=self._evidence_dir))
-            write_state(self.options.state_path, state)
-            self._storage = state
-            self._gen += 1
-            if self._control is not None:
-                await self._control[0].add_cookies(state["cookies"])
-
-    async def _with_relogin(self, what: str, op: Callable[[], Awaitable[T]]) -> T:
-        await self._ensure_login()
-        seen = self._gen
-        try:
-            try:
-                return await self.retry.run(what, op)
-            except SessionLost:
-                await self._relogin(seen)
-                try:
-                    return await self.retry.run(what, op)
-                except SessionLost as exc:
-                    raise SessionExpired(f"{what}：重新登录后会话仍然失效", hint=RELOGIN_HINT) from exc
-        except SystemError_:
-            ctx, page = self._control if self._control else (None, None)
-            await self._keep_evidence(page, ctx, what)
-            raise
+    async def _is_live(self, page: Any) -> bool:
+        return not await pages.on_login_page(page)
 
     # -- lists -----------------------------------------------------------------------------
     async def _list_assigned(self) -> list[Listing]:
@@ -277,19 +163,6 @@ class HotlineRobot:
                 return rows_seen, totals
             await pages.next_page(frame)
         raise LayoutChanged("工单列表页数异常（超过上限）")
-
-    def _learn_url(self, ref: str, href: str) -> None:
-        self._detail_urls[ref] = href
-        encoded = quote(ref, safe="-_.!~*'()")
-        if self._template is None and ref and href.count(encoded) == 1:
-            self._template = href.replace(encoded, _REF_SENTINEL)
-
-    def _detail_url(self, ref: str) -> str | None:
-        if ref in self._detail_urls:
-            return self._detail_urls[ref]
-        if self._template is None:
-            return None
-        return self._template.replace(_REF_SENTINEL, quote(ref, safe="-_.!~*'()"))
 
     async def _discover_urls(self) -> None:
         """Learn where details live from the first page of each tab (cheaper than a listing)."""
@@ -341,29 +214,6 @@ class HotlineRobot:
         finally:
             await close_context(ctx)
 
-    async def _fetch_one(self, ctx: Any, page: Any, ref: str) -> Scraped | FetchFailure:
-        url = self._detail_url(ref)
-        if url is None:
-            return FetchFailure(ref, NotOurs("本单位的工单列表中没有该工单", ref=ref))
-        seen = self._gen
-        try:
-            try:
-                return await self.retry.run("读取工单详情", lambda: self._read_one(ctx, page, ref, url))
-            except SessionLost:
-                await self._relogin(seen)
-                await ctx.add_cookies(self._storage["cookies"])  # type: ignore[index]
-                try:
-                    return await self.retry.run("读取工单详情", lambda: self._read_one(ctx, page, ref, url))
-                except SessionLost as exc:
-                    raise SessionExpired("重新登录后会话仍然失效", ref=ref, hint=RELOGIN_HINT) from exc
-        except BusinessError as exc:
-            exc.ref = exc.ref or ref
-            return FetchFailure(ref, exc)
-        except SystemError_ as exc:
-            exc.ref = exc.ref or ref
-            await self._detail_evidence(ctx, url, ref)
-            raise
-
     async def _read_one(self, ctx: Any, page: Any, ref: str, url: str) -> Scraped:
         # The request API (same cookies) and an inert parse: one round trip, no scripts, no
         # stylesheet; the detail is server-rendered, so nothing is lost against a navigation.
@@ -374,7 +224,7 @@ class HotlineRobot:
             html = await resp.text() if status == 200 else ""
         finally:
             await resp.dispose()
-        self._refused(status, ref, "读取工单详情", unexpected=MalformedPetition)
+        refused(status, ref, self.words, "读取工单详情", unexpected=MalformedPetition)
         data = await pages.read_detail(page, html)
         values: dict[str, str] = data["values"]
         missing = [k for k in labels.REQUIRED_FIELDS if k not in values]
@@ -397,16 +247,6 @@ class HotlineRobot:
             # not: the order still arrives (its 办理时限 is days away at most), the file marked.
             logger.warning("附件下载失败：{}", exc.message)
             return ScrapedAttachment(name=name, error=f"附件下载失败：{exc.message}", retry=True)
-
-    @staticmethod
-    def _refused(status: int, ref: str, what: str, *, unexpected: type[PetitionbotError]) -> None:
-        """403 → NotOurs (改派), 404 → Withdrawn (撤单), any other non-200 → ``unexpected``."""
-        if status == 403:
-            raise NotOurs("热线平台拒绝访问：该工单已改派其他单位", ref=ref)
-        if status == 404:
-            raise Withdrawn("热线平台中没有该工单（可能已被撤回）", ref=ref)
-        if status != 200:
-            raise unexpected(f"{what}失败（HTTP {status}）", ref=ref)
 
     # -- 接单 -------------------------------------------------------------------------------
     async def _accept(self, ref: str) -> bool:
@@ -431,7 +271,7 @@ class HotlineRobot:
             return False
         resp = await pages.confirm_accept(page)
         check_response(resp, "接单")
-        self._refused(resp.status if resp is not None else 200, ref, "接单", unexpected=LayoutChanged)
+        refused(resp.status if resp is not None else 200, ref, self.words, "接单", unexpected=LayoutChanged)
         if await pages.on_login_page(page):
             raise SessionLost()
         after = await pages.read_detail(page)
@@ -443,7 +283,7 @@ class HotlineRobot:
     async def _open_detail(self, page: Any, ref: str, url: str) -> dict[str, Any]:
         resp = await page.goto(url, wait_until="domcontentloaded")
         check_response(resp, "打开工单")
-        self._refused(resp.status if resp is not None else 200, ref, "打开工单", unexpected=LayoutChanged)
+        refused(resp.status if resp is not None else 200, ref, self.words, "打开工单", unexpected=LayoutChanged)
         if await pages.on_login_page(page):
             raise SessionLost()
         data = await pages.read_detail(page)
@@ -451,25 +291,8 @@ class HotlineRobot:
             raise LayoutChanged("详情页找不到工单栏目", ref=ref)
         return data
 
-    # -- helpers ---------------------------------------------------------------------------
-    def _need_browser(self) -> Browser:
-        if self._browser is None:
-            raise SystemError_("机器人未启动：请用 with HotlineRobot(...) as robot: 使用")
-        return self._browser
-
-    def _evidence_dir(self) -> Path | None:
-        if self.options.evidence_dir is None or self._evidence >= self.options.max_evidence:
-            return None
-        self._evidence += 1
-        return Path(self.options.evidence_dir)
-
-    async def _keep_evidence(self, page: Any, ctx: Any, label: str) -> None:
-        folder = await capture_evidence(page, ctx, self._evidence_dir(), label, trace=self.options.trace,
-                                        secrets=(self.options.password,))
-        if folder is not None:
-            logger.info("已保存失败现场：{}", folder)
-
-    async def _detail_evidence(self, ctx: Any, url: str, ref: str) -> None:
+    # -- evidence ------------------------------------------------------------------------
+    async def _failure_evidence(self, ctx: Any, page: Any, url: str, ref: str) -> None:
         """The detail as a person would see it (the work page only ever held parsed HTML)."""
         page = await ctx.new_page()
         try:

@@ -17,6 +17,8 @@ from core.model import Petition
 from flows.analysis import words
 from flows.analysis.text import Who, identity_keys, village_of
 
+# The clerk's 办理状态 words (the ledger's own vocabulary, flows/ledger/settings.py) that close an
+# item; what an upstream status means is its site's business (Petition.closed, set at intake).
 CLOSED_STATUSES = ("已办结", "已存档")
 # Changing how features are built invalidates every cached feature: bump with the code.
 FEATURES_VERSION = "w2"
@@ -116,7 +118,7 @@ class Item:
             return None
 
     def is_open(self) -> bool:
-        if self.closed_on() is not None:
+        if self.closed_on() is not None or self.petition.closed:
             return False
-        state = str(self.petition.clerk.get("handling_status") or self.petition.status)
+        state = str(self.petition.clerk.get("handling_status") or "")
         return not any(s in state for s in CLOSED_STATUSES)

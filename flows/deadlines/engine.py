@@ -10,7 +10,12 @@ Rules applied (all documented in docs/deadlines.md):
 - the handling due date is the upstream 限办日期 when there is one (a disagreement with the
   computed date is a warning); a recorded extension (``clerk["extension_until"]``) moves it;
 - rejected items (不予受理/不再受理) have no handling step;
-- review / re-review apply when the clerk records ``review_requested_on`` / ``re_review_requested_on``.
+- review / re-review apply when the clerk records ``review_requested_on`` / ``re_review_requested_on``;
+- "closed upstream" is what the source site says (``Petition.closed``, decided at intake from the
+  site's vocabulary), never a comparison with one site's words;
+- a work order (``Petition.statutory`` False, e.g. from the 12345 hotline) has no statutory step:
+  its one step is the platform's own 办理时限 (``due_on``, ``due_time``), moved only by a recorded
+  extension; the petition statutes' acceptance, handling and review periods do not apply.
 
 Step arithmetic is memoised per (rule, start): 100,000 petitions share a few hundred start days.
 """
@@ -25,7 +30,6 @@ from core.model import Petition
 from flows.deadlines.calendar import WorkCalendar, estimate_warning
 from flows.deadlines.profiles import Profile, StepRule
 
-CLOSED_UPSTREAM = frozenset({"已办结", "已存档"})
 REJECTED = frozenset({"不予受理", "不再受理"})
 
 
@@ -64,7 +68,9 @@ START_NOTES = {
     "re_review": "复核申请日期 {d}",
     "fallback_received": "尚未登记受理日期，按收件日期 {d} 起算（偏早的估计）",
     "fallback_acceptance_due": "尚未登记受理日期，按受理期限 {d} 起算（估计）",
+    "dispatched": "派单日期 {d}",
 }
+WORK_ORDER_RULE = StepRule("handling", "办理时限", 0, "calendar", False, "工单上的办理时限（热线平台设定）")
 
 
 def start_note(step: StepDeadline) -> str:
@@ -78,6 +84,8 @@ class Schedule:
     profile: Profile
     steps: list[StepDeadline]
     warnings: list[str]
+    statutory: bool = True  # False: a work order's own 办理时限, no statute applied
+    due_time: str = ""  # the 办理时限's time of day, when the platform gives one
 
     def step(self, key: str) -> StepDeadline | None:
         for s in self.steps:
@@ -140,7 +148,9 @@ class Engine:
         decision = str(clerk.get("decision") or "")
         accepted_on = _d(clerk.get("accepted_on"))
         closed_on = _d(clerk.get("closed_on"))
-        closed_upstream = p.status in CLOSED_UPSTREAM
+        closed_upstream = p.closed
+        if not p.statutory:
+            return self._work_order(p, clerk, closed_on)
 
         acc_rule = rules["acceptance"]
         c = self.count(acc_rule, p.received_on)
@@ -203,3 +213,23 @@ class Engine:
         st.done_on = closed_on
         st.done = bool(closed_on or closed_upstream)
         return st
+
+    def _work_order(self, p: Petition, clerk: dict[str, Any], closed_on: date | None) -> Schedule:
+        """One step: the platform's 办理时限, from the 派单 day; a recorded extension moves it."""
+        warnings: list[str] = []
+        due = p.due_on
+        if due is None:
+            due = p.assigned_on
+            warnings.append("工单没有办理时限，暂按派单日期计，请向热线平台核实")
+        rule = WORK_ORDER_RULE
+        count = Count(due, (), None, ())
+        st = StepDeadline("handling", rule, p.assigned_on, "dispatched", count, due)
+        extension = _d(clerk.get("extension_until"))
+        if extension and extension != due:
+            st.due, st.due_note = extension, f"已延期至 {zh_date(extension)}"
+        st.done_on = closed_on
+        st.done = bool(closed_on or p.closed)
+        st.warnings.extend(warnings)
+        for year in self.calendar.estimated_years(st.due, st.due):
+            st.warnings.append(estimate_warning(year))
+        return Schedule(p.ref, self.profile, [st], list(st.warnings), statutory=False, due_time=p.due_time)

@@ -52,6 +52,8 @@ def step_status(step: StepDeadline, today: date, engine: Engine) -> StepStatus:
 
 def explain(schedule: Schedule, today: date, engine: Engine) -> str:
     """Every date, in Chinese: start, rule, days skipped, result, status."""
+    if not schedule.statutory:
+        return _explain_work_order(schedule, today, engine)
     lines = [f"信访件 {schedule.ref}：期限规则“{schedule.profile.label}”，计算日 {zh_date(today)}"]
     for st in schedule.steps:
         s = step_status(st, today, engine)
@@ -67,6 +69,21 @@ def explain(schedule: Schedule, today: date, engine: Engine) -> str:
         parts.append(f"状态：{_status_text(s, st)}")
         lines.append("；".join(parts) + "。")
         lines.extend(f"  ⚠ {w}" for w in st.warnings)
+    return "\n".join(lines)
+
+
+def _explain_work_order(schedule: Schedule, today: date, engine: Engine) -> str:
+    st = schedule.main
+    s = step_status(st, today, engine)
+    at = f" {schedule.due_time}" if schedule.due_time else ""
+    lines = [f"工单 {schedule.ref}：工单按热线平台设定的办理时限办理，不适用信访条例规定的受理、办理和复查期限；"
+             f"计算日 {zh_date(today)}"]
+    parts = [f"【办理时限】{start_note(st)}，平台设定的办理时限 {zh_date(st.count.due)}{at}"]
+    if st.due_note:
+        parts.append(f"{st.due_note}，实际期限 {zh_date(st.due)}")
+    parts.append(f"状态：{_status_text(s, st)}")
+    lines.append("；".join(parts) + "。")
+    lines.extend(f"  ⚠ {w}" for w in st.warnings)
     return "\n".join(lines)
 
 
@@ -108,7 +125,8 @@ def export_fields(petition: Petition, *, today: date, engine: Engine | None = No
     steps = []
     for st in schedule.steps:
         s = step_status(st, today, engine)
-        steps.append({"step": st.step, "label": STEP_LABELS.get(st.step, st.rule.label), "due_on": st.due.isoformat(),
+        label = STEP_LABELS.get(st.step, st.rule.label) if schedule.statutory else st.rule.label
+        steps.append({"step": st.step, "label": label, "due_on": st.due.isoformat(),
                       "status": s.status, "status_label": STATUS_LABELS[s.status], "days_overdue": s.days_overdue,
                       "done_on": st.done_on.isoformat() if st.done_on else None})
     return {

@@ -353,7 +353,7 @@ def _settled(p: Petition, today: date) -> bool:
     """Closed upstream, or closed by the clerk more than a month ago: the bulk of a large book,
     whose letters are long issued. The ledger sync asks about every row, so these are skipped
     there (the letters run still reports them)."""
-    if p.status in ("已办结", "已存档"):
+    if p.closed:  # the source site's vocabulary, decided at intake
         return True
     closed = (p.clerk or {}).get("closed_on")
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bots.browser import Browser
 from bots.district import DistrictRobot, RobotOptions
+from bots.kit.browser import Browser
 
 
 @pytest.fixture(scope="session")

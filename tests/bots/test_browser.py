@@ -1,4 +1,4 @@
-"""bots/browser.py without a site: finding Chromium, mapping errors, evidence."""
+"""bots/kit/browser.py without a site: finding Chromium, mapping errors, evidence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from bots.browser import find_chromium, launch_args, map_error
+from bots.kit.browser import find_chromium, launch_args, map_error
 from core.errors import ConfigError, LayoutChanged, SystemError_, TransientError
 
 

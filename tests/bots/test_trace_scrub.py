@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bots.browser import REDACTED, capture_evidence, close_context, scrub_trace
+from bots.kit.browser import REDACTED, capture_evidence, close_context, scrub_trace
 
 SESSION = "c0ffee-sess-7f3a9c1e5b"  # the live session cookie
 BEARER = "Bearer tok-91d2e8a4c7"

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bots.district.robot import SITE
 from core.clock import FixedClock
 from core.errors import NotOurs, Withdrawn
 from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment
@@ -31,6 +32,7 @@ class ScriptedRobot:
         self.signed: set[str] = set()
 
     stats: dict = {}  # part of the robot port
+    site = SITE  # the district's vocabulary (待签收, 已办结, ...)
 
     def login(self):
         pass

@@ -9,7 +9,7 @@ from flows.parse import clean_text, parse_scraped
 
 def scraped(**fields):
     base = {"title": "反映道路破损", "form": "来信", "received_on": "2026-11-02", "assigned_on": "2026-11-03",
-            "headcount": "1", "purpose": "求决", "content": "内容", "status": "待办理"}
+            "headcount": "1", "purpose": "求决", "content": "内容", "status": "待办理", "handover": "交办"}
     base.update(fields)
     ref = base.pop("ref", "YH2026110001")
     return Scraped(ref=ref, fields=base, petitioners=[{"name": "王建国", "id_number": "330110198001010018",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bots.browser import Browser
 from bots.hotline import HotlineRobot, RobotOptions
+from bots.kit.browser import Browser
 from petitionbot.sim.hotline import HotlineHandle, start_hotline
 from petitionbot.sim.hotline.generate import generate_orders
 from tests.hotline.webclient import HotlineClient

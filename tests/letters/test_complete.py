@@ -209,5 +209,5 @@ def test_the_ledger_does_not_ask_about_long_settled_petitions(tmp_path):
     assert notes(make_petition(clerk=refused))  # open: the clerk is told
     assert notes(make_petition(clerk={**refused, "closed_on": "2026-10-20"}))  # closed two weeks ago: still
     assert notes(make_petition(clerk={**refused, "closed_on": "2026-09-01"})) == []  # closed long ago
-    assert notes(make_petition(status="已办结", clerk=refused)) == []  # closed upstream
+    assert notes(make_petition(status="已办结", closed=True, clerk=refused)) == []  # closed upstream
     office.close()

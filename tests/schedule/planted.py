@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from core.errors import MalformedPetition
+from bots.district.robot import SITE
 from core.ports import FetchFailure, Listing, Scraped
 from petitionbot import registries
 from petitionbot.registries import RobotEntry
@@ -35,6 +36,8 @@ def detail(ref: str, **extra: str) -> Scraped:
 
 
 class PlantedRobot:
+    site = SITE
+
     def __init__(self, mode: str = "ok"):
         self.mode = mode
         count = 50 if mode == "slow" else 3

@@ -201,7 +201,7 @@ def _no_number_in(blob: str, where: str) -> None:
 def test_mails_chats_exports_logs_and_evidence_names_carry_none_of_these_numbers(tmp_path, smtp, http, cert):
     from loguru import logger
 
-    from bots.browser import capture_evidence
+    from bots.kit.browser import capture_evidence
     from flows.export import export_all
 
     world = World(tmp_path, smtp, http, cert)

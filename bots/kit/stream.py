@@ -16,7 +16,7 @@ import threading
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
-from bots.browser import Browser
+from bots.kit.browser import Browser
 
 _END = object()
 Emit = Callable[[Any], Awaitable[None]]

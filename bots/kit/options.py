@@ -88,8 +88,8 @@ class Retry:
             await asyncio.get_running_loop().run_in_executor(None, self.options.sleep, seconds)
 
     async def run(self, what: str, op: Callable[[], Awaitable[T]]) -> T:
-        from bots.browser import map_error
-        from bots.district.pages import SessionLost
+        from bots.kit.browser import map_error
+        from bots.kit.http import SessionLost
 
         for attempt in range(self.options.retries + 1):
             try:

@@ -7,8 +7,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from bots.district import pages
-from bots.district.options import RobotOptions
+from bots.kit.http import check_response
+from bots.kit.options import RobotOptions
 from core.ports import ScrapedAttachment
 
 _FILENAME_STAR = re.compile(r"filename\*\s*=\s*([^']*)'[^']*'([^;]+)", re.IGNORECASE)
@@ -37,7 +37,7 @@ def _cap_text(limit: int) -> str:
 async def fetch(ctx: Any, href: str, shown_name: str, options: RobotOptions) -> ScrapedAttachment:
     resp = await ctx.request.get(href, max_redirects=0, timeout=options.timeout_ms, fail_on_status_code=False)
     try:
-        pages.check_response(resp, "下载附件")  # expiry (redirect to login), 429, 5xx
+        check_response(resp, "下载附件")  # expiry (redirect to login), 429, 5xx
         name = filename_from(resp.headers.get("content-disposition", "")) or shown_name
         media_type = (resp.headers.get("content-type") or "application/octet-stream").split(";")[0].strip()
         if resp.status >= 300:
