@@ -39,11 +39,19 @@ class Site:
     to_sign: frozenset[str]  # statuses meaning "assigned to us, not yet signed for" (签收/接单)
     closed: frozenset[str]  # statuses that end the matter: no deadline runs after them
     withdrawn: frozenset[str] = frozenset()  # statuses meaning the upstream took it back
+    # Statuses of an item still being handled (besides to_sign): with the three above, every word
+    # the site is known to use. Intake notes an item whose status is none of them (a new word
+    # after an upgrade must not pass silently as "open"); the contract suite checks the simulator.
+    open: frozenset[str] = frozenset()
     forms: Mapping[str, str] = field(default_factory=dict)  # the site's word -> a core.model FORMS value
     purposes: Mapping[str, str] = field(default_factory=dict)  # the site's word -> a PURPOSES value
     ref_pattern: str = r"[A-Za-z0-9-]+"  # a ref of this site, as the upstream writes it
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)  # how its pages write dates and times
     statutory: bool = True  # the petition statutes' deadlines apply; False: the item's own 办理时限
+
+    def knows(self, status: str) -> bool:
+        """True when ``status`` is one of the site's classified words."""
+        return status in self.to_sign or status in self.closed or status in self.withdrawn or status in self.open
 
 
 @dataclass(frozen=True)

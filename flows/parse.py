@@ -148,6 +148,8 @@ def parse_scraped(item: Scraped, site: Site | None = None) -> Petition:
     anonymous = clean_text(f.get("anonymous"), keep_newlines=False).lower() in YES + ("匿名",)
     confidential = clean_text(f.get("confidential"), keep_newlines=False).lower() in YES
     status = clean_text(f.get("status"), keep_newlines=False)
+    if site is not None and status and not site.knows(status):
+        notes.append(f"{site.label}的状态“{status[:20]}”不在已知状态中，请核对是否已办结")
     return Petition(
         ref=ref,
         title=title,

@@ -80,6 +80,7 @@ SITE = Site(
     # 退单: we sent it back as not ours, so no deadline of ours runs either.
     closed=frozenset({"已办结", "已办结待回访", "已回访", "退单"}),
     withdrawn=frozenset({"撤单", "改派"}),
+    open=frozenset({"处理中"}),
     # 来源渠道: a call is a phone petition; the platform's web, WeChat and app channels are online.
     forms={"电话": "电话", "网站": "网上信访", "微信": "网上信访", "APP": "网上信访"},
     # 诉求类型 → 信访目的: 举报 is an accusation, so the caller is never named outside the ledger.
@@ -88,7 +89,6 @@ SITE = Site(
     date_formats=("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"),
     statutory=False,  # a work order follows its own 办理时限, not the petition statutes
 )
-OPEN_STATUSES = frozenset({labels.WAITING_STATUS, "处理中"})
 
 
 class HotlineRobot(SessionRobot):

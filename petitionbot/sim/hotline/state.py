@@ -31,6 +31,7 @@ DEFAULT_KNOBS: dict[str, Any] = {
     "latency_ms": 0,
     "error_rate": 0.0,
     "error_every": 0,
+    "error_count": 0,  # the next n requests answer 500 (-1 = all)
     "rate_limit_every": 0,
     "rate_limit_share": 0.0,
     "retry_after": 1,
