@@ -14,8 +14,8 @@ import sys
 import time
 from dataclasses import dataclass
 
-from core.errors import MalformedPetition
 from bots.district.robot import SITE
+from core.errors import MalformedPetition
 from core.ports import FetchFailure, Listing, Scraped
 from petitionbot import registries
 from petitionbot.registries import RobotEntry
