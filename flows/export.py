@@ -17,14 +17,21 @@ Contributor = Callable[[Petition, Store], dict[str, Any]]
 
 BASE_FIELDS = (
     "ref", "title", "form", "received_on", "assigned_on", "assigned_to", "assigning_office", "handover",
-    "handover_no", "due_on", "petitioners", "headcount", "locality", "purpose", "category", "content", "demand",
-    "anonymous", "status", "attachments", "source", "upstream_state", "signed_on", "notes",
+    "handover_no", "due_on", "due_time", "petitioners", "headcount", "locality", "purpose", "category", "content",
+    "demand", "anonymous", "confidential", "status", "closed", "attachments", "upstream_state", "signed_on", "notes",
 )
+
+
+def _source(p: Petition) -> dict[str, Any]:
+    """Where it came from: the upstream entry (or "ledger"), shown as the clerk reads it, and
+    whether it is a 信访件 (the statutes apply) or a 工单 (its own 办理时限)."""
+    return {"source": p.source, "source_label": p.source_name, "kind": p.kind_name, "statutory": p.statutory}
 
 
 def export_record(p: Petition, store: Store, contributors: Iterable[Contributor] = ()) -> dict[str, Any]:
     data = to_jsonable(p)
     record = {k: data[k] for k in BASE_FIELDS}
+    record.update(_source(p))
     record["attachments"] = [{k: a[k] for k in ("name", "sha256", "size", "path", "media_type")}
                              for a in data["attachments"]]
     record["upstream_due_on"] = data["due_on"]  # the deadlines contributor replaces due_on by the effective one

@@ -40,3 +40,16 @@ def make_petition(ref: str = "YH2026110001", **kw: Any) -> Petition:
     }
     base.update(kw)
     return Petition(**base)
+
+
+def make_work_order(ref: str = "YH-12345-20261103-0007", **kw: Any) -> Petition:
+    """A 12345 hotline work order as intake stores it (the hotline Site's vocabulary applied)."""
+    base: dict[str, Any] = {
+        "title": "反映永福村路灯不亮", "form": "电话", "handover": "", "handover_no": "", "purpose": "求决",
+        "assigning_office": "余杭区12345热线分中心", "assigned_to": "余杭街道", "due_on": date(2026, 11, 6),
+        "due_time": "17:25", "status": "处理中", "source": "hotline", "source_label": "12345热线", "statutory": False,
+        "petitioners": [make_petitioner(name="王先生", id_number="", address="")],
+        "content": "市民来电反映：永福村3组路灯已坏一周，夜间出行不便，要求尽快修复。", "demand": "",
+    }
+    base.update(kw)
+    return make_petition(ref, **base)

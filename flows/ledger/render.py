@@ -49,6 +49,7 @@ def bot_cells(p: Petition, *, group_threshold: int, privacy: Privacy = "show") -
             address = ""  # an address pins a person down as well as a name does
     return {
         "ref": p.ref,
+        "source": p.source_name,
         "assigning_office": p.assigning_office,
         "handover_no": p.handover_no,
         "received_on": p.received_on,

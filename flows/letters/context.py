@@ -118,6 +118,11 @@ def contact_line(settings: LettersSettings) -> str:
 
 
 def _facts(p: Petition, category: str) -> list[dict[str, str]]:
+    if p.is_work_order:  # the platform's own words for the same facts
+        rows = [("来源", p.source_name), ("受理日期", zh_date(p.received_on)), ("派单日期", zh_date(p.assigned_on)),
+                ("来源渠道", clean(p.form)), ("问题属地", clean(p.locality)), ("内容分类", category),
+                ("诉求性质", clean(p.purpose))]
+        return [{"项目": k, "内容": v} for k, v in rows if v]
     rows = [("收件日期", zh_date(p.received_on)), ("交办日期", zh_date(p.assigned_on)), ("信访形式", clean(p.form)),
             ("问题属地", clean(p.locality)), ("内容分类", category), ("信访目的", clean(p.purpose)),
             ("人数", f"{p.headcount}人" if p.headcount else "")]
@@ -192,6 +197,9 @@ def petition_context(p: Petition, kind_audience: str, settings: LettersSettings,
         "受理期限已过": "是" if "受理期限" in passed else "",
         "办结期限": zh_date(dates.handling_due if dates else p.due_on),
         "办结期限已过": "是" if "办结期限" in passed else "",
+        "办理时限": _time_limit(p, dates.handling_due if dates else p.due_on, bool(clerk.get("extension_until"))),
+        "编号名称": p.ref_kind,
+        "来源": p.source_name,
         "延期至": zh_date(clerk.get("extension_until")),
         "延期理由": clause(clerk.get("extension_reason")),
         "延期依据": ext_ref,
@@ -204,6 +212,15 @@ def petition_context(p: Petition, kind_audience: str, settings: LettersSettings,
         "告知途径": redirect.replace("你（们）", you).replace("{你}", you),
         "复查机关": clean(settings.review_office),
     }
+
+
+def _time_limit(p: Petition, due: date | None, extended: bool) -> str:
+    """The due date, with the platform's time of day when the date is the platform's own. Empty
+    for a work order the platform gave no 办理时限 (a letter must not state a date we made up)."""
+    if p.is_work_order and p.due_on is None and not extended:
+        return ""
+    text = zh_date(due)
+    return f"{text}{p.due_time}" if text and p.due_time and due == p.due_on else text
 
 
 def _decision_basis(clerk: Mapping[str, Any], decision: str, legal: LegalTable | None,

@@ -150,7 +150,7 @@ class Rules:
         ctx = petition_context(p, PETITION_KINDS.get(kind, "petitioner"), self.letters,
                                office=self.settings.office, today=today, dates=dates, legal=self.legal,
                                statute=self.statute)
-        if kind == "交办单":
+        if kind in HANDOVER_KINDS:
             why = accused_unit(p, p.responsible_unit, str((p.clerk or {}).get("responsible_person") or ""))
             if why:
                 return ctx, Pending(p.ref, kind, f"暂停：{why}，依规不得将检举控告材料转给被检举的单位或个人；"
@@ -277,10 +277,13 @@ def draft_letters(store: Store, settings: LetterSetup, clock: Clock, run: Run, *
     return out
 
 
+HANDOVER_KINDS = ("交办单", "工单交办单")
+
+
 def _frozen(book: LetterBook, p: Petition, kind: str) -> bool:
     """A 交办单 already sent is not re-issued once the office has decided or closed the petition:
     a new version would only restate what the unit has. (One never sent is still drafted.)"""
-    if kind != "交办单":
+    if kind not in HANDOVER_KINDS:
         return False
     clerk = p.clerk or {}
     return bool((clerk.get("decision") or clerk.get("closed_on")) and book.versions(p.ref, kind))
@@ -291,7 +294,8 @@ def _date_notes(p: Petition, kind: str, dates: LetterDates | None, today: date) 
     if dates is None:
         return []
     notes = []
-    shown = {"交办单": ("受理期限", "办结期限"), "受理告知书": ("办结期限",), "延期办理告知书": ("办结期限",)}
+    shown = {"交办单": ("受理期限", "办结期限"), "工单交办单": ("办结期限",), "受理告知书": ("办结期限",),
+             "延期办理告知书": ("办结期限",)}
     passed = [f"{what}{zh_date(day)}已过{(today - day).days}天" for what, day in dates.passed(today).items()
               if what in shown.get(kind, ())]
     if passed:

@@ -14,6 +14,9 @@ from __future__ import annotations
 # Letters about one petition; the audience decides what personal data may appear.
 PETITION_KINDS = {
     "交办单": "unit",  # to the responsible unit: accusations never name the petitioner
+    # A work order (12345 hotline) handed to the responsible unit: the platform's own 办理时限, the
+    # reply goes back through the platform. The statutory notices do not apply to a work order.
+    "工单交办单": "unit",
     "受理告知书": "petitioner",
     "不予受理告知书": "petitioner",
     "不再受理告知书": "petitioner",
@@ -73,6 +76,9 @@ PETITION_VARS = {
     "法律依据原文": "所引条款的原文（法律依据表中已核实的才有）",
     "告知途径": "应向何处反映的说明（法律依据表中该理由的说明，没有时用配置 letters.redirect_text）",
     "复查机关": "复查机关（配置）",
+    "办理时限": "工单的办理时限，含平台给出的时刻，如 2026年11月6日17:25（登记了延期的为延期后的日期）",
+    "编号名称": "编号的名称：信访件为“信访件编号”，热线工单为“工单编号”",
+    "来源": "来源系统，如 区信访系统、12345热线",
 }
 
 UNIT_VARS = {
@@ -103,6 +109,7 @@ ROW_FIELDS = {
 # what the letter would print.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "交办单": ("本单位", "标题", "责任单位", "反映内容", "受理期限", "办结期限"),
+    "工单交办单": ("本单位", "标题", "责任单位", "反映内容", "办理时限"),
     "受理告知书": ("本单位", "信访人", "反映方式", "标题", "受理日期", "责任单位", "办结期限"),
     "不予受理告知书": ("本单位", "信访人", "反映方式", "标题", "不予受理理由", "法律依据"),
     "不再受理告知书": ("本单位", "信访人", "反映方式", "标题", "不再受理理由", "法律依据"),
@@ -131,6 +138,7 @@ SOURCES = {
     "延期理由": "台账“延期理由”列",
     "延期依据": "templates/legal_basis.toml 的 [extension]",
     "复查机关": "配置 letters.review_office",
+    "办理时限": "热线平台工单的“办理时限”（平台未给出时请向平台核实）",
 }
 
 

@@ -19,6 +19,10 @@ def due_kinds(p: Petition, settings: LettersSettings) -> list[str]:
         return []
     if settings.since and p.assigned_on < date.fromisoformat(settings.since):
         return []
+    if p.is_work_order:
+        # A 工单 is not a 信访件: no acceptance decision, notice or report letter applies (the reply
+        # goes back through the platform); the unit that handles it gets its handover note.
+        return ["工单交办单"] if settings.handover_note else []
     clerk = p.clerk or {}
     kinds = []
     decision = str(clerk.get("decision") or "").strip()

@@ -19,7 +19,7 @@ from flows.letters.settings import BUILTIN_TEMPLATES, LetterSetup, LettersSettin
 from flows.runs import Run
 from flows.store.sqlite import SqliteStore
 from petitionbot import cli
-from tests.factories import make_petition, make_petitioner
+from tests.factories import make_petition, make_petitioner, make_work_order
 
 TODAY = date(2026, 11, 5)
 
@@ -160,11 +160,12 @@ def hostile_petition():
 
 @pytest.fixture
 def petitions(store, desk):
-    """Five petitions in the store, the clerks' decisions typed into the ledger (TYPED)."""
+    """Five petitions and a hotline work order in the store, the clerks' decisions typed into the
+    ledger (TYPED)."""
     items = [make_petition(responsible_unit="永福村"), group_petition(), accusation_petition(), hostile_petition(),
-             refused_petition()]
+             refused_petition(), make_work_order(responsible_unit="永福村")]
     for p in items:
-        store.insert(p, run_id=None)
+        store.insert(p, run_id=None, source=p.source)
     desk.type(TYPED)
     return [store.get(p.ref) for p in items]
 

@@ -18,7 +18,7 @@ from flows.letters import UnitItem, draft_letters, draft_unit_letter
 from flows.letters.flow import PENDING_SHOWN, LetterIncomplete
 from flows.letters.kinds import PETITION_KINDS, REQUIRED, UNIT_KINDS
 from flows.runs import Run
-from tests.factories import make_petition
+from tests.factories import make_petition, make_work_order
 from tests.letters.conftest import CONFIG, TODAY, Desk
 
 ON_CLOSE = '\non_close = ["处理意见书", "承办情况报告"]\n'
@@ -26,6 +26,7 @@ ON_CLOSE = '\non_close = ["处理意见书", "承办情况报告"]\n'
 # What a clerk types for each kind to be due and whole.
 DECIDED = {
     "交办单": {},
+    "工单交办单": {},
     "受理告知书": {"受理情况": "受理", "受理日期": date(2026, 11, 4)},
     "不予受理告知书": {"受理情况": "不予受理", "不予受理/不再受理理由": "你反映的民事纠纷已由人民法院作出生效判决",
                 "法律依据": "应通过法定途径解决"},
@@ -40,7 +41,7 @@ EMPTY_COLUMN = {"受理日期": "受理日期", "不予受理理由": "不予受
                 "法律依据": "法律依据", "延期理由": "延期理由"}
 EMPTY_UPSTREAM = {"标题": {"title": ""}, "反映内容": {"content": ""}, "反映方式": {"form": ""},
                   "信访人": {"anonymous": True, "petitioners": []}, "交办机关": {"assigning_office": ""},
-                  "责任单位": {"responsible_unit": ""}}
+                  "责任单位": {"responsible_unit": ""}, "办理时限": {"due_on": None}}
 # Values whose source is the office's configuration, rules or tables: every due letter needing them.
 FROM_CONFIG = ("本单位", "复查机关", "受理期限", "办结期限", "延期依据")
 
@@ -77,7 +78,8 @@ class Office:
             fields.update(EMPTY_UPSTREAM[missing])
         if missing in EMPTY_COLUMN:
             typed.pop(EMPTY_COLUMN[missing])
-        self.store.insert(make_petition(ref, **fields), run_id=None)
+        make = make_work_order if kind == "工单交办单" else make_petition
+        self.store.insert(make(ref, **fields), run_id=None, source=make(ref).source)
         return ref, typed
 
     def draft(self) -> tuple[Run, dict[tuple[str, str], Path]]:

@@ -68,6 +68,17 @@ def test_every_kind_renders_with_values_and_no_tags_left(drafted, run):
     assert "余信交〔2026〕101号" in all_text(by(drafted, "YH2026110002", "承办情况报告"))
 
 
+def test_a_work_order_gets_its_own_handover_note_and_no_statutory_letter(drafted):
+    ref = "YH-12345-20261103-0007"
+    assert {d.kind for d in drafted if d.ref == ref} == {"工单交办单"}  # no 受理告知书, no 不予受理告知书
+    text = all_text(by(drafted, ref, "工单交办单"))
+    assert "工单编号：YH-12345-20261103-0007" in text and "永福村：" in text
+    assert "现将余杭区12345热线分中心派发的工单转你单位办理" in text
+    assert "请于2026年11月6日17:25前办理完毕" in text and "由本办在12345热线平台回复办结" in text
+    assert "受理" not in text.replace("受理日期", "")  # no acceptance decision is asked of a work order
+    assert "信访条例" not in text and "信访事项" not in text
+
+
 def test_tables_grow_one_row_per_petitioner_per_fact_and_per_petition(drafted):
     doc = docx.Document(str(by(drafted, "YH2026110002", "交办单")))
     facts, people = doc.tables
