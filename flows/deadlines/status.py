@@ -75,7 +75,7 @@ def explain(schedule: Schedule, today: date, engine: Engine) -> str:
 def _explain_work_order(schedule: Schedule, today: date, engine: Engine) -> str:
     st = schedule.main
     s = step_status(st, today, engine)
-    at = f" {schedule.due_time}" if schedule.due_time else ""
+    at = schedule.due_time
     lines = [f"工单 {schedule.ref}：工单按热线平台设定的办理时限办理，不适用信访条例规定的受理、办理和复查期限；"
              f"计算日 {zh_date(today)}"]
     parts = [f"【办理时限】{start_note(st)}，平台设定的办理时限 {zh_date(st.count.due)}{at}"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from core.model import Petition
+from core.model import ACCUSATION, Petition
 from core.privacy import mask_name, scrub_patterns
 from flows.deadlines.engine import Engine, zh_date
 from flows.deadlines.status import STATUS_LABELS, STEP_LABELS, step_status
@@ -21,6 +21,8 @@ from flows.reminders.settings import Rung
 
 NO_UNIT = "（未指定责任单位）"
 HIDDEN = "（检举控告件，不显示信访人）"
+HIDDEN_CALLER = "（保密工单，不显示诉求人）"  # a work order the platform marks 是否保密: 是
+WORK_ORDER_STEP = "工单办理"  # a 工单's one step, due at the platform's 办理时限 (no statutory step)
 LEVEL_ORDER = {"unit": 0, "leader": 1, "supervision": 2}
 LEVEL_LABELS = {"unit": "提醒", "leader": "催办", "supervision": "督办"}
 
@@ -40,9 +42,12 @@ class Item:
     petitioner: str  # privacy-safe
     accusation: bool
     warnings: tuple[str, ...]
+    work_order: bool = False  # a 12345 工单: named by its 工单编号, its step is the 办理时限
 
     @property
     def step_label(self) -> str:
+        if self.work_order:
+            return WORK_ORDER_STEP
         return STEP_LABELS.get(self.step, self.step)
 
     @property
@@ -76,7 +81,7 @@ def rung_for(status: str, days_overdue: int, ladder: list[Rung]) -> Rung | None:
 
 def safe_people(p: Petition) -> str:
     if p.is_accusation:
-        return HIDDEN
+        return HIDDEN_CALLER if p.is_work_order and p.purpose != ACCUSATION else HIDDEN
     if p.anonymous or not p.petitioners:
         return "匿名"
     names = [mask_name(x.name) for x in p.petitioners if x.name]
@@ -117,7 +122,8 @@ def collect(petitions: Iterable[Petition], engine: Engine, today: date, ladder: 
             items.append(Item(ref=p.ref, unit=p.responsible_unit or NO_UNIT, step=st.step, status=s.status,
                               due=st.due, days_overdue=s.days_overdue, workdays_left=s.workdays_left,
                               level=rung.level, draft=rung.draft_supervision, title=safe_title(p),
-                              petitioner=safe_people(p), accusation=p.is_accusation, warnings=tuple(st.warnings)))
+                              petitioner=safe_people(p), accusation=p.is_accusation, warnings=tuple(st.warnings),
+                              work_order=p.is_work_order))
     return items
 
 
@@ -141,6 +147,12 @@ class PetitionRow:
     petitioner: str
     accusation: bool
     items: list[Item]  # its steps, the longest overdue first
+
+    @property
+    def ref_named(self) -> str:
+        """The ref as a message shows it: a work order says it is one (工单编号 …), since its
+        number stands among petitions' numbers."""
+        return f"工单编号 {self.ref}" if self.items and self.items[0].work_order else self.ref
 
     @property
     def status(self) -> str:
