@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -229,10 +230,16 @@ def _personal_numbers(norm: str) -> list[tuple[list[int], int, int]]:
     return found
 
 
-def scrub_patterns(text: str) -> str:
-    """Mask ID and phone numbers in free text, whatever their width or separators."""
+def scrub_patterns(text: str, *, keep: Iterable[str] = ()) -> str:
+    """Mask ID and phone numbers in free text, whatever their width or separators. ``keep``:
+    refs to leave whole (a work order's 工单编号, YH-12345-20261104-0002, has as many digits as
+    an ID number; the caller knows it is a ref)."""
     if not text:
         return text
+    kept = sorted({k for k in keep if k and k in text}, key=len, reverse=True)
+    if kept:
+        parts = re.split("(" + "|".join(map(re.escape, kept)) + ")", text)
+        return "".join(part if n % 2 else scrub_patterns(part) for n, part in enumerate(parts))
     norm = normalise(text)
     if not _DIGIT.search(norm):
         return text

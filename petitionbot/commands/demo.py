@@ -1,7 +1,9 @@
-"""``petitionbot demo``: the whole chain against the built-in simulator, in a fresh folder.
+"""``petitionbot demo``: the whole chain against the built-in simulators, in a fresh folder.
 
-Generates a dataset, starts the simulator on a free loopback port, writes a config for it,
-then runs every flow end to end (headless) and prints where everything is, in Chinese.
+Generates two datasets, starts both upstream simulators side by side on free loopback ports
+(the district's petition system and the 12345 hotline's work-order platform), writes a config,
+then runs every flow end to end (headless): petitions and work orders end up in one store, one
+ledger, with letters and reminders for both. Prints where everything is, in Chinese.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from petitionbot import config, wiring
 from petitionbot.app import App
 from petitionbot.mailcatcher import MailCatcher
 
+DISTRICT_LABEL, HOTLINE_LABEL = "区信访系统", "12345热线"
+
 # Each step: (Chinese name, function(app, out_dir) -> list of Chinese result lines).
 Step = Callable[[App, Path], list[str]]
 
@@ -31,21 +35,22 @@ def _intake(app: App, out: Path) -> list[str]:
 
 
 def _ledger(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.ledger import report
+    from petitionbot.commands.ledger import ledger, report
 
-    done = wiring.run_ledger(app)
-    return report(done.run, done.value).splitlines()
+    run, result = ledger(app)
+    return report(run, result).splitlines()
 
 
 def _letters(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.letters import report
+    from petitionbot.commands.letters import letters, report
 
-    return report(wiring.run_letters(app).run).splitlines()
+    return report(letters(app)).splitlines()
 
 
 def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[str]:
-    done = wiring.run_reminders(app, now=True)
-    run, result = done.run, done.value
+    from petitionbot.commands.reminders import reminders
+
+    run, result = reminders(app, now=True)
     lines = [f"需提醒 {len(result.items)} 项，生成消息 {len(result.queued)} 条，发出 {result.sent} 条，"
              f"失败 {result.failed} 条"]
     mails = catcher.messages if catcher else []
@@ -61,19 +66,21 @@ def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[
 
 
 def _analysis(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.analysis import describe
+    from petitionbot.commands.analysis import analysis, describe
 
-    done = wiring.run_analysis(app)
-    return describe(done.run, done.value).splitlines()
+    run, result = analysis(app)
+    return describe(run, result).splitlines()
 
 
 def _report(app: App, out: Path) -> list[str]:
-    files = wiring.run_report(app, month=f"{app.clock.today():%Y-%m}").value
+    from petitionbot.commands.analysis import report
+
+    run, files = report(app, f"{app.clock.today():%Y-%m}")
     return [f"月度报告：{files.docx}", f"统计数据：{files.xlsx}"]
 
 
 def steps(catcher: MailCatcher | None = None) -> list[tuple[str, Step]]:
-    return [("取件并签收", _intake), ("智能分析（重复件、群体预警、分类建议）", _analysis), ("台账", _ledger),
+    return [("取件并签收（信访件与热线工单）", _intake), ("智能分析（重复件、群体预警、分类建议）", _analysis), ("台账", _ledger),
             ("起草文书", _letters), ("催办提醒与超期清单", lambda app, out: _reminders(app, out, catcher)),
             ("月度统计报告", _report)]
 
@@ -96,23 +103,25 @@ def register(top, run_flows) -> None:  # noqa: ARG001
     p = top.add_parser("demo", help="演示：启动内置模拟系统，完整跑一遍取件、台账、文书、催办和分析")
     p.add_argument("--out", help="演示输出目录（默认 out/demo-日期时间）")
     p.add_argument("--count", type=int, default=60, help="模拟信访件数量（默认 60）")
+    p.add_argument("--orders", type=int, default=30, help="模拟热线工单数量（默认 30；0 = 不启动热线模拟平台）")
     p.add_argument("--seed", type=int, default=2026, help="随机种子（相同种子生成相同数据）")
     p.add_argument("--as-of", dest="as_of", help="把“今天”固定为某日（默认取模拟数据最后交办日之后）")
     p.set_defaults(func=cli)
 
 
-def write_config(path: Path, *, url: str, username: str, extra: str = "") -> None:
-    path.write_text(
-        "# 演示用配置（petitionbot demo 自动生成）\n"
-        f'[upstream]\nurl = "{url}"\nusername = "{username}"\n\n'
-        '[storage]\nworkdir = "work"\n' + extra,
-        encoding="utf-8",
-    )
+def write_config(path: Path, *, upstreams: list[tuple[str, str, str]], extra: str = "") -> None:
+    """``upstreams``: (site, url, username) of each simulator; the entry is named after its site."""
+    entries = "".join(f'[[upstream]]\nname = "{site}"\nsite = "{site}"\nurl = "{url}"\nusername = "{user}"\n\n'
+                      for site, url, user in upstreams)
+    path.write_text("# 演示用配置（petitionbot demo 自动生成）\n" + entries + '[storage]\nworkdir = "work"\n' + extra,
+                    encoding="utf-8")
 
 
 def cli(args: argparse.Namespace) -> int:
     from petitionbot.sim import start_simulator
     from petitionbot.sim.generate import generate
+    from petitionbot.sim.hotline import start_hotline
+    from petitionbot.sim.hotline.generate import generate_orders
 
     out = Path(args.out or f"out/demo-{datetime.now():%Y%m%d-%H%M%S}").resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -120,19 +129,32 @@ def cli(args: argparse.Namespace) -> int:
     (out / "dataset.json").write_text(json.dumps(dataset, ensure_ascii=False, indent=1), encoding="utf-8")
     unit = dataset["units"][0]
     user = unit["users"][0]
+    last = max((date.fromisoformat(p["assigned_on"]) for p in dataset["petitions"]
+                if isinstance(p.get("assigned_on"), str) and _iso(p["assigned_on"])), default=date.today())
+    as_of = date.fromisoformat(args.as_of) if args.as_of else last
+    # The work orders of the same weeks, so both kinds are due, late and closed side by side.
+    orders = generate_orders(args.orders, args.seed, today=as_of, days=20) if args.orders > 0 else None
+    if orders is not None:
+        (out / "orders.json").write_text(json.dumps(orders, ensure_ascii=False, indent=1), encoding="utf-8")
     sim = start_simulator(dataset, port=0, admin_token=secrets.token_hex(8))
+    hot_sim = start_hotline(orders, port=0, admin_token=secrets.token_hex(8)) if orders is not None else None
     catcher = MailCatcher().__enter__()
     try:
         cfg = out / "petitionbot.toml"
         localities = [p["locality"] for p in dataset["petitions"] if isinstance(p.get("locality"), str)]
-        write_config(cfg, url=sim.url, username=user["username"], extra=demo_config(localities, catcher.port))
-        os.environ["PETITIONBOT_UPSTREAM_PASSWORD"] = user["password"]
+        localities += [o["locality"] for o in (orders or {}).get("orders", []) if isinstance(o.get("locality"), str)]
+        upstreams = [("district", sim.url, user["username"])]
+        os.environ["PETITIONBOT_UPSTREAM_DISTRICT_PASSWORD"] = user["password"]
+        if hot_sim is not None and orders is not None:
+            hot_user = orders["units"][0]["users"][0]
+            upstreams.append(("hotline", hot_sim.url, hot_user["username"]))
+            os.environ["PETITIONBOT_UPSTREAM_HOTLINE_PASSWORD"] = hot_user["password"]
+        write_config(cfg, upstreams=upstreams, extra=demo_config(localities, catcher.port))
         settings = config.load(cfg)
-        last = max((date.fromisoformat(p["assigned_on"]) for p in dataset["petitions"]
-                    if isinstance(p.get("assigned_on"), str) and _iso(p["assigned_on"])), default=date.today())
-        as_of = date.fromisoformat(args.as_of) if args.as_of else last
         app = wiring.build_app(settings, as_of=as_of, trigger="demo")
-        print(f"演示开始：模拟系统 {sim.url}，{len(dataset['petitions'])} 件模拟信访件，“今天”= {as_of}")
+        print(f"演示开始：{DISTRICT_LABEL}模拟系统 {sim.url}，{len(dataset['petitions'])} 件模拟信访件"
+              + (f"；{HOTLINE_LABEL}模拟平台 {hot_sim.url}，{len(orders['orders'])} 件模拟工单" if hot_sim and orders else "")
+              + f"；“今天”= {as_of}")
         for name, step in steps(catcher):
             print(f"\n【{name}】")
             try:
@@ -148,6 +170,8 @@ def cli(args: argparse.Namespace) -> int:
     finally:
         catcher.__exit__(None, None, None)
         sim.stop()
+        if hot_sim is not None:
+            hot_sim.stop()
     return 0
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bots.district.robot import SITE
+from bots.hotline.robot import SITE as HOTLINE
 from core.clock import FixedClock
 from core.errors import NotOurs, Withdrawn
 from core.ports import FetchFailure, Listing, Scraped, ScrapedAttachment
@@ -153,3 +154,51 @@ def test_duplicate_listing_is_warned(env):
     robot.list_assigned = lambda: listing + [replace(listing[0], title="另一个标题")]
     run = go(robot)
     assert run.counts.new == 1 and any("出现两次" in w for w in run.warnings)
+
+
+# -- several upstreams: a ref is unique per source -----------------------------------------------
+class HotlineScripted(ScriptedRobot):
+    site = HOTLINE
+
+
+def order(ref, status="处理中", **extra):
+    fields = {"title": f"工单{ref}", "form": "微信", "received_on": "2026-11-02 07:42:13",
+              "assigned_on": "2026-11-02 08:00:00", "due_on": "2026-11-06 17:25:00", "status": status,
+              "purpose": "投诉", "content": "诉求内容", "confidential": "否"}
+    fields.update(extra)
+    return Scraped(ref=ref, fields=fields, petitioners=[{"name": "王先生", "phone": "13905710001"}],
+                   attachments=[ScrapedAttachment(name="录音转写.txt", media_type="text/plain", data=b"t" + ref.encode())])
+
+
+def test_the_same_ref_from_two_sources_is_two_items(env, tmp_path):
+    store, go, _ = env
+    go(ScriptedRobot({"A1": detail("A1")}))
+    hotline = HotlineScripted({"A1": order("A1"), "YH-12345-20261102-0001": order("YH-12345-20261102-0001")})
+    run = go(hotline)
+    assert run.counts.new == 2 and store.refs() == {"A1", "A1@hotline", "YH-12345-20261102-0001"}
+    mine, theirs = store.get("A1"), store.get("A1@hotline")
+    assert (mine.source, mine.statutory, theirs.source, theirs.statutory) == ("district", True, "hotline", False)
+    assert theirs.title == "工单A1" and theirs.due_time == "17:25"
+    # Nothing changed on either side: neither run refetches, and neither touches the other's item.
+    again = go(hotline)
+    assert again.counts.new == 0 and again.counts.unchanged == 2 and hotline.fetched.count("A1") == 1
+    district = ScriptedRobot({"A1": detail("A1")})
+    assert go(district).counts.unchanged == 1 and store.get("A1@hotline").upstream_state == "active"
+    # The hotline takes its A1 back: only the hotline's item is marked, asked for by its own text.
+    del hotline.details["A1"]
+    hotline.failures = {"A1": Withdrawn("撤单")}
+    go(hotline)
+    assert store.get("A1@hotline").upstream_state == "withdrawn" and store.get("A1").upstream_state == "active"
+
+
+def test_signing_follows_the_sites_word_and_closed_is_the_sites(env):
+    store, go, _ = env
+    robot = HotlineScripted({"YH-1": order("YH-1", status="待接单"), "YH-2": order("YH-2", status="待签收"),
+                             "YH-3": order("YH-3", status="已回访")})
+    run = go(robot, sign=True)
+    assert robot.signed == {"YH-1"} and run.counts.signed == 1  # 待签收 is not a hotline word
+    assert store.get("YH-3").closed and not store.get("YH-1").closed
+    assert any("待签收" in n for n in store.get("YH-2").notes)  # an unknown status is noted, not taken as open
+    robot.details["YH-1"] = order("YH-1", status="已办结待回访")
+    go(robot)
+    assert store.get("YH-1").closed and store.get("YH-1").status == "已办结待回访"

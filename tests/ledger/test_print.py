@@ -56,7 +56,7 @@ def test_print_sheet_has_the_dozen_columns_every_row_and_prints_one_page_wide(st
     assert wb.sheetnames == ["台账", "打印", "校验", "统计"]
     ws = wb["打印"]
     heads = [c.value for c in ws[2]]
-    assert heads == ["序号", "信访件编号", "登记日期", "信访人", "问题属地", "内容分类", "诉求摘要", "责任单位",
+    assert heads == ["序号", "信访件编号", "来源", "登记日期", "信访人", "问题属地", "内容分类", "诉求摘要", "责任单位",
                      "受理告知期限", "办结期限", "期限状态", "超期天数", "办理状态"]
     assert len(heads) == len(PRINT_COLUMNS)
     ledger = rows_by_ref(sync.book)
@@ -137,7 +137,7 @@ def test_clerk_edits_on_taizhang_still_sync_and_typing_on_the_print_sheet_is_ove
     values = [c.value for row in wb["打印"].iter_rows() for c in row]
     assert "信访员在打印表里改的" not in values
     printed = {r[1]: r for r in wb["打印"].iter_rows(min_row=3, values_only=True) if r[1]}
-    assert printed["YH2026110001"][12] == "已办结"
+    assert printed["YH2026110001"][[k for k, _ in PRINT_COLUMNS].index("handling_status")] == "已办结"
 
 
 def test_every_sheet_prints_landscape_and_fits_the_width_and_every_row_is_bordered(store, sync):
