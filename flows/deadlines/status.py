@@ -52,18 +52,16 @@ def step_status(step: StepDeadline, today: date, engine: Engine) -> StepStatus:
 
 def explain(schedule: Schedule, today: date, engine: Engine) -> str:
     """Every date, in Chinese: start, rule, days skipped, result, status."""
-    if not schedule.statutory:
-        return _explain_work_order(schedule, today, engine)
-    lines = [f"信访件 {schedule.ref}：期限规则“{schedule.profile.label}”，计算日 {zh_date(today)}"]
+    if schedule.statutory:
+        head = f"信访件 {schedule.ref}：期限规则“{schedule.profile.label}”，计算日 {zh_date(today)}"
+    else:
+        head = (f"工单 {schedule.ref}：工单按热线平台设定的办理时限办理，不适用信访条例规定的受理、办理和复查期限；"
+                f"计算日 {zh_date(today)}")
+    lines = [head]
     for st in schedule.steps:
         s = step_status(st, today, engine)
-        c = st.count
-        parts = [f"【{STEP_LABELS.get(st.step, st.rule.label)}】{start_note(st)}，次日起算 {st.rule.describe()}"]
-        if st.rule.working and c.skipped:
-            parts.append(f"跳过休息日 {_ranges(c.skipped)}")
-        if c.rolled_from:
-            parts.append(f"期满日 {zh_date(c.rolled_from)} 是休息日，顺延至 {zh_date(c.due)}")
-        parts.append(f"计算期限 {zh_date(c.due)}")
+        parts = _rule_parts(st) if schedule.statutory else [
+            f"【办理时限】{start_note(st)}，平台设定的办理时限 {zh_date(st.count.due)}{schedule.due_time}"]
         if st.due_note:
             parts.append(f"{st.due_note}，实际期限 {zh_date(st.due)}")
         parts.append(f"状态：{_status_text(s, st)}")
@@ -72,19 +70,16 @@ def explain(schedule: Schedule, today: date, engine: Engine) -> str:
     return "\n".join(lines)
 
 
-def _explain_work_order(schedule: Schedule, today: date, engine: Engine) -> str:
-    st = schedule.main
-    s = step_status(st, today, engine)
-    at = schedule.due_time
-    lines = [f"工单 {schedule.ref}：工单按热线平台设定的办理时限办理，不适用信访条例规定的受理、办理和复查期限；"
-             f"计算日 {zh_date(today)}"]
-    parts = [f"【办理时限】{start_note(st)}，平台设定的办理时限 {zh_date(st.count.due)}{at}"]
-    if st.due_note:
-        parts.append(f"{st.due_note}，实际期限 {zh_date(st.due)}")
-    parts.append(f"状态：{_status_text(s, st)}")
-    lines.append("；".join(parts) + "。")
-    lines.extend(f"  ⚠ {w}" for w in st.warnings)
-    return "\n".join(lines)
+def _rule_parts(st: StepDeadline) -> list[str]:
+    """How a statutory step's date was counted: start, rule, rest days skipped or rolled over."""
+    c = st.count
+    parts = [f"【{STEP_LABELS.get(st.step, st.rule.label)}】{start_note(st)}，次日起算 {st.rule.describe()}"]
+    if st.rule.working and c.skipped:
+        parts.append(f"跳过休息日 {_ranges(c.skipped)}")
+    if c.rolled_from:
+        parts.append(f"期满日 {zh_date(c.rolled_from)} 是休息日，顺延至 {zh_date(c.due)}")
+    parts.append(f"计算期限 {zh_date(c.due)}")
+    return parts
 
 
 def _status_text(s: StepStatus, st: StepDeadline) -> str:
