@@ -35,10 +35,10 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", "bot", "int", 6),
-    Column("ref", "信访件编号", "key", "text", 17),
+    Column("ref", "信访件编号", "key", "text", 23),  # a 工单编号 is 22 characters
     # Which upstream the row came from (the Site's label: 区信访系统, 12345热线; 台账登记 for a
     # walk-in): a 工单编号 stands in the 信访件编号 column, and its deadlines follow other rules.
-    Column("source", "来源", "bot", "text", 10),
+    Column("source", "来源", "bot", "text", 11),
     Column("assigning_office", "交办机关", "bot", "text", 14),
     Column("handover_no", "交办文号", "bot", "text", 18),
     Column("received_on", "登记日期", "bot", "date", 11),

@@ -242,8 +242,9 @@ _LINE = {"border": 1, "border_color": "#BFBFBF"}
 # are wide enough for an estimated date with its "（估算）" marker: a number that does not fit its
 # column shows as "###".
 # 来源 beside the ref: a 工单编号 and a 信访件编号 share the column, and their deadlines differ.
-PRINT_COLUMNS = (("seq", 5), ("ref", 16), ("source", 9), ("received_on", 10.5), ("petitioners", 10), ("locality", 9),
-                 ("category", 10), ("summary", 35), ("responsible_unit", 12), ("acceptance_due", 16),
+# Wide enough for a 工单编号 (YH-12345-20261102-0002, 22 characters) on one line.
+PRINT_COLUMNS = (("seq", 5), ("ref", 21), ("source", 10), ("received_on", 10.5), ("petitioners", 10), ("locality", 9),
+                 ("category", 10), ("summary", 29), ("responsible_unit", 12), ("acceptance_due", 16),
                  ("deadline", 16), ("deadline_status", 8.5), ("days_overdue", 6), ("handling_status", 9))
 PRINT_PT = 10.5  # 五号, the usual size of a printed table
 _PRINT_BASE = {"valign": "top", "font_size": PRINT_PT, "border": 1, "border_color": "#808080"}
