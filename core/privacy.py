@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -48,6 +47,7 @@ _FOLDABLE = re.compile("(?![0-9])[\\d\u00a0\u00b2\u00b3\u00b9\u2000-\u200a\u2070
                        "\u2776-\u2793\u3000\u3248-\u32ff\uff08\uff09\uff0b\uff0d\uff0e\uff10-\uff19"
                        "\uff38\uff58\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a]")
 _GLUED = re.compile(r"[0-9]+[Xx]?")
+_HYPHENATED = re.compile(r"[0-9]+(?:-[0-9]+)*")
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ID_PREFIX = re.compile(r"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])")
 _DIGIT = re.compile(r"[0-9]")
@@ -188,6 +188,12 @@ def _numbers(norm: str) -> list[tuple[int, str]]:
             if glued is not None and not _glued_personal(glued.group(0)):
                 pos = glued.end()  # XF2026112500001: skip the ref, look again right after it
                 continue
+        if start >= 2 and norm[start - 1] == "-" and norm[start - 2] in _ALNUM:
+            joined = _HYPHENATED.match(norm, start)
+            parts = joined.group(0).split("-") if joined is not None else []
+            if parts and not any(map(_glued_personal, [*parts, "".join(parts)])):
+                pos = joined.end()  # YH-12345-20261104-0002 (a 工单编号): skip the ref, look again after it
+                continue
         pos = m.end()
         if text.isdigit() or not _DATE.search(text):
             out.append((start, text))
@@ -230,16 +236,10 @@ def _personal_numbers(norm: str) -> list[tuple[list[int], int, int]]:
     return found
 
 
-def scrub_patterns(text: str, *, keep: Iterable[str] = ()) -> str:
-    """Mask ID and phone numbers in free text, whatever their width or separators. ``keep``:
-    refs to leave whole (a work order's 工单编号, YH-12345-20261104-0002, has as many digits as
-    an ID number; the caller knows it is a ref)."""
+def scrub_patterns(text: str) -> str:
+    """Mask ID and phone numbers in free text, whatever their width or separators."""
     if not text:
         return text
-    kept = sorted({k for k in keep if k and k in text}, key=len, reverse=True)
-    if kept:
-        parts = re.split("(" + "|".join(map(re.escape, kept)) + ")", text)
-        return "".join(part if n % 2 else scrub_patterns(part) for n, part in enumerate(parts))
     norm = normalise(text)
     if not _DIGIT.search(norm):
         return text

@@ -57,7 +57,7 @@ def run_intake(robot: Robot, store: Store, run: Run, options: IntakeOptions) -> 
     everything = list(store.petitions())
     stored = {ref_key(upstream_ref(p.ref, source)): p for p in everything if p.source == source}
     taken = {ref_key(p.ref) for p in everything if p.source != source}
-    listings = _dedupe(robot.list_assigned(), run, store, stored, site)
+    listings = _dedupe(robot.list_assigned(), run, store, stored, site, source)
     timings["list"] = round(time.perf_counter() - started - timings["login"], 3)
     run.counts.listed = len(listings)
     listed = {ref_key(item.ref): item for item in listings}
@@ -176,7 +176,8 @@ def _watched(items: Iterable[Any], run: Run, total: int) -> Iterator[Any]:
             close()
 
 
-def _dedupe(listings: list[Listing], run: Run, store: Store, stored: dict[str, Petition], site: Site) -> list[Listing]:
+def _dedupe(listings: list[Listing], run: Run, store: Store, stored: dict[str, Petition], site: Site,
+            source: str) -> list[Listing]:
     noun = ref_noun(site)
     seen: dict[str, Listing] = {}
     for item in listings:
@@ -192,7 +193,7 @@ def _dedupe(listings: list[Listing], run: Run, store: Store, stored: dict[str, P
         # Two spellings of one key (XF(2026)77 and XF（2026）77, xf… and XF…): one petition to us.
         # The one already stored keeps its place; the other waits in quarantine for a person.
         kept = stored[key].ref if key in stored else None
-        keep, other = (item, first) if kept is not None and upstream_ref(kept, site.name) == item.ref else (first, item)
+        keep, other = (item, first) if kept is not None and upstream_ref(kept, source) == item.ref else (first, item)
         seen[key] = keep
         _quarantine(store, other.ref, BusinessError(
             f"编号「{other.ref}」与「{keep.ref}」只差全角/半角括号、大小写或空格，系统视为同一编号，已按「{keep.ref}」"

@@ -37,10 +37,6 @@ def _row(r: Any) -> Queued:
 _COLS = "id, key, kind, unit, message, attempts, last_error, send_day, created_at"
 
 
-def _refs(entries: list[tuple[str, str, str]]) -> list[str]:
-    return [ref for ref, _step, _level in entries]
-
-
 class Outbox:
     def __init__(self, store: Store, *, backoff_minutes: float = 10, backoff_max_hours: float = 12,
                  stuck_after: int = 3):
@@ -62,9 +58,8 @@ class Outbox:
         added = 0
         # Last line of defence before anything leaves: whatever a renderer let through, no ID or
         # phone number is stored for sending (the @-mentions live outside the text, in ``mentions``).
-        # The message's own refs stay whole: a 工单编号 has as many digits as an ID number.
-        batch = [(key, kind, unit, replace(message, subject=scrub_patterns(message.subject, keep=_refs(entries)),
-                                           body=scrub_patterns(message.body, keep=_refs(entries))), entries)
+        batch = [(key, kind, unit, replace(message, subject=scrub_patterns(message.subject),
+                                           body=scrub_patterns(message.body)), entries)
                  for key, kind, unit, message, entries in batch]
         with self.store.transaction() as tx:
             for key, kind, unit, message, entries in batch:
