@@ -23,11 +23,11 @@ from loguru import logger
 from core.errors import AttachmentRejected, BusinessError, NotOurs, StoreError, SystemError_, Withdrawn
 from core.model import Attachment, Petition, to_jsonable
 from core.ports import FetchFailure, Listing, Robot, Scraped, Site, Store
+from core.privacy import redactor
 from core.refs import folder_name, ref_key, store_ref, upstream_ref
 from flows import attachments as files
 from flows import failpoints, tempfiles
 from flows.parse import clean_text, parse_scraped, parse_when, ref_noun
-from core.privacy import redactor
 from flows.runs import Run
 
 # Upstream fields whose change is worth a line in the history (the rest are compared too).

@@ -26,8 +26,12 @@ if TYPE_CHECKING:
 class RobotEntry:
     """One upstream site: its Chinese label and its robot class, imported on first use."""
 
-    label: str
+    label: str  # the same words as the robot's ``site.label`` (the contract suite checks it)
     load: Callable[[], tuple[type, type]]  # -> (the robot class, its RobotOptions class)
+
+    @property
+    def robot_class(self) -> type:
+        return self.load()[0]
 
     def build(self, entry: UpstreamSettings, *, password: str, state_path: Path, evidence_dir: Path,
               headless: bool | None = None) -> Robot:

@@ -35,22 +35,21 @@ def _intake(app: App, out: Path) -> list[str]:
 
 
 def _ledger(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.ledger import ledger, report
+    from petitionbot.commands.ledger import report
 
-    run, result = ledger(app)
-    return report(run, result).splitlines()
+    done = wiring.run_ledger(app)
+    return report(done.run, done.value).splitlines()
 
 
 def _letters(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.letters import letters, report
+    from petitionbot.commands.letters import report
 
-    return report(letters(app)).splitlines()
+    return report(wiring.run_letters(app).run).splitlines()
 
 
 def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[str]:
-    from petitionbot.commands.reminders import reminders
-
-    run, result = reminders(app, now=True)
+    done = wiring.run_reminders(app, now=True)
+    run, result = done.run, done.value
     lines = [f"需提醒 {len(result.items)} 项，生成消息 {len(result.queued)} 条，发出 {result.sent} 条，"
              f"失败 {result.failed} 条"]
     mails = catcher.messages if catcher else []
@@ -66,16 +65,14 @@ def _reminders(app: App, out: Path, catcher: MailCatcher | None = None) -> list[
 
 
 def _analysis(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.analysis import analysis, describe
+    from petitionbot.commands.analysis import describe
 
-    run, result = analysis(app)
-    return describe(run, result).splitlines()
+    done = wiring.run_analysis(app)
+    return describe(done.run, done.value).splitlines()
 
 
 def _report(app: App, out: Path) -> list[str]:
-    from petitionbot.commands.analysis import report
-
-    run, files = report(app, f"{app.clock.today():%Y-%m}")
+    files = wiring.run_report(app, month=f"{app.clock.today():%Y-%m}").value
     return [f"月度报告：{files.docx}", f"统计数据：{files.xlsx}"]
 
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from bots.kit.options import RobotOptions
-from bots.registry import ROBOTS
 from core.errors import NotOurs, SessionExpired, UpstreamDown, Withdrawn
 from core.ports import FetchFailure, Scraped
 from flows.parse import parse_scraped, parse_when
+from petitionbot.registries import ROBOTS
 from petitionbot.sim import start_simulator
 from petitionbot.sim.generate import generate
 from petitionbot.sim.hotline import start_hotline
@@ -85,12 +85,17 @@ def hotline_harness() -> Harness:
                    lambda d: d["orders"], ("待接单", "处理中"), "/gdpt/gd/view", add_big)
 
 
-# One line per site: a third site adds its harness here (and its robot to bots/registry.py).
+# One line per site: a third site adds its harness here (and its robot to petitionbot/registries.py).
 HARNESSES: dict[str, Callable[[], Harness]] = {"district": district_harness, "hotline": hotline_harness}
 
 
 def test_every_registered_site_has_a_simulator_in_this_suite():
     assert set(HARNESSES) == set(ROBOTS)
+
+
+def test_the_registry_names_each_site_as_its_robot_does():
+    for name, entry in ROBOTS.items():
+        assert entry.robot_class.site.name == name and entry.label == entry.robot_class.site.label
 
 
 @pytest.fixture(scope="module", params=sorted(HARNESSES))
@@ -115,7 +120,7 @@ def make(sim_site, browser, tmp_path, sleeps):
                        state_path=tmp_path / "state.json", evidence_dir=tmp_path / "evidence", timeout_ms=5_000,
                        retries=2, backoff_s=0.25, sleep=sleeps.append)
         options.update(overrides)
-        robot = ROBOTS[sim_site.site](RobotOptions(**options), browser=browser)
+        robot = ROBOTS[sim_site.site].robot_class(RobotOptions(**options), browser=browser)
         robots.append(robot.__enter__())
         return robot
 
@@ -215,7 +220,7 @@ def test_an_attachment_over_the_cap_is_refused_with_a_reason(make, sim_site):
 
 
 def test_sign_is_true_once_then_false(make, sim_site):
-    site = ROBOTS[sim_site.site].site
+    site = ROBOTS[sim_site.site].robot_class.site
     robot = make()
     ref = next(x.ref for x in robot.list_assigned() if x.status in site.to_sign)
     assert robot.sign(ref) is True
@@ -239,7 +244,7 @@ def test_stats_are_counts_without_personal_data(make, sim_site):
 
 # -- the site's vocabulary ------------------------------------------------------------------------
 def test_every_status_the_simulator_uses_is_classified(sim_site):
-    site = ROBOTS[sim_site.site].site
+    site = ROBOTS[sim_site.site].robot_class.site
     used = {i["status"] for i in sim_site.items(sim_site.dataset)}
     assert used and all(site.knows(s) for s in used), sorted(s for s in used if not site.knows(s))
     classes = [site.to_sign, site.closed, site.withdrawn, site.open]
@@ -249,7 +254,7 @@ def test_every_status_the_simulator_uses_is_classified(sim_site):
 
 
 def test_refs_dates_forms_and_purposes_read_in_the_sites_words(make, sim_site):
-    site = ROBOTS[sim_site.site].site
+    site = ROBOTS[sim_site.site].robot_class.site
     robot = make()
     listed = robot.list_assigned()
     clean = [x for x in listed if re.fullmatch(site.ref_pattern, x.ref)]

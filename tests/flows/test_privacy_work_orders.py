@@ -2,8 +2,8 @@
 ID and phone numbers everywhere (logs, reminders, masked exports) must leave it whole, and still
 mask a real number written after it or in the same shape."""
 
+from core.privacy import scrub_patterns
 from flows.export import export_record, mask_record
-from flows.privacy import scrub_patterns
 from flows.store.sqlite import SqliteStore
 from tests.factories import make_work_order
 
