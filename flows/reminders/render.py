@@ -23,6 +23,9 @@ def _env(folder: str) -> jinja2.Environment:
     path = Path(folder)
     if not path.is_absolute() and not path.exists():
         path = ROOT / path
+    # Absolute, because the environment is cached: a relative folder would be looked up again from
+    # whatever the working directory is later (the console and the tests change it).
+    path = path.resolve()
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(path)), undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
 

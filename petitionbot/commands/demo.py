@@ -106,10 +106,15 @@ def register(top, run_flows) -> None:  # noqa: ARG001
     p.set_defaults(func=cli)
 
 
-def write_config(path: Path, *, upstreams: list[tuple[str, str, str]], extra: str = "") -> None:
-    """``upstreams``: (site, url, username) of each simulator; the entry is named after its site."""
-    entries = "".join(f'[[upstream]]\nname = "{site}"\nsite = "{site}"\nurl = "{url}"\nusername = "{user}"\n\n'
-                      for site, url, user in upstreams)
+def write_config(path: Path, *, url: str = "", username: str = "", upstreams: list[tuple[str, str, str]] | None = None,
+                 extra: str = "") -> None:
+    """One ``[[upstream]]`` entry per (site, url, username) in ``upstreams``, named after its site;
+    without ``upstreams``, the single ``[upstream]`` table for ``url`` and ``username``."""
+    if upstreams:
+        entries = "".join(f'[[upstream]]\nname = "{site}"\nsite = "{site}"\nurl = "{u}"\nusername = "{user}"\n\n'
+                          for site, u, user in upstreams)
+    else:
+        entries = f'[upstream]\nurl = "{url}"\nusername = "{username}"\n\n'
     path.write_text("# 演示用配置（petitionbot demo 自动生成）\n" + entries + '[storage]\nworkdir = "work"\n' + extra,
                     encoding="utf-8")
 
@@ -136,16 +141,17 @@ def cli(args: argparse.Namespace) -> int:
     sim = start_simulator(dataset, port=0, admin_token=secrets.token_hex(8))
     hot_sim = start_hotline(orders, port=0, admin_token=secrets.token_hex(8)) if orders is not None else None
     catcher = MailCatcher().__enter__()
+    saved: dict[str, str | None] = {}
     try:
         cfg = out / "petitionbot.toml"
         localities = [p["locality"] for p in dataset["petitions"] if isinstance(p.get("locality"), str)]
         localities += [o["locality"] for o in (orders or {}).get("orders", []) if isinstance(o.get("locality"), str)]
         upstreams = [("district", sim.url, user["username"])]
-        os.environ["PETITIONBOT_UPSTREAM_DISTRICT_PASSWORD"] = user["password"]
+        _setenv(saved, "PETITIONBOT_UPSTREAM_DISTRICT_PASSWORD", user["password"])
         if hot_sim is not None and orders is not None:
             hot_user = orders["units"][0]["users"][0]
             upstreams.append(("hotline", hot_sim.url, hot_user["username"]))
-            os.environ["PETITIONBOT_UPSTREAM_HOTLINE_PASSWORD"] = hot_user["password"]
+            _setenv(saved, "PETITIONBOT_UPSTREAM_HOTLINE_PASSWORD", hot_user["password"])
         write_config(cfg, upstreams=upstreams, extra=demo_config(localities, catcher.port))
         settings = config.load(cfg)
         app = wiring.build_app(settings, as_of=as_of, trigger="demo")
@@ -165,11 +171,21 @@ def cli(args: argparse.Namespace) -> int:
 
         print("\n" + "\n".join(demo_account(settings, cfg, as_of)))
     finally:
+        for key, value in saved.items():  # the passwords are the demo's own: leave the caller's environment as it was
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         catcher.__exit__(None, None, None)
         sim.stop()
         if hot_sim is not None:
             hot_sim.stop()
     return 0
+
+
+def _setenv(saved: dict[str, str | None], key: str, value: str) -> None:
+    saved.setdefault(key, os.environ.get(key))
+    os.environ[key] = value
 
 
 def _iso(text: str) -> bool:

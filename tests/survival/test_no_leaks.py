@@ -60,9 +60,9 @@ def demo(tmp_path_factory):
     with start_simulator(dataset, port=0) as sim, MailCatcher() as catcher:
         cfg = out / "petitionbot.toml"
         localities = [p["locality"] for p in dataset["petitions"] if isinstance(p.get("locality"), str)]
-        write_config(cfg, upstreams=[("district", sim.url, user)], extra=demo_config(localities, catcher.port))
+        write_config(cfg, url=sim.url, username=user, extra=demo_config(localities, catcher.port))
         cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-            'site = "district"\n', 'site = "district"\nretries = 1\nbackoff_seconds = 0.05\nretry_after_max_seconds = 0.1\n'),
+            "[upstream]\n", "[upstream]\nretries = 1\nbackoff_seconds = 0.05\nretry_after_max_seconds = 0.1\n"),
             encoding="utf-8")
         app = App(config.load(cfg), as_of=date(2026, 11, 20), trigger="demo")
         # A wrong password first: login-failed evidence holds a page whose password field was typed in.
