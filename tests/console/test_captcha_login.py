@@ -8,9 +8,9 @@ import io
 from contextlib import contextmanager
 
 import pytest
+from bots.browser import Browser
 from PIL import Image
 
-from bots.browser import Browser
 from bots.district import DistrictRobot, RobotOptions
 from petitionbot.console.captcha_login import CaptchaLogin
 
