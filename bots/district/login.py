@@ -118,7 +118,7 @@ async def _solve_headless(page: Any, ctx: Any, options: RobotOptions, solver: Ca
         # The solver waits for a person: off the browser's loop, which other pages may be using.
         code = await asyncio.to_thread(solver, image, notice)
         resp = await pages.submit_login(page, form, options.username, options.password, code)
-        pages.check_response(resp, "提交登录")
+        check_response(resp, "提交登录")
         if await pages.login_form(page) is None:
             return await ctx.storage_state()
         notice = await pages.login_error(page) or "登录后仍停留在登录页"

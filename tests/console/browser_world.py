@@ -20,11 +20,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bots.browser import find_chromium, launch_args
 from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from bots.kit.browser import find_chromium, launch_args
 from core.clock import FixedClock
 from flows.store.console import ConsoleStore
 from petitionbot import config

@@ -8,10 +8,10 @@ import io
 from contextlib import contextmanager
 
 import pytest
-from bots.browser import Browser
 from PIL import Image
 
 from bots.district import DistrictRobot, RobotOptions
+from bots.kit.browser import Browser
 from petitionbot.console.captcha_login import CaptchaLogin
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from bots.browser import find_chromium
 from playwright.sync_api import sync_playwright
 
+from bots.kit.browser import find_chromium
 from core.model import Petitioner
 from tests.console.conftest import PASSWORD, World, start_world
 from tests.survival.test_no_formulas import _corpus

@@ -73,7 +73,7 @@ def main() -> None:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from bots.browser import find_chromium
+    from bots.kit.browser import find_chromium
     from petitionbot.console.app import create_app
     from petitionbot.console.server import uvicorn_config
 
