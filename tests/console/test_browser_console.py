@@ -130,7 +130,9 @@ def test_logging_in_upstream_through_the_captcha_page_keeps_the_session(bw):
         page.get_by_role("button", name="开始登录").click()
         picture = page.locator("form.captcha img")
         expect(picture).to_be_visible()
-        assert page.eval_on_selector("form.captcha img", "i => i.complete && i.naturalWidth > 50")
+        # Visible is not loaded: wait until the browser has decoded a real picture (fails on timeout).
+        page.wait_for_function("() => { const i = document.querySelector('form.captcha img');"
+                               " return i && i.complete && i.naturalWidth > 50; }")
         bw.shot(page, "upstream-captcha", full=False)
         page.fill("input[name=code]", "0000")  # a typo first: the upstream says so, a new picture comes
         page.get_by_role("button", name="提交登录").click()
