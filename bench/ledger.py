@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,15 +42,13 @@ def _petition(i: int, day: date):
 
 
 def _store(db: Path, rows: int):
-    from flows.store.sqlite import SqliteStore, _dump, fingerprint
+    from flows.store.sqlite import SqliteStore
 
     store = SqliteStore(db)
     day0 = date(2026, 1, 1)
-    with store.transaction() as tx:  # bulk seed: one transaction, not 100,000
+    with store.transaction():  # bulk seed (untimed): one transaction, not 100,000
         for i in range(rows):
-            p = _petition(i, day0 + timedelta(days=i % 360))
-            tx.execute("INSERT INTO petitions (ref, source, upstream_state, data, fingerprint, first_seen_at, updated_at)"
-                       " VALUES (?, 'upstream', 'active', ?, ?, 'x', 'x')", (p.ref, _dump(p), fingerprint(p)))
+            store.insert(_petition(i, day0 + timedelta(days=i % 360)), run_id=None)
     _analysis(store, rows)
     return store
 
@@ -59,8 +57,6 @@ def _analysis(store, rows: int) -> None:
     """Findings as an analysis run leaves them (table 0040): a quarter suggested by the model, one in
     ten a repeat with its explanation, one in a hundred in a group alert."""
     import petitionbot.config  # noqa: F401 - flows.analysis.settings needs the shell's Section first
-    from core.clock import SystemClock
-    from flows.analysis import tables
 
     out = []
     for i in range(rows):
@@ -73,7 +69,7 @@ def _analysis(store, rows: int) -> None:
             "repeat_why": f"与 YH2026{max(i - 3, 0):07d} 为同一信访人（电话 139****0001），内容相似度 0.82" if rep else "",
             "supervise": 0, "supervise_why": "", "group_alert": int(i % 100 == 7), "alert_ids": [],
         })
-    tables.replace_all(store, out, [], None, clock=SystemClock())
+    store.replace_analysis(out, [], None, at=datetime.now())
 
 
 def _sync(work: Path, store):

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from core.model import Petition
 
@@ -142,25 +142,46 @@ class InteractiveLogin(Protocol):
 
 
 # -- the store port -------------------------------------------------------------------------------
+# The system of record, spoken in the domain's words: features call these methods and never write
+# a query, so another adapter (PostgreSQL) changes flows/store/ only. The port is one protocol made
+# of one part per feature, each part documented where it is declared.
+#
+# Fencing: while ``fence_generation`` is set (by the shell, for the run holding the run lock),
+# every write below, and every read a feature makes inside a unit of work, raises LockLost once a
+# newer run has taken the lock over. Only ``begin_generation`` and ``record_run`` are never fenced.
 
-class Tx(Protocol):
-    def execute(self, sql: str, params: tuple | list = ()) -> Any: ...
+
+class LedgerRow(NamedTuple):
+    """What the bot last wrote for one ref in one book: the base of the next three-way merge
+    (a tuple: a 100,000-row book loads one per row)."""
+
+    book: str
+    ref: str  # its key (core.refs.ref_key)
+    clerk: dict[str, str]  # the clerk columns as written
+    bot_crc: int  # checksum of the bot columns as written
 
 
-class Store(Protocol):
-    fence_generation: int | None
+@dataclass
+class Queued:
+    """One message in the outbox, stored before any send is tried."""
 
-    def transaction(self, *, fenced: bool = True) -> AbstractContextManager[Tx]:
-        """One atomic unit of work: commits on exit, rolls back on an exception. While the store is
-        fenced (``fence_generation`` set by the shell for the run holding the lock), a write
-        transaction raises LockLost once a newer run has taken the lock over."""
+    id: int
+    key: str
+    kind: str
+    unit: str
+    message: Message
+    attempts: int
+    last_error: str | None
+    send_day: str
+    created_at: str
 
-    def begin_generation(self, token: str) -> int:
-        """Issue the next fencing number to the run that has just taken the run lock."""
 
-    def check_generation(self) -> None:
-        """Raise LockLost when a newer run has taken the lock."""
+# (key, kind, unit, message, [(ref, step, level), ...]): one message and the reminder-log entries
+# it carries out, stored together.
+Outgoing = tuple[str, str, str, "Message", list[tuple[str, str, str]]]
 
+
+class PetitionRecords(Protocol):
     def get(self, ref: str) -> Petition | None: ...
 
     def refs(self) -> set[str]: ...
@@ -188,13 +209,116 @@ class Store(Protocol):
     def next_local_ref(self, year: int) -> str:
         """A fresh ref for a petition that has none upstream (a walk-in row in the ledger)."""
 
+
+class RunRecords(Protocol):
+    fence_generation: int | None
+
+    def begin_generation(self, token: str) -> int:
+        """Issue the next fencing number to the run that has just taken the run lock."""
+
+    def check_generation(self) -> None:
+        """Raise LockLost when a newer run has taken the lock."""
+
     def record_run(self, run_id: str, **fields: Any) -> None:
         """Insert or update a run's row (never fenced: a stopped run still records why)."""
 
     def running(self) -> list[dict[str, Any]]:
         """Rows still marked running (id, flow, started, pid, host, generation)."""
 
-    def runs(self, limit: int = 20) -> list[dict[str, Any]]: ...
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest runs, newest first, ``summary`` decoded."""
+
+    def runs_starting(self, prefix: str, limit: int = 2) -> list[dict[str, Any]]:
+        """Runs whose id starts with ``prefix`` (a clerk types the first few characters)."""
+
+
+class LedgerRecords(Protocol):
+    """The ledger's memory of what it wrote, and the walk-ins it imported."""
+
+    def ledger_rows(self) -> list[LedgerRow]: ...
+
+    def refile_ledger_rows(self, moves: Sequence[tuple[str, str, str]]) -> None:
+        """(book, ref, key): file a row under ``key`` unless that book already has one there;
+        the row under ``ref`` goes either way."""
+
+    def save_ledger_rows(self, rows: Sequence[LedgerRow], drop: Sequence[tuple[str, str]]) -> None:
+        """Upsert ``rows`` and delete the (book, ref) rows in ``drop``, atomically."""
+
+    def walkin_ref(self, fingerprint: str) -> str | None:
+        """The ref given to the walk-in row with this fingerprint, if it was imported."""
+
+    def remember_walkin(self, fingerprint: str, ref: str, book: str, at: str) -> None: ...
+
+
+class LetterRecords(Protocol):
+    """Which letter files the bot wrote: path (relative to the workdir) and sha256 of its bytes."""
+
+    def letter_versions(self, scope: str, kind: str) -> list[dict[str, Any]]:
+        """{version, path, sha256, data_hash} of every version of one letter, oldest first."""
+
+    def record_letter(self, *, scope: str, ref: str | None, kind: str, version: int, path: str, sha256: str,
+                      data_hash: str, at: datetime, run_id: str | None) -> None: ...
+
+    def record_letter_file(self, path: str, sha256: str, *, at: datetime, run_id: str | None) -> None:
+        """About to write these bytes at this path (recorded before the write)."""
+
+    def letter_file_known(self, path: str, sha256: str) -> bool:
+        """Did the bot write exactly these bytes at this path (recorded as a letter or not)?"""
+
+    def letters_of(self, ref: str) -> list[dict[str, Any]]:
+        """{kind, path, version} of a petition's letters, in the order they were drafted."""
+
+
+class OutboxRecords(Protocol):
+    """Reminder messages waiting to be delivered, and the once-a-day reminder log."""
+
+    def reminders_logged(self, day: date) -> set[tuple[str, str, str]]:
+        """(ref, step, level) of every reminder queued on ``day``."""
+
+    def enqueue(self, batch: Sequence[Outgoing], *, day: date, at: datetime, run_id: str | None) -> int:
+        """Store messages and their log entries atomically; a key already queued is kept as it
+        is. Returns how many messages are new."""
+
+    def outbox(self, *, due_by: datetime | None = None) -> list[Queued]:
+        """Undelivered messages (those due by ``due_by`` when given), oldest first."""
+
+    def mark_sent(self, qid: int, *, at: datetime, generation: int | None) -> None: ...
+
+    def mark_failed(self, qid: int, *, attempts: int, error: str, retry_at: datetime,
+                    generation: int | None) -> None: ...
+
+
+class AnalysisRecords(Protocol):
+    """Analysis findings (replaced whole by each run), clerks' answers, the word features cache."""
+
+    def replace_analysis(self, rows: Sequence[Mapping[str, Any]], alerts: Sequence[Mapping[str, Any]],
+                         run_id: str | None, *, at: datetime) -> None:
+        """The findings of one run replace the previous run's, stamped ``at``; an alert keeps its first_seen."""
+
+    def analysis_row(self, ref: str) -> dict[str, Any] | None: ...
+
+    def analysis_rows(self) -> dict[str, dict[str, Any]]: ...
+
+    def analysis_alerts(self) -> list[dict[str, Any]]:
+        """Group alerts, newest day first."""
+
+    def repeat_decisions(self) -> dict[frozenset[str], str]:
+        """{frozenset((ref, other)): confirm | reject}: every answer a clerk ever gave."""
+
+    def record_repeat_decisions(self, answers: Sequence[tuple[str, str, str]], *, at: datetime) -> None:
+        """Keep (ref, other, answer) decided ``at``; a later answer on the same pair replaces the earlier."""
+
+    def word_features(self) -> dict[str, tuple[str, str]]:
+        """ref -> (digest, JSON) of the cached word features."""
+
+    def save_word_features(self, rows: Sequence[tuple[str, str, str]]) -> None: ...
+
+
+class Store(PetitionRecords, RunRecords, LedgerRecords, LetterRecords, OutboxRecords, AnalysisRecords, Protocol):
+    def transaction(self, *, fenced: bool = True) -> AbstractContextManager[None]:
+        """Group domain calls into one atomic unit of work: commits on exit, rolls back on an
+        exception (a thousand ledger saves are one commit). Yields nothing to use: callers pass
+        domain operations, never queries."""
 
     def close(self) -> None: ...
 

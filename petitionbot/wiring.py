@@ -272,14 +272,13 @@ def run_train(app: App, *, progress: Progress | None = None, stop: threading.Eve
     """Fine-tune the classifier on the office's confirmed categories."""
     from flows.analysis import classify
     from flows.analysis.flow import context
-    from flows.analysis.tables import save_features
 
     s, tax = hooks.analysis_setup(app.settings)
     with app.run("analysis-train", progress=progress, stop=stop) as run:
         petitions = list(app.store.petitions())
         ctx = context(app.store, s, petitions, hooks.config_base(app.settings))
         rep = classify.train(petitions, tax, app.workdir, ctx=ctx, min_per_category=s.min_train_per_category)
-        save_features(app.store, ctx.fresh_rows())
+        app.store.save_word_features(ctx.fresh_rows())
         run.extra["train"] = {"samples": rep.samples, "accuracy": rep.accuracy, "macro_f1": rep.macro_f1}
         if rep.path:
             run.outputs.append(rep.path)

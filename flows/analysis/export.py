@@ -6,7 +6,6 @@ from typing import Any
 
 from core.model import Petition
 from core.ports import Store
-from flows.analysis import tables
 
 EMPTY = {"category_suggested": "", "category_confidence": 0.0, "is_repeat": False, "repeat_tier": "", "repeat_of": "",
          "repeat_count": 0, "group_alert": False, "analysis_explanation": []}
@@ -25,7 +24,7 @@ def _fields(r: dict[str, Any] | None) -> dict[str, Any]:
 
 def export_fields(p: Petition, store: Store) -> dict[str, Any]:
     """Export contributor ``(petition, store) -> dict``: one lookup per petition."""
-    return _fields(tables.row(store, p.ref))
+    return _fields(store.analysis_row(p.ref))
 
 
 def export_contributor(store: Store):  # noqa: ANN201 - a Contributor
@@ -35,17 +34,17 @@ def export_contributor(store: Store):  # noqa: ANN201 - a Contributor
     def contribute(p: Petition, s: Store) -> dict[str, Any]:  # noqa: ARG001 - Contributor signature
         nonlocal cache
         if cache is None:
-            cache = tables.all_rows(store)
+            cache = store.analysis_rows()
         return _fields(cache.get(p.ref))
 
     return contribute
 
 
 def ledger_columns(store: Store) -> dict[str, dict[str, Any]]:
-    """ref -> {ledger column: value} for the ledger to show (read once per sync)."""
-    alerts = {a["id"]: a for a in tables.alerts(store)}
+    """ref -> {ledger column: value} for the ledger owner to add (read once per sync)."""
+    alerts = {a["id"]: a for a in store.analysis_alerts()}
     out = {}
-    for ref, r in tables.all_rows(store).items():
+    for ref, r in store.analysis_rows().items():
         suggested = r["category_source"] in ("model", "lexicon")
         mine = [alerts[i] for i in r["alert_ids"] if i in alerts]
         kinds = list(dict.fromkeys(ALERT_ZH.get(a["kind"], a["kind"]) for a in mine))

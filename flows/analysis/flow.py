@@ -15,7 +15,7 @@ from loguru import logger
 
 from core.model import Petition
 from core.ports import Clock, Store
-from flows.analysis import classify, clusters, matter, repeats, tables
+from flows.analysis import classify, clusters, matter, repeats
 from flows.analysis.items import Item, TextContext
 from flows.analysis.settings import AnalysisSettings
 from flows.analysis.taxonomy import Taxonomy
@@ -94,9 +94,9 @@ def record_answers(store: Store, petitions: list[Petition], before: dict[str, di
         other = shown.get("repeat_matched") or ""
         if answer and other:
             answers.append((p.ref, other, answer))
-    known = tables.decisions(store)
+    known = store.repeat_decisions()
     new = [a for a in answers if known.get(frozenset((a[0], a[1]))) != a[2]]
-    tables.record_decisions(store, new, clock=clock)
+    store.record_repeat_decisions(new, at=clock.now())
     return len(new)
 
 
@@ -104,7 +104,7 @@ def context(store: Store, settings: AnalysisSettings, petitions: list[Petition],
             ) -> TextContext:
     """The text context with the store's feature cache loaded."""
     ctx = TextContext.load(settings.taxonomy_path(base), {p.locality for p in petitions if p.locality})
-    ctx.cache = dict(tables.features(store))
+    ctx.cache = dict(store.word_features())
     return ctx
 
 
@@ -144,14 +144,14 @@ def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock:
     result = AnalysisResult(petitions=len(petitions), model_used=model is not None, model_kind=kind)
     if model is None:
         run.warn("内置分类模型缺失，分类建议只用关键词（请重新安装 petitionbot）")
-    before_rows = tables.all_rows(store)
+    before_rows = store.analysis_rows()
     result.decisions = record_answers(store, petitions, before_rows, clock)
-    before = {a["id"] for a in tables.alerts(store)}
-    rows, alerts, reps = analyse(petitions, settings, tax, model, ctx=ctx, decisions=tables.decisions(store))
-    tables.save_features(store, ctx.fresh_rows())
+    before = {a["id"] for a in store.analysis_alerts()}
+    rows, alerts, reps = analyse(petitions, settings, tax, model, ctx=ctx, decisions=store.repeat_decisions())
+    store.save_word_features(ctx.fresh_rows())
     alert_dicts = [{"id": a.id, "kind": a.kind, "day": a.day, "refs": a.refs, "localities": a.localities,
                     "explanation": a.explanation, "pairs": a.pairs} for a in alerts]
-    tables.replace_all(store, rows, alert_dicts, run.id, clock=clock)
+    store.replace_analysis(rows, alert_dicts, run.id, at=clock.now())
     by_ref = {p.ref: p for p in petitions}
     result.classified = sum(1 for r in rows if r["category_source"] in ("model", "lexicon"))
     result.repeats = sum(r["is_repeat"] for r in rows)
@@ -178,10 +178,10 @@ def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock:
 
 def supervision_lines(store: Store) -> list[str]:
     """Lines for the supervisors' daily list (flows/reminders may include them): no personal data."""
-    rows = tables.all_rows(store)
+    rows = store.analysis_rows()
     lines = [f"重复来信访建议督办：{r['ref']}（首件 {r['repeat_of']}，第 {r['repeat_count'] + 1} 次）：{r['supervise_why']}"
              for r in rows.values() if r["supervise"]]
-    lines += [f"群体预警：{a['explanation']}" for a in tables.alerts(store)]
+    lines += [f"群体预警：{a['explanation']}" for a in store.analysis_alerts()]
     return lines
 
 

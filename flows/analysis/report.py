@@ -17,7 +17,7 @@ from pathlib import Path
 
 from core.model import Petition
 from core.ports import Store
-from flows.analysis import charts, report_docx, report_xlsx, tables, trends
+from flows.analysis import charts, report_docx, report_xlsx, trends
 from flows.analysis.report_model import Chart, Report, Table
 from flows.analysis.settings import COLOURS, AnalysisSettings
 from flows.analysis.taxonomy import Taxonomy
@@ -122,7 +122,7 @@ def monthly_report(store: Store, month: str, settings: AnalysisSettings, tax: Ta
                    now: datetime | None = None) -> ReportFiles:
     """``date_basis``: the Petition date counted by, the ledger's ``year_by`` (assigned_on | received_on)."""
     petitions = [p for p in store.petitions() if p.upstream_state != "withdrawn"]
-    found = tables.all_rows(store)
+    found = store.analysis_rows()
     machine: set[str] = set()
 
     def category_of(p: Petition) -> str:
@@ -145,7 +145,7 @@ def monthly_report(store: Store, month: str, settings: AnalysisSettings, tax: Ta
     in_month = [p for p in petitions if trends.month_of(date_of(p)) == month]
     suggested_by_cat = Counter(category_of(p) for p in in_month if p.ref in machine)
     rows = [found[p.ref] for p in in_month if p.ref in found]
-    alerts = [a for a in tables.alerts(store) if a["day"].startswith(month)]
+    alerts = [a for a in store.analysis_alerts() if a["day"].startswith(month)]
     reps, sup = sum(r["is_repeat"] for r in rows), sum(r["supervise"] for r in rows)
     rep = Report(f"{y}年{m}月信访形势分析报告", office, f"{today.year}年{today.month}月{today.day}日",
                  now or datetime.combine(today, time(9, 0)))

@@ -20,6 +20,7 @@ from core.errors import LedgerShapeChanged, SystemError_
 from core.model import Petition
 from core.ports import Clock, Store
 from core.refs import ref_key
+from core.workdir import Workdir
 from flows import failpoints, tempfiles
 from flows.ledger import files, state
 from flows.ledger.cells import canonical
@@ -72,7 +73,7 @@ class _Memo:
 
 
 def book_folder(settings: LedgerSettings, workdir: Path) -> Path:
-    return settings.folder if settings.folder.is_absolute() else workdir / settings.folder
+    return Workdir.of(workdir).ledger(settings.folder)
 
 
 def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, *, workdir: Path,
@@ -161,7 +162,7 @@ def sync_ledger(store: Store, settings: LedgerSettings, clock: Clock, run: Run, 
 def _check_walkins(plan: Plan, store: Store, name: str, settings: LedgerSettings) -> None:
     """Stop before a sync registers far more walk-ins than clerks type between two syncs: rows
     without a ref are what a cleared, shifted or half-sorted 信访件编号 column looks like too."""
-    fresh = [w for w in plan.walkins if not state.walkin_ref(store, w.fingerprint)]
+    fresh = [w for w in plan.walkins if not store.walkin_ref(w.fingerprint)]
     rows = sum(1 for s in plan.slots if s.row >= 0)
     if len(fresh) <= settings.walkin_confirm_rows or len(fresh) <= settings.walkin_confirm_share * rows:
         return
@@ -247,7 +248,7 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
            result: LedgerResult) -> None:
     resolved: set[str] = set()
     for w in plan.walkins:
-        known = state.walkin_ref(store, w.fingerprint)
+        known = store.walkin_ref(w.fingerprint)
         known = ref_key(known) if known else known
         if known and known in petitions:
             # Imported by an earlier run whose ref never reached the book (it was open then).
@@ -261,7 +262,7 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
         draft = w.draft
         draft.ref = store.next_local_ref(draft.assigned_on.year)
         store.insert(draft, run_id=run.id, source="ledger")
-        state.remember_walkin(store, w.fingerprint, draft.ref, book, clock.now().isoformat(timespec="seconds"))
+        store.remember_walkin(w.fingerprint, draft.ref, book, clock.now().isoformat(timespec="seconds"))
         petitions[ref_key(draft.ref)] = draft
         w.slot.kind, w.slot.ref = "ref", ref_key(draft.ref)
         result.imported.append(draft.ref)

@@ -14,7 +14,6 @@ still recognises as its own, replaces with today's draft and records.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,19 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from core.ports import Store
+from core.workdir import Workdir
 from flows import diskio, failpoints, tempfiles
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-def safe_name(text: str) -> str:
-    """A folder or file name from a ref or unit name (Windows-safe, no path tricks). When
-    sanitising changed the text, a short hash of it follows a ``~``: two refs or units whose
-    names sanitise alike (``a/b`` and ``a_b``) never share a folder."""
-    name = _UNSAFE.sub("_", text).strip(" .")
-    if name == text and name:
-        return name
-    return f"{name or '_'}~{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def sha256(data: bytes) -> str:
@@ -81,18 +69,14 @@ class Placed:
 
 
 class LetterBook:
-    """The ``letters`` table: what the bot wrote, where, and from which data."""
+    """What the bot wrote, where, and from which data (the store's letter records)."""
 
-    def __init__(self, store: Store, workdir: Path):
+    def __init__(self, store: Store, workdir: Workdir | Path):
         self.store = store
-        self.workdir = workdir
+        self.workdir = Workdir.of(workdir)
 
     def versions(self, scope: str, kind: str) -> list[dict[str, Any]]:
-        with self.store.transaction() as tx:
-            rows = tx.execute(
-                "SELECT version, path, sha256, data_hash FROM letters WHERE scope = ? AND kind = ? ORDER BY version",
-                (scope, kind)).fetchall()
-        return [dict(zip(("version", "path", "sha256", "data_hash"), r, strict=True)) for r in rows]
+        return self.store.letter_versions(scope, kind)
 
     def unchanged(self, scope: str, kind: str, data_hash: str) -> dict[str, Any] | None:
         rows = self.versions(scope, kind)
@@ -100,26 +84,27 @@ class LetterBook:
 
     def place(self, *, scope: str, ref: str | None, kind: str, folder: Path, stem: str, data: bytes,
               data_hash: str, now: datetime, run_id: str | None) -> Placed:
+        wd = self.workdir
         rows = self.versions(scope, kind)
         last = rows[-1] if rows else None
         if last and last["data_hash"] == data_hash:
-            return Placed("unchanged", self.workdir / last["path"], last["version"])
+            return Placed("unchanged", wd.resolve(last["path"]), last["version"])
         notes = []
-        if last and file_sha256(self.workdir / last["path"]) not in (None, last["sha256"]):
+        if last and file_sha256(wd.resolve(last["path"])) not in (None, last["sha256"]):
             notes.append(f"{Path(last['path']).name} 已被人工修改，数据有变化，已另起新版，请核对合并")
         digest = sha256(data)
         version = last["version"] + 1 if last else 1
-        scratch = tempfiles.folder(self.workdir)
+        scratch = tempfiles.folder(wd)
         while True:
             target = folder / (f"{stem}.docx" if version == 1 else f"{stem}.v{version}.docx")
-            rel = target.relative_to(self.workdir).as_posix()
+            rel = wd.relative(target)
             existing = file_sha256(target)
             if existing == digest:
                 break  # written by an earlier run that stopped before recording it
-            if existing is None or self._wrote(rel, existing):
+            if existing is None or self.store.letter_file_known(rel, existing):
                 # Free, or the bot's own unrecorded draft (a run killed before recording it, maybe
                 # on another day): today's draft takes its place. Its hash is recorded first.
-                self._writing(rel, digest, now, run_id)
+                self.store.record_letter_file(rel, digest, at=now, run_id=run_id)
                 atomic_write(target, data, scratch=scratch)
                 # Crash here: the file is whole but not recorded; its hash is in letter_files, so
                 # the next run knows it for its own, whatever it renders then.
@@ -127,26 +112,6 @@ class LetterBook:
                 break
             notes.append(f"{target.name} 已存在且不是本程序写的，未覆盖")
             version += 1
-        with self.store.transaction() as tx:
-            tx.execute(
-                "INSERT INTO letters (scope, ref, kind, version, path, sha256, data_hash, created_at, run_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (scope, ref, kind, version, rel, digest, data_hash, now.isoformat(timespec="seconds"), run_id))
+        self.store.record_letter(scope=scope, ref=ref, kind=kind, version=version, path=rel, sha256=digest,
+                                 data_hash=data_hash, at=now, run_id=run_id)
         return Placed("new" if last is None else "version", target, version, tuple(notes))
-
-    def _writing(self, rel: str, digest: str, now: datetime, run_id: str | None) -> None:
-        with self.store.transaction() as tx:
-            tx.execute("INSERT INTO letter_files (path, sha256, written_at, run_id) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT(path, sha256) DO NOTHING", (rel, digest, now.isoformat(timespec="seconds"), run_id))
-
-    def _wrote(self, rel: str, digest: str) -> bool:
-        """Did the bot write exactly these bytes at this path (recorded as a letter or not)?"""
-        with self.store.transaction() as tx:
-            row = tx.execute("SELECT 1 FROM letter_files WHERE path = ? AND sha256 = ? UNION ALL "
-                             "SELECT 1 FROM letters WHERE path = ? AND sha256 = ?", (rel, digest, rel, digest)).fetchone()
-        return row is not None
-
-    def of_petition(self, ref: str) -> list[dict[str, Any]]:
-        with self.store.transaction() as tx:
-            rows = tx.execute("SELECT kind, path, version FROM letters WHERE ref = ? ORDER BY id", (ref,)).fetchall()
-        return [{"kind": r[0], "path": r[1], "version": r[2]} for r in rows]

@@ -20,6 +20,7 @@ from loguru import logger
 from core.errors import BusinessError, ConfigError, SystemError_
 from core.model import Petition
 from core.ports import Clock, Store
+from core.workdir import safe_name
 from flows.runs import Run
 
 from . import docx_adapter, legal
@@ -27,7 +28,7 @@ from .checks import accused_unit, blanks
 from .context import PARAGRAPH, UnitItem, fingerprint, petition_context, unit_context, zh_date
 from .dates import LetterDates, letter_dates
 from .engine import make_env
-from .files import LetterBook, safe_name
+from .files import LetterBook
 from .kinds import KINDS, PETITION_KINDS, UNIT_KINDS, describe_missing, missing
 from .problems import Problem, TemplateProblem
 from .rules import due_kinds
@@ -95,10 +96,6 @@ class Drafter:
 
 def templates_dir(settings: LetterSetup) -> Path:
     return settings.letters.templates_path(settings.base)
-
-
-def _letters_dir(workdir: Path, year: int) -> Path:
-    return workdir / "letters" / str(year)
 
 
 # -- what the office's rules and tables say, loaded once per run -------------------------------
@@ -198,7 +195,7 @@ def _draft_one(drafter: Drafter, book: LetterBook, kind: str, context: dict[str,
     data_hash = fingerprint({k: context[k] for k in sorted(tpl.variables) if k in context})
     same = book.unchanged(scope, kind, data_hash)
     if same:  # the common case on a daily run: no rendering at all
-        return Drafted(kind, book.workdir / same["path"], same["version"], "unchanged", ref)
+        return Drafted(kind, book.workdir.resolve(same["path"]), same["version"], "unchanged", ref)
     data, texts = tpl.render_with_text(context)
     holes = blanks(texts, _values(context))
     if holes:
@@ -250,7 +247,7 @@ def draft_letters(store: Store, settings: LetterSetup, clock: Clock, run: Run, *
                 continue
             try:
                 d = _draft_one(drafter, book, kind, ctx, scope=p.ref, ref=p.ref,
-                               folder=_letters_dir(book.workdir, p.assigned_on.year) / safe_name(p.ref),
+                               folder=book.workdir.letters_of(p.ref, p.assigned_on.year),
                                stem=kind, clock=clock, run_id=run.id)
             except LetterIncomplete as exc:
                 pending.append(exc.pending)
@@ -406,7 +403,7 @@ def draft_unit_letter(kind: str, unit: str, items: Sequence[UnitItem], *, store:
     book = LetterBook(store, settings.workdir)
     name = ctx["责任单位"]
     d = _draft_one(drafter, book, kind, ctx, scope=f"unit:{name}:{today.isoformat()}", ref=None,
-                   folder=_letters_dir(book.workdir, today.year) / "单位" / safe_name(name) / f"{today:%Y%m%d}",
+                   folder=book.workdir.unit_letters(name, today),
                    # named by unit: the file is mailed as an attachment, one of several to a supervisor
                    stem=f"{kind}-{safe_name(name)}", clock=clock, run_id=run.id if run else None)
     if run is not None:
@@ -499,7 +496,7 @@ def check_templates(settings: LetterSetup, paths: Sequence[Path] = ()) -> dict[s
 
 def export_fields(petition: Petition, store: Store) -> dict[str, Any]:
     """``petitionbot export`` contributor: the letters drafted for this petition."""
-    return {"letters": LetterBook(store, Path(".")).of_petition(petition.ref)}
+    return {"letters": store.letters_of(petition.ref)}
 
 
 __all__ = ["Drafted", "LetterIncomplete", "Pending", "UnitItem", "check_templates", "draft_letters",

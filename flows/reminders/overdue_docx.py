@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from core.ports import Queued
 from flows.deadlines.engine import zh_date
 from flows.reminders.items import PetitionRow
-from flows.reminders.outbox import Queued
 from flows.wordfile import HEADING_FONT, TEXT_WIDTH, TITLE_FONT, TITLE_PT, Col, new_document, paragraph, save, table
 
 NUMERALS = "一二三四五六七八九十"

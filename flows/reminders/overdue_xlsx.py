@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from core.ports import Queued
 from flows.deadlines.engine import zh_date
 from flows.reminders.items import LEVEL_LABELS, PetitionRow
-from flows.reminders.outbox import Queued
 from flows.workbook import Workbook, publish, row_height, temp_for, text_lines
 
 HEAD = ("序号", "责任单位", "信访件编号", "事项", "信访人", "超期环节及期限", "最早期限", "最长超期天数", "督办级别", "提示")

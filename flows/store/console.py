@@ -93,7 +93,7 @@ class ConsoleStore:
 
     # -- accounts -------------------------------------------------------------------------------
     def add_account(self, username: str, *, role: str, password_hash: str, display_name: str, now: datetime) -> None:
-        with self.store.transaction(fenced=False) as tx:
+        with self.store._tx(fenced=False) as tx:
             tx.execute("INSERT INTO console_accounts (username, display_name, role, password, created_at)"
                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET display_name = excluded.display_name,"
                        " role = excluded.role, password = excluded.password, failed = 0, locked_until = '',"
@@ -113,7 +113,7 @@ class ConsoleStore:
 
     def login_failed(self, username: str, *, max_failures: int, lock_until: str) -> bool:
         """Count one failure; at ``max_failures`` lock the account until ``lock_until``. True when locked now."""
-        with self.store.transaction(fenced=False) as tx:
+        with self.store._tx(fenced=False) as tx:
             row = tx.execute("SELECT failed FROM console_accounts WHERE username = ?", (username,)).fetchone()
             if row is None:
                 return False
@@ -126,17 +126,17 @@ class ConsoleStore:
             return False
 
     def login_succeeded(self, username: str) -> None:
-        with self.store.transaction(fenced=False) as tx:
+        with self.store._tx(fenced=False) as tx:
             tx.execute("UPDATE console_accounts SET failed = 0, locked_until = '' WHERE username = ?", (username,))
 
     def set_disabled(self, username: str, disabled: bool) -> None:
-        with self.store.transaction(fenced=False) as tx:
+        with self.store._tx(fenced=False) as tx:
             tx.execute("UPDATE console_accounts SET disabled = ?, epoch = epoch + 1 WHERE username = ?",
                        (int(disabled), username))
 
     # -- audit ----------------------------------------------------------------------------------
     def audit(self, *, at: datetime, username: str, action: str, ref: str = "", detail: str = "") -> None:
-        with self.store.transaction(fenced=False) as tx:
+        with self.store._tx(fenced=False) as tx:
             tx.execute("INSERT INTO console_audit (at, username, action, ref, detail) VALUES (?, ?, ?, ?, ?)",
                        (at.isoformat(timespec="seconds"), username, action, ref, detail))
 
@@ -186,7 +186,7 @@ class ConsoleStore:
         marks = ", ".join("?" * len(INDEX_COLUMNS))
         updates = ", ".join(f"{c} = excluded.{c}" for c in INDEX_COLUMNS[1:])
         n = 0
-        with self.store.transaction(fenced=False) as tx:
+        with self.store._tx(fenced=False) as tx:
             if full:
                 tx.execute("DELETE FROM console_petitions")
                 tx.execute("DELETE FROM console_search")

@@ -1,4 +1,5 @@
-"""SQLite adapter of the store port (WAL, one transaction per unit of work)."""
+"""SQLite adapter of the store port (WAL, one transaction per unit of work): petitions, their
+history and quarantine, runs and fencing here; each feature's tables in a mixin beside it."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from core.errors import LockLost, StoreError
-from core.model import Petition, petition_from_dict, to_jsonable
+from core.model import Petition, petition_from_dict
 from flows import diskio
+from flows.store.sqlite_analysis import AnalysisTables
+from flows.store.sqlite_common import dump as _dump
+from flows.store.sqlite_common import now_text as _now
+from flows.store.sqlite_ledger import LedgerTables
+from flows.store.sqlite_letters import LetterTables
+from flows.store.sqlite_outbox import OutboxTables
 
 
 def fingerprint(petition: Petition) -> str:
@@ -37,14 +43,6 @@ def split_sql(script: str) -> list[str]:
     if buf.strip():
         statements.append(buf.strip())
     return statements
-
-
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(to_jsonable(value), ensure_ascii=False, sort_keys=True)
 
 
 # SQLite result codes (the primary code is the low byte of an extended one).
@@ -79,7 +77,10 @@ def store_error(exc: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"数据库读写失败：{exc}")
 
 
-class SqliteStore:
+class SqliteStore(LedgerTables, LetterTables, OutboxTables, AnalysisTables):
+    """The store port over one SQLite file. Each feature's tables have their methods in a mixin
+    module beside this one (``sqlite_<feature>.py``), written against ``_tx`` and ``_db``."""
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         # Set by the shell while a run holds the run lock: write transactions of an older
@@ -104,10 +105,17 @@ class SqliteStore:
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextmanager
-    def transaction(self, *, fenced: bool = True) -> Iterator[sqlite3.Connection]:
-        """One atomic unit of work. While a run holds the lock (``fence_generation`` set), a write
-        transaction first checks, under SQLite's write lock, that no newer run has taken the lock
-        over since: a run that was frozen and woke up again changes nothing (LockLost)."""
+    def transaction(self, *, fenced: bool = True) -> Iterator[None]:
+        """Groups domain calls into one unit of work (the port's; yields nothing to query with)."""
+        with self._tx(fenced=fenced):
+            yield
+
+    @contextmanager
+    def _tx(self, *, fenced: bool = True) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work, for this adapter's own methods. While a run holds the lock
+        (``fence_generation`` set), a write transaction first checks, under SQLite's write lock,
+        that no newer run has taken the lock over since: a run that was frozen and woke up again
+        changes nothing (LockLost). Nested units join the outermost one."""
         with self._lock:
             outer = self._depth == 0
             try:
@@ -141,7 +149,7 @@ class SqliteStore:
             if not item.name.endswith(".sql") or item.name in done:
                 continue
             statements = split_sql(item.read_text(encoding="utf-8"))
-            with self.transaction() as tx:
+            with self._tx() as tx:
                 for sql in statements:
                     tx.execute(sql)
                 tx.execute("INSERT INTO schema_migrations VALUES (?, ?)", (item.name, _now()))
@@ -155,7 +163,7 @@ class SqliteStore:
     def begin_generation(self, token: str) -> int:
         """Issue the next fencing number to the run that has just taken the lock, and fence this
         connection with it. Every older generation is refused from now on."""
-        with self.transaction(fenced=False) as tx:
+        with self._tx(fenced=False) as tx:
             tx.execute("UPDATE run_fence SET generation = generation + 1, token = ?, at = ? WHERE id = 1",
                        (token, _now()))
             generation = int(tx.execute("SELECT generation FROM run_fence WHERE id = 1").fetchone()[0])
@@ -195,7 +203,7 @@ class SqliteStore:
         now = _now()
         petition.source = source
         try:
-            with self.transaction() as tx:
+            with self._tx() as tx:
                 tx.execute(
                     "INSERT INTO petitions (ref, source, upstream_state, data, fingerprint, first_seen_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -215,7 +223,7 @@ class SqliteStore:
 
     def save(self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None) -> None:
         now = _now()
-        with self.transaction() as tx:
+        with self._tx() as tx:
             cur = tx.execute(
                 "UPDATE petitions SET upstream_state = ?, data = ?, fingerprint = ?, updated_at = ? WHERE ref = ?",
                 (petition.upstream_state, _dump(petition), fingerprint(petition), now, petition.ref),
@@ -242,7 +250,7 @@ class SqliteStore:
 
     # -- quarantine ---------------------------------------------------------------------------
     def quarantine(self, ref: str, reason: str, raw: Any, *, run_id: str | None) -> None:
-        with self.transaction() as tx:
+        with self._tx() as tx:
             # One open entry per ref: a retry that fails again refreshes the reason.
             tx.execute("DELETE FROM quarantine WHERE ref = ? AND resolved = 0", (ref,))
             tx.execute(
@@ -257,12 +265,12 @@ class SqliteStore:
         return [dict(r) for r in self._db.execute(sql + " ORDER BY id")]
 
     def resolve_quarantine(self, ref: str) -> None:
-        with self.transaction() as tx:
+        with self._tx() as tx:
             tx.execute("UPDATE quarantine SET resolved = 1 WHERE ref = ? AND resolved = 0", (ref,))
 
     # -- misc ---------------------------------------------------------------------------------
     def next_local_ref(self, year: int) -> str:
-        with self.transaction() as tx:
+        with self._tx() as tx:
             row = tx.execute("SELECT last FROM local_refs WHERE year = ?", (year,)).fetchone()
             last = (row[0] if row else 0) + 1
             tx.execute(
@@ -274,7 +282,7 @@ class SqliteStore:
     def record_run(self, run_id: str, **fields: Any) -> None:
         """Insert or update a run's row. Not fenced: a run that lost its lock still records why it stopped."""
         cols = {k: (_dump(v) if k == "summary" else v) for k, v in fields.items()}
-        with self.transaction(fenced=False) as tx:
+        with self._tx(fenced=False) as tx:
             exists = tx.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone()
             if exists:
                 sets = ", ".join(f"{k} = ?" for k in cols)
@@ -291,14 +299,20 @@ class SqliteStore:
         return [dict(r) for r in rows]
 
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self._db.execute(
-            "SELECT id, flow, trigger, started, ended, status, summary, pid, host, generation FROM runs"
-            " ORDER BY started DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        out = []
-        for r in rows:
-            d = dict(r)
-            d["summary"] = json.loads(d["summary"]) if d["summary"] else None
-            out.append(d)
-        return out
+        rows = self._db.execute(f"SELECT {_RUN_COLS} FROM runs ORDER BY started DESC LIMIT ?", (limit,)).fetchall()
+        return [_run(r) for r in rows]
+
+    def runs_starting(self, prefix: str, limit: int = 2) -> list[dict[str, Any]]:
+        # Run ids are letters, digits and '-': a '%' typed by a clerk is not a pattern.
+        rows = self._db.execute(f"SELECT {_RUN_COLS} FROM runs WHERE id LIKE ? ORDER BY started DESC LIMIT ?",
+                                (prefix.replace("%", "") + "%", limit)).fetchall()
+        return [_run(r) for r in rows]
+
+
+_RUN_COLS = "id, flow, trigger, started, ended, status, summary, pid, host, generation"
+
+
+def _run(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    d["summary"] = json.loads(d["summary"]) if d["summary"] else None
+    return d

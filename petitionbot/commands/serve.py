@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import socket
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,15 +114,13 @@ def list_runs(app: App, *, limit: int = 20) -> str:
 
 
 def show_run(app: App, run_id: str) -> str:
-    with app.store.transaction() as tx:
-        rows = tx.execute("SELECT id, flow, trigger, started, ended, status, summary, pid, host, generation FROM runs"
-                          " WHERE id LIKE ? ORDER BY started DESC LIMIT 2", (run_id.replace("%", "") + "%",)).fetchall()
+    rows = app.store.runs_starting(run_id)
     if not rows:
         raise ConfigError(f"没有编号为 {run_id} 的运行记录", hint="用 petitionbot runs 查看最近的运行")
     if len(rows) > 1:
         raise ConfigError(f"编号开头 {run_id} 对应多条运行记录", hint="请多写几位编号")
-    r = dict(rows[0])
-    s: dict[str, Any] = json.loads(r["summary"]) if r["summary"] else {}
+    r = rows[0]
+    s: dict[str, Any] = r["summary"] or {}
     status = shown_status(r, _lock_holder(app))
     message = s.get("message") or (INTERRUPTED_MESSAGE if status == "interrupted" else "")
     lines = [f"运行编号：{r['id']}", f"流程：{r['flow']}（{TRIGGER_ZH.get(r['trigger'], r['trigger'])}触发）",

@@ -115,15 +115,15 @@ class AnalysisView:
 
 
 def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30) -> AnalysisView:
-    from flows.analysis import repeats, tables, trends
+    from flows.analysis import repeats, trends
     from flows.analysis.taxonomy import load as load_taxonomy
 
     settings = app.settings.analysis
     base = app.settings.source.parent if app.settings.source else None
     tax = load_taxonomy(settings.taxonomy_path(base))
     petitions = {p.ref: p for p in app.store.petitions() if p.upstream_state != "withdrawn"}
-    found = tables.all_rows(app.store)
-    decided = tables.decisions(app.store)
+    found = app.store.analysis_rows()
+    decided = app.store.repeat_decisions()
     answers = console_ops.alert_answers(app.store)
 
     def answered(p: Petition) -> str:
@@ -147,7 +147,7 @@ def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30) -> Anal
             suggestions.append({"ref": ref, "title": p.title, "category": row["category_suggested"],
                                 "confidence": row["category_confidence"], "why": row["category_why"]})
     alerts = []
-    for a in tables.alerts(app.store):
+    for a in app.store.analysis_alerts():
         alerts.append({**a, "answer": answers.get(a["id"])})
 
     def category_of(p: Petition) -> str:

@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from flows.analysis import tables
 from flows.analysis.settings import AnalysisSettings
 from petitionbot import config, wiring
 from petitionbot.app import App
@@ -42,7 +41,7 @@ def answer(app: App, value: str) -> None:
 
 
 def row(app: App) -> dict:
-    r = tables.row(app.store, AGAIN)
+    r = app.store.analysis_row(AGAIN)
     assert r is not None
     return r
 
@@ -70,4 +69,4 @@ def test_answer_is_kept_and_decides_later_runs(app, value, tier):
     answer(app, "")
     _, result = wiring.run_analysis(app)
     assert result.decisions == 0 and row(app)["repeat_tier"] == tier
-    assert tables.decisions(app.store) == {frozenset((AGAIN, FIRST)): "reject" if not tier else "confirm"}
+    assert app.store.repeat_decisions() == {frozenset((AGAIN, FIRST)): "reject" if not tier else "confirm"}

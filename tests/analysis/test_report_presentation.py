@@ -14,7 +14,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from core.clock import FixedClock
-from flows.analysis import tables, taxonomy
+from flows.analysis import taxonomy
 from flows.analysis.report import monthly_report
 from flows.analysis.settings import AnalysisSettings
 from flows.ledger.stats import breakdowns
@@ -39,7 +39,7 @@ def _seed(store):
     # the model suggested a category for the uncategorised ones; nobody confirmed it
     rows = [{"ref": p.ref, "category_suggested": "环境保护", "category_source": "lexicon"}
             for p in store.petitions() if not p.category]
-    tables.replace_all(store, rows, [], run_id=None, clock=FixedClock(date(2026, 11, 30)))
+    store.replace_analysis(rows, [], run_id=None, at=FixedClock(date(2026, 11, 30)).now())
     return n
 
 

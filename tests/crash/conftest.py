@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,11 @@ class Office:
 
     def store(self) -> SqliteStore:
         return SqliteStore(self.workdir / "petitionbot.db")
+
+    def query(self, sql: str) -> list[tuple]:
+        """What the database file holds, read by a connection of its own (not the store's)."""
+        with closing(sqlite3.connect(self.workdir / "petitionbot.db")) as db:
+            return [tuple(r) for r in db.execute(sql)]
 
     def insert(self, *petitions) -> None:
         s = self.store()

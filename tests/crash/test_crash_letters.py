@@ -23,12 +23,7 @@ def _prepare(office: Office) -> int:
 def _check(office: Office, expected: int) -> None:
     folder = office.workdir / "letters"
     assert temp_files(folder) == []
-    store = office.store()
-    try:
-        with store.transaction() as tx:
-            rows = tx.execute("SELECT scope, kind, version, path, sha256 FROM letters").fetchall()
-    finally:
-        store.close()
+    rows = office.query("SELECT scope, kind, version, path, sha256 FROM letters")
     assert len(rows) == expected
     assert len({(r[0], r[1]) for r in rows}) == expected  # each letter recorded once
     assert {r[2] for r in rows} == {1}  # no second version of a letter whose data did not change

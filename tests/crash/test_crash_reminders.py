@@ -68,12 +68,7 @@ def _prepare(office: Office) -> None:
 
 
 def _outbox(office: Office) -> list[tuple[str, str]]:
-    store = office.store()
-    try:
-        with store.transaction() as tx:
-            return [(r[0], r[1]) for r in tx.execute("SELECT key, status FROM outbox ORDER BY id").fetchall()]
-    finally:
-        store.close()
+    return office.query("SELECT key, status FROM outbox ORDER BY id")
 
 
 def _message_id(key: str) -> str:

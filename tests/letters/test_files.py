@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from flows import failpoints
 from flows.letters import UnitItem, draft_letters, draft_unit_letter, export_fields
 from flows.runs import Run
 from tests.letters.conftest import group_petition
@@ -57,10 +60,22 @@ def test_a_clerks_edits_are_never_overwritten(tmp_path, store, settings, clock, 
     assert [x["version"] for x in letters if x["kind"] == "交办单"] == [1, 3]
 
 
-def test_a_run_that_stopped_before_recording_is_adopted(tmp_path, store, settings, clock, petitions):
-    draft_letters(store, settings, clock, Run.start("letters", tmp_path / "r", clock))
-    with store.transaction() as tx:  # as if the process died after writing the file
-        tx.execute("DELETE FROM letters WHERE ref = 'YH2026110002' AND kind = '交办单'")
+def test_a_run_that_stopped_before_recording_is_adopted(tmp_path, store, settings, clock, petitions, monkeypatch):
+    class Died(Exception):
+        pass
+
+    def written() -> list:
+        return list((settings.workdir / "letters").rglob("YH2026110002/交办单.docx"))
+
+    def die(name: str) -> None:  # the process stops right after writing this letter's file
+        if name == "letters.before_record" and written():
+            raise Died
+
+    monkeypatch.setattr(failpoints, "hit", die)
+    with pytest.raises(Died):
+        draft_letters(store, settings, clock, Run.start("letters", tmp_path / "r", clock))
+    monkeypatch.undo()
+    assert written() and [x for x in store.letters_of("YH2026110002") if x["kind"] == "交办单"] == []
     d = kinds_of(draft_letters(store, settings, clock, Run.start("letters", tmp_path / "r", clock)), "YH2026110002")
     assert d["交办单"].status == "new" and d["交办单"].path.name == "交办单.docx"
 

@@ -24,12 +24,7 @@ def office(tmp_path) -> Office:
 
 
 def letters_table(office: Office) -> list[tuple]:
-    store = office.store()
-    try:
-        with store.transaction() as tx:
-            return tx.execute("SELECT scope, kind, version, path, sha256 FROM letters ORDER BY id").fetchall()
-    finally:
-        store.close()
+    return office.query("SELECT scope, kind, version, path, sha256 FROM letters ORDER BY id")
 
 
 def test_a_letter_written_before_a_crash_is_the_bots_own_on_a_later_day(office: Office):

@@ -23,7 +23,7 @@ import pytest
 
 from core.clock import FixedClock
 from core.model import Petitioner, petition_from_dict
-from flows.analysis import tables, taxonomy
+from flows.analysis import taxonomy
 from flows.analysis.report import monthly_report
 from flows.analysis.settings import AnalysisSettings
 from flows.deadlines import build_engine, default_engine
@@ -101,8 +101,8 @@ def books(tmp_path_factory) -> list[Path]:
     for p in petitions:
         store.insert(p, run_id=None)
     # the analysis' own output is data too: a hostile suggestion reaches 分类建议 and the report
-    tables.replace_all(store, [{"ref": p.ref, "category_suggested": EXTRA[i % len(EXTRA)]}
-                               for i, p in enumerate(petitions) if i % 2], [], run_id=None, clock=FixedClock(TODAY))
+    store.replace_analysis([{"ref": p.ref, "category_suggested": EXTRA[i % len(EXTRA)]}
+                            for i, p in enumerate(petitions) if i % 2], [], run_id=None, at=FixedClock(TODAY).now())
     clock = FixedClock(TODAY)
 
     # 1. the ledger, with an outgoing copy; then a clerk types hostile text and adds a sheet

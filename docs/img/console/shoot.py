@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import socket
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -51,8 +52,8 @@ def build(tmp: Path):
         app.store.insert(p, run_id=None, source="district")
     # The nightly intake took them in the night after their assignment (the store stamps first_seen_at
     # with the wall clock, and this workdir was filled just now): a data fix of this picture's world only.
-    with app.store.transaction() as tx:
-        tx.execute("UPDATE petitions SET first_seen_at = min(date(json_extract(data, '$.assigned_on'), '+1 day'),"
+    with sqlite3.connect(app.store.path) as db:
+        db.execute("UPDATE petitions SET first_seen_at = min(date(json_extract(data, '$.assigned_on'), '+1 day'),"
                    " '2026-11-20') || 'T02:01:00', updated_at = '2026-11-20T02:01:00'")
     actions.run_flow(app, "analysis")
     app.store.record_run("20261120-020000-intake", flow="intake", trigger="schedule", started="2026-11-20T02:00:03",
