@@ -97,9 +97,6 @@ class Workdir:
     def attachments(self) -> Path:
         return self.root / "attachments"
 
-    def attachments_of(self, ref: str) -> Path:
-        return self.attachments / folder_name(ref)
-
     def letters(self, year: int) -> Path:
         return self.root / "letters" / str(year)
 

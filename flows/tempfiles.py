@@ -18,14 +18,13 @@ import os
 import shutil
 from pathlib import Path
 
+from core.workdir import Workdir
 from flows import diskio
 
-ROOT = "tmp"
 
-
-def folder(workdir: Path) -> Path:
+def folder(workdir: Workdir | Path) -> Path:
     """This process's private temp folder, created on first use with the workdir's folder mode."""
-    root = Path(workdir) / ROOT
+    root = Workdir.of(workdir).tmp
     mine = root / str(os.getpid())
     for d in (root, mine):
         diskio.secure_root(d)  # also tightens a folder an older version left 0755
@@ -42,11 +41,11 @@ def beside(target: Path, scratch: Path) -> Path:
     return scratch if same else target.parent
 
 
-def sweep(workdir: Path) -> list[Path]:
+def sweep(workdir: Workdir | Path) -> list[Path]:
     """Delete what earlier runs left in the private temp folder. Runs hold the run lock, so
     nothing of this process is in flight when a run starts; another live process's folder is
     left alone (a command that is not a run may be using it)."""
-    root = Path(workdir) / ROOT
+    root = Workdir.of(workdir).tmp
     if not root.is_dir():
         return []
     gone = []

@@ -26,6 +26,7 @@ from core.clock import FixedClock, SystemClock
 from core.errors import ConfigError, DiskError, PetitionbotError
 from core.ports import Clock, Progress, Store
 from core.privacy import redactor
+from core.workdir import Workdir
 from flows import diskio, tempfiles
 from flows.runs import Run, read_summary
 from flows.store import open_store
@@ -172,7 +173,7 @@ class App:
     @contextmanager
     def _run(self, flow: str, progress: Progress, stop: threading.Event) -> Iterator[Run]:
         tempfiles.sweep(self.workdir)  # what a killed run, or a full disk, left half-written
-        run = Run.start(flow, self.workdir / "runs", self.clock, trigger=self.trigger)
+        run = Run.start(flow, Workdir(self.workdir).runs, self.clock, trigger=self.trigger)
         # The stop flag, the progress port and the fence travel with the run to every flow.
         run.stop_requested = stop
         run.progress = progress
@@ -244,7 +245,7 @@ class App:
         for row in self.store.running():
             if row["id"] == current.id or (self.generation is not None and row["generation"] == self.generation):
                 continue  # this run, or an outer run of this same holding
-            left = read_summary(self.workdir / "runs" / row["id"])
+            left = read_summary(Workdir(self.workdir).run(row["id"]))
             if left and left.get("status") not in (None, "running"):
                 self.store.record_run(row["id"], status=left["status"], ended=left.get("end"), summary=left)
                 logger.warning("运行 {} 的结果当时未能写入数据库，已按其 summary.json 补记", row["id"])

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from core.errors import ConfigError
+from core.workdir import Workdir
 from flows.analysis.settings import AnalysisSettings
 from flows.deadlines.settings import DeadlineSettings
 from flows.ledger.settings import LedgerSettings
@@ -135,7 +136,7 @@ class Settings(Section):
 
     @property
     def database_url(self) -> str:
-        return self.storage.database or f"sqlite:///{self.workdir / 'petitionbot.db'}"
+        return self.storage.database or f"sqlite:///{Workdir(self.workdir).database}"
 
     def require_upstreams(self) -> list[UpstreamSettings]:
         """The upstream entries, or a ConfigError naming what to write (there is no default

@@ -11,6 +11,7 @@ from typing import Any
 from loguru import logger
 
 from core.privacy import redactor
+from core.workdir import Workdir
 
 CONSOLE_FORMAT = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {message}"
 FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {name}:{line} | {message}"
@@ -68,7 +69,7 @@ def setup_from_config(config_path: str | None, level: str) -> bool:
         return False
     lg = settings.logging
     level = level if level == "DEBUG" else lg.level  # --verbose wins over the file
-    log_dir = settings.workdir / "logs"
+    log_dir = Workdir(settings.workdir).logs
     try:
         from flows import diskio
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from core.model import Petition
+from core.workdir import Workdir
 from flows import diskio
 from flows.analysis import lexicon
 from flows.analysis.items import TextContext
@@ -35,7 +36,6 @@ from flows.analysis.taxonomy import Taxonomy
 from flows.analysis.text import doc_text
 from flows.analysis.words import shown
 
-MODEL_FILE = "analysis/category_model.npz"
 BASE_MODEL = Path(__file__).resolve().parent / "data" / "base_model.npz"
 LEXICON_WEIGHT = 0.5
 PRIOR = 10.0  # strength of the pull towards the base weights when fine-tuning
@@ -201,7 +201,7 @@ def base_model() -> LinearModel | None:
 
 def load_model(workdir: Path) -> LinearModel | None:
     """The office's fine-tuned model if ``analyze train`` made one, else the shipped base model."""
-    path = workdir / MODEL_FILE
+    path = Workdir.of(workdir).model
     if path.exists():
         try:
             return LinearModel.load(path)
@@ -263,7 +263,7 @@ def train(petitions: Iterable[Petition], tax: Taxonomy, workdir: Path, *, ctx: T
             for i, g in zip(te, got, strict=True):
                 pred[i] = g
     model = fine_tune(base, ctx, ps, labels, digest=digest)
-    path = workdir / MODEL_FILE
+    path = Workdir.of(workdir).model
     model.save(path)
     if k < 2:
         return TrainReport(len(ps), len(cats), 0.0, 0.0, 0, skipped=skipped, path=str(path))

@@ -15,6 +15,7 @@ from loguru import logger
 
 from core.model import Petition
 from core.ports import Clock, Store
+from core.workdir import Workdir
 from flows.analysis import classify, clusters, matter, repeats
 from flows.analysis.items import Item, TextContext
 from flows.analysis.settings import AnalysisSettings
@@ -123,7 +124,7 @@ def office_model(petitions: list[Petition], tax: Taxonomy, ctx: TextContext, wor
         return current, "office"
     try:
         model = classify.fine_tune(base, ctx, ps, labels, digest=digest)
-        model.save(workdir / classify.MODEL_FILE)
+        model.save(Workdir.of(workdir).model)
         return model, "office"
     except Exception as exc:  # noqa: BLE001 - the shipped model still classifies
         run.warn(f"用本办已确认分类微调模型失败，本次使用内置模型：{type(exc).__name__}: {exc}")

@@ -22,11 +22,11 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from loguru import logger
 
+from core.workdir import Workdir
 from flows import diskio
 from petitionbot.lock import ServeLock
 from petitionbot.scheduler.jobs import JobSpec, build_trigger, load_jobs
@@ -64,7 +64,7 @@ class Service:
             (self._notify or self._default_notify)(title, result)
         logger.info("计划任务结束：{}（{}）", title, "失败" if result.failed else "完成")
         try:
-            prune_runs(self.settings.workdir / "runs", keep_days=self.svc.keep_runs_days, now=self._now())
+            prune_runs(Workdir(self.settings.workdir).runs, keep_days=self.svc.keep_runs_days, now=self._now())
         except OSError as exc:
             logger.warning("清理旧运行记录失败：{}", exc)
         return result
@@ -91,7 +91,7 @@ def execute_job(job_id: str, title: str, flows: list[str], args: dict[str, dict[
 
 
 def jobstore_url(settings: Any) -> str:
-    return f"sqlite:///{Path(settings.workdir) / 'scheduler.db'}"
+    return f"sqlite:///{Workdir(settings.workdir).scheduler_db}"
 
 
 def build_scheduler(settings: Any, *, scheduler_cls: Any = None, jobstore: Any = None, executor: Any = None) -> Any:
@@ -171,7 +171,7 @@ def serve(settings: Any) -> int:
     """Run until SIGTERM / Ctrl-C; the running job finishes its current item first."""
     diskio.configure(settings.storage.group)
     diskio.secure_root(settings.workdir)
-    with ServeLock(Path(settings.workdir) / "serve.lock"):
+    with ServeLock(Workdir(settings.workdir).serve_lock):
         return _serve(settings)
 
 
