@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from core.model import Petition
+from core.shipped import shipped
 from core.workdir import Workdir
 from flows import diskio
 from flows.analysis import lexicon
@@ -278,7 +279,7 @@ class Classifier:
     def __init__(self, tax: Taxonomy, model: LinearModel | None = None, ctx: TextContext | None = None, *,
                  lexicon_weight: float = LEXICON_WEIGHT):
         self.tax, self.model, self.lexicon_weight = tax, model, lexicon_weight
-        self.ctx = ctx or TextContext.load(Path(__file__).resolve().parents[2] / "templates" / "taxonomy")
+        self.ctx = ctx or TextContext.load(shipped("templates/taxonomy"))
 
     def predict(self, petitions: Sequence[Petition]) -> list[str]:
         return [s.category for s in self.suggest_many(list(petitions), use_labels=False)]

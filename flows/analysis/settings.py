@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import Field
 
+from core.shipped import shipped
 from flows.settings_base import Section
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILTIN_TAXONOMY = ROOT / "templates" / "taxonomy"
+BUILTIN_TAXONOMY = shipped("templates/taxonomy")
 
 
 class AnalysisSettings(Section):

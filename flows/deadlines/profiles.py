@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.shipped import shipped
 
-ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "templates" / "deadlines" / "profiles.toml"
+SHIPPED = shipped("templates/deadlines/profiles.toml")
 STEPS = ("acceptance", "handling", "extension", "review", "re_review")
 REQUIRED = ("acceptance", "handling")
 UNITS = {"working": "个工作日", "calendar": "日"}

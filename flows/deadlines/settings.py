@@ -7,9 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from core.shipped import locate
 from flows.settings_base import Section
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class DeadlineSettings(Section):
@@ -23,10 +22,5 @@ class DeadlineSettings(Section):
 
 
 def resolve(path: str) -> Path | None:
-    """Relative paths: the working directory first (an office's own file), else the project."""
-    if not path:
-        return None
-    p = Path(path)
-    if p.is_absolute() or p.exists():
-        return p
-    return ROOT / p
+    """Relative paths: the working directory first (an office's own file), else the shipped one."""
+    return locate(path) if path else None

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.shipped import shipped
 
-ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "templates" / "legal_basis.toml"
+SHIPPED = shipped("templates/legal_basis.toml")
 FALLBACK = "national"  # the nationwide regulation: cited where a provincial article is not known
 DECISIONS = ("不予受理", "不再受理")
 

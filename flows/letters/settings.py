@@ -8,11 +8,11 @@ from typing import Literal
 
 from pydantic import Field
 
+from core.shipped import shipped
 from flows.deadlines.settings import DeadlineSettings
 from flows.settings_base import Section
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILTIN_TEMPLATES = ROOT / "templates" / "letters"
+BUILTIN_TEMPLATES = shipped("templates/letters")
 
 # Acceptance decisions recorded by clerks (Petition.clerk["decision"]) and the notice each needs.
 DEFAULT_NOTICES = {"受理": "受理告知书", "不予受理": "不予受理告知书", "不再受理": "不再受理告知书"}

@@ -7,25 +7,18 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from core.shipped import locate
 from flows.deadlines.engine import zh_date
 from flows.reminders.items import Item, PetitionRow, by_petition
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @lru_cache(maxsize=4)
 def _env(folder: str) -> jinja2.Environment:
-    path = Path(folder)
-    if not path.is_absolute() and not path.exists():
-        path = ROOT / path
-    # Absolute, because the environment is cached: a relative folder would be looked up again from
-    # whatever the working directory is later (the console and the tests change it).
-    path = path.resolve()
+    path = locate(folder)  # the office's own copy in the current directory, else the shipped one
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(path)), undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from core.shipped import locate
 from flows.settings_base import Section
 
 if TYPE_CHECKING:
     from petitionbot.config import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class ServiceSettings(Section):
@@ -42,10 +42,5 @@ def service_settings(settings: Settings) -> ServiceSettings:
 
 
 def resolve(path: str, settings: Settings | None = None) -> Path:
-    """Relative paths: next to the config file, then the current directory, then the project."""
-    p = Path(path)
-    if p.is_absolute():
-        return p
-    candidates = [settings.source.parent / p] if settings is not None and settings.source else []
-    candidates += [Path.cwd() / p, ROOT / p]
-    return next((c for c in candidates if c.exists()), candidates[-1])
+    """Relative paths: next to the config file, then the current directory, then the shipped one."""
+    return locate(path, *([settings.source.parent] if settings is not None and settings.source else []))

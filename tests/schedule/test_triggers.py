@@ -52,9 +52,9 @@ def test_schedule_file_errors_name_the_job_in_chinese(tmp_path):
 
 
 def test_shipped_default_schedule_is_valid():
-    from petitionbot.scheduler.settings import ROOT
+    from core.shipped import shipped
 
-    jobs = {j.id: j for j in load_jobs(ROOT / "schedules" / "default.toml")}
+    jobs = {j.id: j for j in load_jobs(shipped("schedules/default.toml"))}
     assert jobs["nightly"].flows == ["intake", "analysis", "ledger", "letters"]
     assert jobs["nightly"].cron == {"hour": 2, "minute": 0}
     assert jobs["morning-reminders"].workdays_only
