@@ -1,10 +1,10 @@
-"""The store port: the system of record for petitions, their history and runs.
+"""The store port's adapters: the system of record for petitions, their history, runs and every
+feature's records. All SQL of the project lives in this folder.
 
-Flows talk to :class:`Store`; the SQLite adapter (``sqlite.py``) is the default and a
-PostgreSQL adapter can serve the same port later (``open_store`` dispatches on the URL).
-Feature modules that need their own tables (letters, outbox, ...) ship a migration file in
-``migrations/`` and use :meth:`Store.transaction` for their few statements, keeping SQL
-portable (``?`` placeholders, no SQLite-only functions).
+Flows talk to :class:`core.ports.Store` in domain terms. The SQLite adapter (``sqlite.py`` and
+one ``sqlite_<feature>.py`` mixin per feature's tables) is the default; a PostgreSQL adapter would
+be a sibling set of modules here, chosen by ``open_store``. A feature that needs new tables ships a
+numbered migration in ``migrations/`` and domain methods on the port, never queries of its own.
 """
 
 from __future__ import annotations
