@@ -12,11 +12,8 @@ class LedgerTables:
     def ledger_rows(self) -> list[LedgerRow]:
         with self._tx() as tx:
             rows = tx.execute("SELECT book, ref, state FROM ledger_rows").fetchall()
-        out = []
-        for book, ref, state in rows:
-            d = json.loads(state)
-            out.append(LedgerRow(book, ref, d["c"], d["b"]))
-        return out
+        loads = json.loads
+        return [LedgerRow(book, ref, d["c"], d["b"]) for book, ref, d in ((b, r, loads(s)) for b, r, s in rows)]
 
     def refile_ledger_rows(self, moves: Sequence[tuple[str, str, str]]) -> None:
         with self._tx() as tx:
@@ -25,15 +22,13 @@ class LedgerTables:
                 tx.execute("DELETE FROM ledger_rows WHERE book = ? AND ref = ?", (book, ref))
 
     def save_ledger_rows(self, rows: Sequence[LedgerRow], drop: Sequence[tuple[str, str]]) -> None:
+        # executemany: a rebuilt 100,000-row book saves every row's state in one call.
         with self._tx() as tx:
-            for r in rows:
-                tx.execute(
-                    "INSERT INTO ledger_rows (book, ref, state) VALUES (?, ?, ?) "
-                    "ON CONFLICT(book, ref) DO UPDATE SET state = excluded.state",
-                    (r.book, r.ref, json.dumps({"c": r.clerk, "b": r.bot_crc}, ensure_ascii=False)),
-                )
-            for book, ref in drop:
-                tx.execute("DELETE FROM ledger_rows WHERE book = ? AND ref = ?", (book, ref))
+            tx.executemany("INSERT INTO ledger_rows (book, ref, state) VALUES (?, ?, ?) "
+                           "ON CONFLICT(book, ref) DO UPDATE SET state = excluded.state",
+                           [(book, ref, json.dumps({"c": clerk, "b": crc}, ensure_ascii=False))
+                            for book, ref, clerk, crc in rows])
+            tx.executemany("DELETE FROM ledger_rows WHERE book = ? AND ref = ?", drop)
 
     def walkin_ref(self, fingerprint: str) -> str | None:
         with self._tx() as tx:
