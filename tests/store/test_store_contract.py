@@ -15,6 +15,8 @@ from core.ports import LedgerRow, Message, Store
 from flows.store import open_store
 from tests.factories import make_petition
 
+AT = datetime(2026, 11, 27, 2, 0)  # the caller's clock: the store never reads the wall clock for findings
+
 T0 = datetime(2026, 11, 27, 9, 0, 0)
 
 
@@ -114,8 +116,8 @@ def _writes(store: Store) -> dict[str, Callable[[], object]]:
                                               sha256="s", data_hash="d", at=T0, run_id=None),
         "letter file": lambda: store.record_letter_file("l/a.docx", "s", at=T0, run_id=None),
         "outbox": lambda: store.enqueue([("k9", "digest", "单位", message(9), [])], day=T0.date(), at=T0, run_id=None),
-        "analysis": lambda: store.replace_analysis([{"ref": "F1"}], [], None),
-        "decisions": lambda: store.record_repeat_decisions([("F1", "F2", "confirm")]),
+        "analysis": lambda: store.replace_analysis([{"ref": "F1"}], [], None, at=AT),
+        "decisions": lambda: store.record_repeat_decisions([("F1", "F2", "confirm")], at=AT),
         "features": lambda: store.save_word_features([("F1", "d", "{}")]),
     }
 
@@ -234,7 +236,7 @@ def _alert(aid: str, day: str) -> dict:
 def test_analysis_findings_replaced_whole_alerts_keep_first_seen(store):
     store.replace_analysis([{"ref": "YH1", "category_suggested": "城乡建设", "category_confidence": 0.9,
                              "is_repeat": 1, "repeat_of": "YH0", "alert_ids": ["a1"]}, {"ref": "YH2"}],
-                           [_alert("a1", "2026-11-20"), _alert("a2", "2026-11-25")], "r1")
+                           [_alert("a1", "2026-11-20"), _alert("a2", "2026-11-25")], "r1", at=AT)
     row = store.analysis_row("YH1")
     assert (row["category_suggested"], row["category_confidence"], row["is_repeat"], row["repeat_of"],
             row["alert_ids"], row["run_id"]) == ("城乡建设", 0.9, 1, "YH0", ["a1"], "r1")
@@ -242,8 +244,9 @@ def test_analysis_findings_replaced_whole_alerts_keep_first_seen(store):
     assert [a["id"] for a in store.analysis_alerts()] == ["a2", "a1"]  # newest day first
     assert store.analysis_alerts()[0]["localities"] == ["永福村"]
     first = {a["id"]: a["first_seen"] for a in store.analysis_alerts()}
+    assert first["a1"] == AT.isoformat(timespec="seconds") and row["updated_at"] == first["a1"]  # stamped with the caller's time
 
-    store.replace_analysis([{"ref": "YH2", "supervise": 1}], [_alert("a1", "2026-11-20")], "r2")
+    store.replace_analysis([{"ref": "YH2", "supervise": 1}], [_alert("a1", "2026-11-20")], "r2", at=AT + timedelta(days=1))
     assert set(store.analysis_rows()) == {"YH2"} and store.analysis_row("YH1") is None
     assert store.analysis_rows()["YH2"]["supervise"] == 1
     (a1,) = store.analysis_alerts()
@@ -251,9 +254,9 @@ def test_analysis_findings_replaced_whole_alerts_keep_first_seen(store):
 
 
 def test_repeat_decisions_and_word_features(store):
-    store.record_repeat_decisions([("YH1", "YH2", "confirm"), ("YH3", "YH4", "reject")])
-    store.record_repeat_decisions([("YH1", "YH2", "reject")])
-    store.record_repeat_decisions([])
+    store.record_repeat_decisions([("YH1", "YH2", "confirm"), ("YH3", "YH4", "reject")], at=AT)
+    store.record_repeat_decisions([("YH1", "YH2", "reject")], at=AT)
+    store.record_repeat_decisions([], at=AT)
     assert store.repeat_decisions() == {frozenset(("YH1", "YH2")): "reject", frozenset(("YH3", "YH4")): "reject"}
     store.save_word_features([("YH1", "d1", '{"w": 1}'), ("YH2", "d2", "{}")])
     store.save_word_features([("YH1", "d3", '{"w": 2}')])
