@@ -72,6 +72,11 @@ class App:
         return self.settings.workdir
 
     @cached_property
+    def dirs(self) -> Workdir:
+        """Where each kind of file goes under the workdir (the one place that spells the layout)."""
+        return Workdir(self.settings.workdir)
+
+    @cached_property
     def store(self) -> Store:
         self.prepare_workdir()
         return open_store(self.settings.database_url)
@@ -101,11 +106,11 @@ class App:
 
     def state_path(self, entry: config.UpstreamSettings) -> Path:
         """Where an upstream's session (cookies) is kept between runs, mode 0600."""
-        return self.workdir / "secrets" / f"{entry.name}-{entry.username}.state.json"
+        return self.dirs.session(entry.name, entry.username)
 
     @property
     def lock_path(self) -> Path:
-        return self.workdir / "petitionbot.lock"
+        return self.dirs.lock
 
     def lock_holder(self) -> LockInfo | None:
         """Who holds the run lock now (flow, trigger, pid, host, since), or None."""
@@ -173,7 +178,7 @@ class App:
     @contextmanager
     def _run(self, flow: str, progress: Progress, stop: threading.Event) -> Iterator[Run]:
         tempfiles.sweep(self.workdir)  # what a killed run, or a full disk, left half-written
-        run = Run.start(flow, Workdir(self.workdir).runs, self.clock, trigger=self.trigger)
+        run = Run.start(flow, self.dirs.runs, self.clock, trigger=self.trigger)
         # The stop flag, the progress port and the fence travel with the run to every flow.
         run.stop_requested = stop
         run.progress = progress
@@ -245,7 +250,7 @@ class App:
         for row in self.store.running():
             if row["id"] == current.id or (self.generation is not None and row["generation"] == self.generation):
                 continue  # this run, or an outer run of this same holding
-            left = read_summary(Workdir(self.workdir).run(row["id"]))
+            left = read_summary(self.dirs.run(row["id"]))
             if left and left.get("status") not in (None, "running"):
                 self.store.record_run(row["id"], status=left["status"], ended=left.get("end"), summary=left)
                 logger.warning("运行 {} 的结果当时未能写入数据库，已按其 summary.json 补记", row["id"])

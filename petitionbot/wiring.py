@@ -135,7 +135,7 @@ def login(app: App, *, upstream: str | None = None, captcha_solver: Callable[[],
     """Log in to one upstream with a person's help (a captcha) and keep the session for the nightly
     runs. Only a robot with the ``InteractiveLogin`` capability can; otherwise a Chinese ConfigError."""
     entry = app.settings.require_upstream(upstream)
-    robot = make_robot(app, entry, evidence_dir=app.workdir / "runs" / "login-evidence", headless=False)
+    robot = make_robot(app, entry, evidence_dir=app.dirs.login_evidence, headless=False)
     if not isinstance(robot, InteractiveLogin):
         label = app.registries.site(entry.site).label
         raise ConfigError(f"上游“{entry.name}”（{label}）不需要人工登录：它没有验证码，取件时会自动登录",
@@ -196,7 +196,7 @@ def _intake_one(app: App, run: Run, entry: config.UpstreamSettings, sign: bool |
     site = app.registries.site(entry.site)
     evidence = run.evidence_dir / entry.name if several else run.evidence_dir
     robot = site.build(entry, password=password, state_path=app.state_path(entry), evidence_dir=evidence)
-    options = IntakeOptions(attachments_dir=app.workdir / "attachments", sign=entry.sign if sign is None else sign,
+    options = IntakeOptions(attachments_dir=app.dirs.attachments, sign=entry.sign if sign is None else sign,
                             source=entry.name)
     try:
         with robot:
@@ -243,7 +243,7 @@ def run_reminders(app: App, *, dry_run: bool = False, now: bool = False, progres
 
     engine = hooks.deadline_engine(app.settings)
     with app.run("reminders", progress=progress, stop=stop) as run:
-        out_dir = run.folder if dry_run else app.workdir / "reminders" / f"{app.clock.today():%Y%m%d}"
+        out_dir = run.folder if dry_run else app.dirs.reminders(app.clock.today())
         result = reminders_flow(
             app.store.petitions(include_withdrawn=False), store=app.store, engine=engine,
             settings=app.settings.reminders, clock=app.clock, channels=build_channels(app),
@@ -298,7 +298,7 @@ def run_report(app: App, *, month: str | None = None, progress: Progress | None 
     s, tax = hooks.analysis_setup(app.settings)
     with app.run("analysis-report", progress=progress, stop=stop) as run:
         # The report counts by the same date as the ledger (its year_by), and says so.
-        files = monthly_report(app.store, month, s, tax, app.workdir / "reports" / month[:4], office=app.settings.office,
+        files = monthly_report(app.store, month, s, tax, app.dirs.reports(month[:4]), office=app.settings.office,
                                today=app.clock.today(), date_basis=app.settings.ledger.year_by, now=app.clock.now())
         run.outputs += [str(files.docx), str(files.xlsx)]
     return RunResult(run, files)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.errors import ConfigError
-from core.workdir import Workdir
 from petitionbot.app import EXIT_FAILED, EXIT_OK, INTERRUPTED_MESSAGE, App
 from petitionbot.commands import ChineseParser, app_from
 from petitionbot.lock import LockInfo, pid_alive
@@ -137,7 +136,7 @@ def show_run(app: App, run_id: str) -> str:
                 lines.append(f"  {text}")
             if len(items) > 30:
                 lines.append(f"  ……共 {len(items)} 项，见 summary.json")
-    lines.append(f"运行目录：{Workdir(app.workdir).run(r['id'])}")
+    lines.append(f"运行目录：{app.dirs.run(r['id'])}")
     return "\n".join(lines)
 
 

@@ -71,7 +71,7 @@ def live_of(console: Any) -> tuple[EventBus, Runner]:
         found = getattr(console, "_live", None)
         if found is None:
             bus = EventBus()
-            runner = Runner(bus, _launcher(console), lock_path=console.app.workdir / "petitionbot.lock",
+            runner = Runner(bus, _launcher(console), lock_path=console.app.dirs.lock,
                             now=console.clock.now)
             found = console._live = (bus, runner)
         return found

@@ -41,7 +41,7 @@ def _robot_factory(console: Any, entry: Any) -> Any:
 
         app = console.app
         # Headless: the captcha is shown on this page, not in a window on the server.
-        bot = wiring.make_robot(app, entry, evidence_dir=app.workdir / "runs" / "login-evidence", headless=True)
+        bot = wiring.make_robot(app, entry, evidence_dir=app.dirs.login_evidence, headless=True)
         if not isinstance(bot, InteractiveLogin):
             raise PetitionbotError(f"{entry_name(entry)} 的机器人不支持人工登录")
         with bot:

@@ -177,7 +177,7 @@ def serve(settings: Any) -> int:
 
 def _serve(settings: Any) -> int:
     service = Service(settings)
-    prune_runs(settings.workdir / "runs", keep_days=service.svc.keep_runs_days, now=datetime.now())
+    prune_runs(Workdir(settings.workdir).runs, keep_days=service.svc.keep_runs_days, now=datetime.now())
     console = None
     if settings.console.enabled:  # the 信访工作台 beside the scheduler, in this process
         from petitionbot.console.server import Background
