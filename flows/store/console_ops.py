@@ -1,5 +1,6 @@
 """The console's operations pages' SQL (运行, 超期清单与催办, 分析): the outbox as the page lists it,
-a clerk's "retry now", and the clerks' answers to group alerts (migration 0130)."""
+a clerk's "retry now", and the clerks' answers to group alerts (migration 0130). Part of the store
+package: they use the SQLite adapter's own unit of work (``_tx``), as its feature mixins do."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ OUTBOX_COLUMNS = ("id", "channel", "kind", "unit", "message", "status", "attempt
 
 def outbox_rows(store: Store, *, limit: int = 200) -> list[dict[str, Any]]:
     """The newest messages first: pending ones (failed or waiting) before the sent."""
-    with store.transaction(fenced=False) as tx:
+    with store._tx(fenced=False) as tx:
         rows = tx.execute(f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM outbox"
                           " ORDER BY status = 'sent', id DESC LIMIT ?", (limit,)).fetchall()
     out = []
@@ -29,21 +30,21 @@ def outbox_rows(store: Store, *, limit: int = 200) -> list[dict[str, Any]]:
 
 def retry_now(store: Store, message_id: int, now: datetime) -> bool:
     """Make a pending message due at once (the next reminders run, or 立即发送, sends it)."""
-    with store.transaction(fenced=False) as tx:
+    with store._tx(fenced=False) as tx:
         cur = tx.execute("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
                          (now.isoformat(timespec="seconds"), message_id))
         return bool(cur.rowcount)
 
 
 def alert_answers(store: Store) -> dict[str, dict[str, Any]]:
-    with store.transaction(fenced=False) as tx:
+    with store._tx(fenced=False) as tx:
         rows = tx.execute("SELECT alert_id, answer, reason, username, at FROM console_alert_answer").fetchall()
     return {r[0]: {"answer": r[1], "reason": r[2], "username": r[3], "at": r[4]} for r in rows}
 
 
 def answer_alert(store: Store, alert_id: str, answer: str, *, reason: str, username: str, at: datetime) -> None:
     """Keep a clerk's answer to a group alert (confirm | dismiss); a later answer replaces it."""
-    with store.transaction(fenced=False) as tx:
+    with store._tx(fenced=False) as tx:
         tx.execute("INSERT INTO console_alert_answer (alert_id, answer, reason, username, at) VALUES (?, ?, ?, ?, ?)"
                    " ON CONFLICT(alert_id) DO UPDATE SET answer = excluded.answer, reason = excluded.reason,"
                    " username = excluded.username, at = excluded.at",
