@@ -189,14 +189,16 @@ class PetitionRecords(Protocol):
     def petitions(self, *, include_withdrawn: bool = True) -> Iterator[Petition]:
         """Every petition, ordered by (assigned_on, ref)."""
 
-    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream") -> None:
-        """Store a new petition, and close its open quarantine, in one transaction.
-        Raises StoreError on a duplicate ref."""
+    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream",
+               at: datetime | None = None) -> None:
+        """Store a new petition, and close its open quarantine, in one transaction; first seen ``at``
+        (the caller's clock; the wall clock when omitted). Raises StoreError on a duplicate ref."""
 
     def save(
-        self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None
+        self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None,
+        at: datetime | None = None,
     ) -> None:
-        """Replace a petition and record ``changes`` (field, old, new) as history, atomically."""
+        """Replace a petition and record ``changes`` (field, old, new) as history stamped ``at``, atomically."""
 
     def history(self, ref: str) -> list[dict[str, Any]]: ...
 

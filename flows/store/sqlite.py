@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from core.model import Petition, petition_from_dict
 from flows import diskio
 from flows.store.sqlite_analysis import AnalysisTables
 from flows.store.sqlite_common import dump as _dump
-from flows.store.sqlite_common import now_text as _now
+from flows.store.sqlite_common import stamp
 from flows.store.sqlite_ledger import LedgerTables
 from flows.store.sqlite_letters import LetterTables
 from flows.store.sqlite_outbox import OutboxTables
@@ -152,7 +153,7 @@ class SqliteStore(LedgerTables, LetterTables, OutboxTables, AnalysisTables):
             with self._tx() as tx:
                 for sql in statements:
                     tx.execute(sql)
-                tx.execute("INSERT INTO schema_migrations VALUES (?, ?)", (item.name, _now()))
+                tx.execute("INSERT INTO schema_migrations VALUES (?, ?)", (item.name, stamp()))
             applied.append(item.name)
         return applied
 
@@ -165,7 +166,7 @@ class SqliteStore(LedgerTables, LetterTables, OutboxTables, AnalysisTables):
         connection with it. Every older generation is refused from now on."""
         with self._tx(fenced=False) as tx:
             tx.execute("UPDATE run_fence SET generation = generation + 1, token = ?, at = ? WHERE id = 1",
-                       (token, _now()))
+                       (token, stamp()))
             generation = int(tx.execute("SELECT generation FROM run_fence WHERE id = 1").fetchone()[0])
         self.fence_generation = generation
         return generation
@@ -199,8 +200,9 @@ class SqliteStore(LedgerTables, LetterTables, OutboxTables, AnalysisTables):
         items.sort(key=lambda p: (p.assigned_on, p.ref))
         yield from items
 
-    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream") -> None:
-        now = _now()
+    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream",
+               at: datetime | None = None) -> None:
+        now = stamp(at)
         petition.source = source
         try:
             with self._tx() as tx:
@@ -221,8 +223,9 @@ class SqliteStore(LedgerTables, LetterTables, OutboxTables, AnalysisTables):
                 raise StoreError(f"信访件编号重复：{petition.ref}", ref=petition.ref) from exc
             raise
 
-    def save(self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None) -> None:
-        now = _now()
+    def save(self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None,
+             at: datetime | None = None) -> None:
+        now = stamp(at)
         with self._tx() as tx:
             cur = tx.execute(
                 "UPDATE petitions SET upstream_state = ?, data = ?, fingerprint = ?, updated_at = ? WHERE ref = ?",
@@ -255,7 +258,7 @@ class SqliteStore(LedgerTables, LetterTables, OutboxTables, AnalysisTables):
             tx.execute("DELETE FROM quarantine WHERE ref = ? AND resolved = 0", (ref,))
             tx.execute(
                 "INSERT INTO quarantine (ref, run_id, at, reason, raw) VALUES (?, ?, ?, ?, ?)",
-                (ref, run_id, _now(), reason, _dump(raw)),
+                (ref, run_id, stamp(), reason, _dump(raw)),
             )
 
     def quarantined(self, *, open_only: bool = True) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from flows.store.sqlite_common import stamp
+
 COLUMNS = ("ref", "category_suggested", "category_confidence", "category_source", "category_why", "is_repeat",
            "repeat_of", "repeat_matched", "repeat_count", "repeat_why", "repeat_tier", "supervise", "supervise_why",
            "group_alert", "alert_ids", "run_id", "updated_at")
@@ -24,7 +26,7 @@ def _finding(r: Any) -> dict[str, Any]:
 class AnalysisTables:
     def replace_analysis(self, rows: Sequence[Mapping[str, Any]], alerts: Sequence[Mapping[str, Any]],
                          run_id: str | None, *, at: datetime) -> None:
-        now = at.isoformat(timespec="seconds")
+        now = stamp(at)
         with self._tx() as tx:
             first_seen = {r[0]: r[1] for r in tx.execute("SELECT id, first_seen FROM analysis_alert").fetchall()}
             tx.execute("DELETE FROM analysis_petition")
@@ -74,7 +76,7 @@ class AnalysisTables:
     def record_repeat_decisions(self, answers: Sequence[tuple[str, str, str]], *, at: datetime) -> None:
         if not answers:
             return
-        now = at.isoformat(timespec="seconds")
+        now = stamp(at)
         with self._tx() as tx:
             tx.executemany("INSERT INTO analysis_repeat_decision (ref, other, answer, decided_at) VALUES (?, ?, ?, ?)"
                            " ON CONFLICT(ref, other) DO UPDATE SET answer = excluded.answer,"

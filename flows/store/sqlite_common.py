@@ -9,13 +9,10 @@ from typing import Any
 from core.model import to_jsonable
 
 
-def now_text() -> str:
-    """The stamp of a record the store makes itself (history, findings, answers)."""
-    return datetime.now().isoformat(timespec="seconds")
-
-
-def stamp(at: datetime) -> str:
-    return at.isoformat(timespec="seconds")
+def stamp(at: datetime | None = None) -> str:
+    """How a time is written into a column: the caller's clock when it gives one (flows pass their
+    injected clock), else the wall clock (migrations, fencing tokens, quarantine notes)."""
+    return (at or datetime.now()).isoformat(timespec="seconds")
 
 
 def dump(value: Any) -> str:

@@ -275,3 +275,12 @@ def test_what_is_stored_survives_reopening(url):
         assert [q.key for q in again.outbox()] == ["k1"]
     finally:
         again.close()
+
+
+def test_a_petition_is_stamped_with_the_callers_time_when_given(store):
+    p = make_petition("YH2026110003")
+    store.insert(p, run_id="r1", at=AT)
+    p.content = "补充"
+    store.save(p, changes=[("content", "", "补充")], source="upstream", run_id="r2", at=AT + timedelta(hours=5))
+    assert [h["at"] for h in store.history("YH2026110003")] == [AT.isoformat(timespec="seconds"),
+                                                                 (AT + timedelta(hours=5)).isoformat(timespec="seconds")]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import socket
-import sqlite3
 import sys
 import tempfile
 import threading
@@ -49,12 +48,9 @@ def build(tmp: Path):
         elif (TODAY - p.received_on).days > 4 and rnd.random() < 0.7:
             p.clerk = {"decision": "受理", "accepted_on": (p.received_on + timedelta(days=2)).isoformat(),
                        "handling_status": "办理中"}
-        app.store.insert(p, run_id=None, source="district")
-    # The nightly intake took them in the night after their assignment (the store stamps first_seen_at
-    # with the wall clock, and this workdir was filled just now): a data fix of this picture's world only.
-    with sqlite3.connect(app.store.path) as db:
-        db.execute("UPDATE petitions SET first_seen_at = min(date(json_extract(data, '$.assigned_on'), '+1 day'),"
-                   " '2026-11-20') || 'T02:01:00', updated_at = '2026-11-20T02:01:00'")
+        # The nightly intake took each in the night after its assignment.
+        seen = min(p.assigned_on + timedelta(days=1), date(2026, 11, 20))
+        app.store.insert(p, run_id=None, source="district", at=datetime(seen.year, seen.month, seen.day, 2, 1))
     actions.run_flow(app, "analysis")
     app.store.record_run("20261120-020000-intake", flow="intake", trigger="schedule", started="2026-11-20T02:00:03",
                          ended="2026-11-20T02:03:41", status="ok",
