@@ -315,6 +315,12 @@ class AnalysisRecords(Protocol):
 
     def save_word_features(self, rows: Sequence[tuple[str, str, str]]) -> None: ...
 
+    def alert_answers(self) -> dict[str, dict[str, Any]]:
+        """alert id -> {answer: confirm | dismiss, reason, username, at}: clerks' answers to group alerts."""
+
+    def answer_alert(self, alert_id: str, answer: str, *, reason: str, username: str, at: datetime) -> None:
+        """Keep a clerk's answer to a group alert; a later answer replaces it."""
+
 
 class Store(PetitionRecords, RunRecords, LedgerRecords, LetterRecords, OutboxRecords, AnalysisRecords, Protocol):
     def transaction(self, *, fenced: bool = True) -> AbstractContextManager[None]:

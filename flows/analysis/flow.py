@@ -32,8 +32,9 @@ class AnalysisResult:
     repeats: int = 0
     suspected: int = 0
     supervise: list[dict[str, Any]] = field(default_factory=list)  # ref, repeat_of, unit, why
-    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # those to report: dismissed ones left out
     new_alerts: list[str] = field(default_factory=list)
+    dismissed: int = 0  # alerts a clerk dismissed, no longer reported
     supervision_list: str = ""  # path of the supervisors' list
     letters: list[str] = field(default_factory=list)
     decisions: int = 0  # clerk answers to repeat links recorded by this run
@@ -157,14 +158,19 @@ def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock:
     result.classified = sum(1 for r in rows if r["category_source"] in ("model", "lexicon"))
     result.repeats = sum(r["is_repeat"] for r in rows)
     result.suspected = sum(1 for r in rows if r["repeat_tier"] == repeats.SUSPECTED)
-    result.alerts = alert_dicts
-    result.new_alerts = [a["id"] for a in alert_dicts if a["id"] not in before]
+    # A clerk's answer feeds this run: an alert dismissed in the console is not reported again (it stays in
+    # the store, and comes back under a new id if its petitions change); a confirmed one says so.
+    answers = store.alert_answers()
+    result.alerts = [{**a, "confirmed": answers.get(a["id"], {}).get("answer") == "confirm"} for a in alert_dicts
+                     if answers.get(a["id"], {}).get("answer") != "dismiss"]
+    result.dismissed = len(alert_dicts) - len(result.alerts)
+    result.new_alerts = [a["id"] for a in result.alerts if a["id"] not in before]
     result.supervise = [{"ref": r["ref"], "repeat_of": r["repeat_of"], "why": r["supervise_why"],
                          "unit": by_ref[r["ref"]].responsible_unit or "待分派"} for r in rows if r["supervise"]]
     run.counts.listed = len(petitions)
     run.counts.updated = len(rows)
     run.extra["analysis"] = {"repeats": result.repeats, "suspected": result.suspected,
-                             "supervise": len(result.supervise), "alerts": len(alert_dicts),
+                             "supervise": len(result.supervise), "alerts": len(alert_dicts), "dismissed": result.dismissed,
                              "new_alerts": len(result.new_alerts), "model": kind, "decisions": result.decisions}
     path = run.folder / "督办建议与群体预警.txt"
     path.write_text(supervisors_text(result, by_ref, clock), encoding="utf-8")
@@ -182,7 +188,9 @@ def supervision_lines(store: Store) -> list[str]:
     rows = store.analysis_rows()
     lines = [f"重复来信访建议督办：{r['ref']}（首件 {r['repeat_of']}，第 {r['repeat_count'] + 1} 次）：{r['supervise_why']}"
              for r in rows.values() if r["supervise"]]
-    lines += [f"群体预警：{a['explanation']}" for a in store.analysis_alerts()]
+    answers = store.alert_answers()
+    lines += [f"群体预警：{a['explanation']}" for a in store.analysis_alerts()
+              if answers.get(a["id"], {}).get("answer") != "dismiss"]
     return lines
 
 
@@ -193,9 +201,10 @@ def supervisors_text(result: AnalysisResult, by_ref: dict[str, Petition], clock:
         p = by_ref[s["ref"]]
         out.append(f"  {s['ref']}《{p.title}》 责任单位：{s['unit']}；首件 {s['repeat_of']}；{s['why']}")
     out.append("")
-    out.append(f"二、群体预警（{len(result.alerts)} 条，本次新增 {len(result.new_alerts)} 条）")
+    dismissed = f"，经核实排除 {result.dismissed} 条未列出" if result.dismissed else ""
+    out.append(f"二、群体预警（{len(result.alerts)} 条，本次新增 {len(result.new_alerts)} 条{dismissed}）")
     for a in result.alerts:
-        flag = "【新】" if a["id"] in result.new_alerts else ""
+        flag = ("【新】" if a["id"] in result.new_alerts else "") + ("【已确认】" if a.get("confirmed") else "")
         out.append(f"  {flag}{a['explanation']}")
     return "\n".join(out) + "\n"
 

@@ -34,18 +34,3 @@ def retry_now(store: Store, message_id: int, now: datetime) -> bool:
         cur = tx.execute("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
                          (now.isoformat(timespec="seconds"), message_id))
         return bool(cur.rowcount)
-
-
-def alert_answers(store: Store) -> dict[str, dict[str, Any]]:
-    with store._tx(fenced=False) as tx:
-        rows = tx.execute("SELECT alert_id, answer, reason, username, at FROM console_alert_answer").fetchall()
-    return {r[0]: {"answer": r[1], "reason": r[2], "username": r[3], "at": r[4]} for r in rows}
-
-
-def answer_alert(store: Store, alert_id: str, answer: str, *, reason: str, username: str, at: datetime) -> None:
-    """Keep a clerk's answer to a group alert (confirm | dismiss); a later answer replaces it."""
-    with store._tx(fenced=False) as tx:
-        tx.execute("INSERT INTO console_alert_answer (alert_id, answer, reason, username, at) VALUES (?, ?, ?, ?, ?)"
-                   " ON CONFLICT(alert_id) DO UPDATE SET answer = excluded.answer, reason = excluded.reason,"
-                   " username = excluded.username, at = excluded.at",
-                   (alert_id, answer, reason, username, at.isoformat(timespec="seconds")))

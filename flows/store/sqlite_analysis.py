@@ -93,3 +93,17 @@ class AnalysisTables:
         with self._tx() as tx:
             tx.executemany("INSERT INTO analysis_features (ref, digest, data) VALUES (?, ?, ?) ON CONFLICT(ref)"
                            " DO UPDATE SET digest = excluded.digest, data = excluded.data", rows)
+
+    # The answers live in the console's table (migration 0130): the console writes them, the next
+    # analysis run reads them (a dismissed alert is not reported to supervisors again).
+    def alert_answers(self) -> dict[str, dict[str, Any]]:
+        with self._tx(fenced=False) as tx:
+            rows = tx.execute("SELECT alert_id, answer, reason, username, at FROM console_alert_answer").fetchall()
+        return {r[0]: {"answer": r[1], "reason": r[2], "username": r[3], "at": r[4]} for r in rows}
+
+    def answer_alert(self, alert_id: str, answer: str, *, reason: str, username: str, at: datetime) -> None:
+        with self._tx(fenced=False) as tx:
+            tx.execute("INSERT INTO console_alert_answer (alert_id, answer, reason, username, at) VALUES (?, ?, ?, ?, ?)"
+                       " ON CONFLICT(alert_id) DO UPDATE SET answer = excluded.answer, reason = excluded.reason,"
+                       " username = excluded.username, at = excluded.at",
+                       (alert_id, answer, reason, username, stamp(at)))

@@ -124,7 +124,7 @@ def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30) -> Anal
     petitions = {p.ref: p for p in app.store.petitions() if p.upstream_state != "withdrawn"}
     found = app.store.analysis_rows()
     decided = app.store.repeat_decisions()
-    answers = console_ops.alert_answers(app.store)
+    answers = app.store.alert_answers()
 
     def answered(p: Petition) -> str:
         return str(p.clerk.get("repeat_confirmed") or "")
@@ -173,7 +173,7 @@ def latest_reports(app: Any) -> list[Path]:
 
 
 def answer_alert(app: Any, alert_id: str, answer: str, *, reason: str, username: str, at: Any) -> None:
-    console_ops.answer_alert(app.store, alert_id, answer, reason=reason, username=username, at=at)
+    app.store.answer_alert(alert_id, answer, reason=reason, username=username, at=at)
 
 
 # -- 体检 ---------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from petitionbot.console.web import ACT, VIEW, NavItem, console_of, error_page, 
 ALERT_ANSWERS = {"confirm": "确认预警", "dismiss": "排除"}
 MESSAGES = {"repeat": "已记录。下次智能分析采纳这个确认，下次台账同步时台账的“重件确认”列会显示它。",
             "category": "已采纳分类。下次台账同步时写入台账，下次智能分析用于改进分类。",
-            "alert": "已记录对这条预警的处理意见。"}
+            "alert": "已记录对这条预警的处理意见。排除的预警从下次智能分析起不再列入报给领导的督办建议与群体预警。"}
 COLOUR_ORDER = ("红", "橙", "黄", "蓝", "绿", "无基准")
 
 

@@ -66,3 +66,24 @@ def test_cli_commands(app, capsys):
     assert main(["run", "analysis", "--config", str(cfg), "--as-of", "2026-11-28"]) == 0
     assert "智能分析完成" in capsys.readouterr().out
     assert main(["report", "--month", "2026-13", "--config", str(cfg)]) == 2
+
+
+def test_a_dismissed_alert_is_not_reported_again_and_a_confirmed_one_says_so(tmp_path):
+    a = App(config.Settings(storage=config.StorageSettings(workdir=tmp_path)), as_of=date(2026, 11, 28))
+    for d in generate(400, 23, days=200)["petitions"]:
+        a.store.insert(petition_from_dict(d), run_id=None)
+    _, first = wiring.run_analysis(a)
+    assert len(first.alerts) >= 2 and first.dismissed == 0
+    gone, kept = first.alerts[0], first.alerts[1]
+    when = a.clock.now()
+    a.store.answer_alert(gone["id"], "dismiss", reason="同一工地的正常报修", username="张丽", at=when)
+    a.store.answer_alert(kept["id"], "confirm", reason="", username="张丽", at=when)
+
+    run, again = wiring.run_analysis(a)  # the answers feed the next run
+    ids = [x["id"] for x in again.alerts]
+    assert gone["id"] not in ids and kept["id"] in ids and again.dismissed == 1
+    text = (run.folder / "督办建议与群体预警.txt").read_text(encoding="utf-8")
+    assert gone["explanation"] not in text and "经核实排除 1 条未列出" in text
+    assert f"【已确认】{kept['explanation']}" in text
+    assert all(gone["explanation"] not in line for line in supervision_lines(a.store))
+    assert gone["id"] in {x["id"] for x in a.store.analysis_alerts()}  # kept in the store, not reported
