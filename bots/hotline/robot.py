@@ -141,7 +141,9 @@ class HotlineRobot(SessionRobot):
                     ) -> tuple[int, list[int | None]]:
         assert self._control is not None
         _, page = self._control
-        check_response(await page.goto(self.options.url, wait_until="domcontentloaded"), "打开热线平台")
+        # "load", not "domcontentloaded": the list frame's own start page must have arrived before
+        # a tab is clicked, or on a slow line that start page is what the click's wait sees.
+        check_response(await page.goto(self.options.url, wait_until="load"), "打开热线平台")
         if await pages.on_login_page(page):
             raise SessionLost()
         frame = await pages.open_tab(page, pattern)
