@@ -37,7 +37,9 @@ def setup(level: str = "INFO", *, log_dir: Path | None = None, json_lines: bool 
             # Through tqdm so that a log line never lands in the middle of a progress bar.
             logger.add(_above_bars, level=level, format=CONSOLE_FORMAT, filter=_mask, diagnose=False, colorize=True)
         else:
-            logger.add(sys.stderr, level=level, format=CONSOLE_FORMAT, filter=_mask, diagnose=False, colorize=None)
+            # The stream of the moment, not the one at setup: a caller (a test's capture, a service
+            # manager) may swap and close the old one, and loguru would then fail on every line.
+            logger.add(_to_stderr, level=level, format=CONSOLE_FORMAT, filter=_mask, diagnose=False, colorize=False)
     if log_dir is not None:
         files = [("petitionbot.log", False)] + ([("petitionbot.jsonl", True)] if json_lines else [])
         for name, serialize in files:
@@ -45,6 +47,10 @@ def setup(level: str = "INFO", *, log_dir: Path | None = None, json_lines: bool 
             if sink is not None:
                 logger.add(sink, level="DEBUG", format=FILE_FORMAT, filter=_mask, diagnose=False,
                            serialize=serialize, enqueue=False, colorize=False)
+
+
+def _to_stderr(message: str) -> None:
+    sys.stderr.write(message)
 
 
 def _above_bars(message: str) -> None:
