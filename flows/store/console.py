@@ -62,6 +62,7 @@ class ConsoleStore:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
 
     # -- plumbing -------------------------------------------------------------------------------
     def _reader(self) -> sqlite3.Connection:
@@ -76,6 +77,15 @@ class ConsoleStore:
                 self._readers.append(db)
         return db
 
+    def data_version(self) -> int:
+        """A number that changes whenever any other connection commits to the database (SQLite's
+        ``PRAGMA data_version``, asked on one connection kept for it): equal numbers mean nothing
+        was written in between."""
+        with self._readers_lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(f"file:{self.store.path}?mode=ro", uri=True, check_same_thread=False)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         db = self._reader()
@@ -87,9 +97,10 @@ class ConsoleStore:
 
     def close(self) -> None:
         with self._readers_lock:
-            for db in self._readers:
+            for db in [*self._readers, *([self._watch] if self._watch else [])]:
                 db.close()
             self._readers.clear()
+            self._watch = None
 
     # -- accounts -------------------------------------------------------------------------------
     def add_account(self, username: str, *, role: str, password_hash: str, display_name: str, now: datetime) -> None:
@@ -156,14 +167,14 @@ class ConsoleStore:
             row = db.execute("SELECT digest, watermark FROM console_index_state WHERE id = 1").fetchone()
         return (row[0], row[1]) if row else ("", "")
 
-    def changed_petitions(self, since: str, *, look_back: bool = True) -> Iterator[tuple[Petition, str, str, int]]:
+    def changed_petitions(self, since: str) -> Iterator[tuple[Petition, str, str, int]]:
         """(petition, first_seen_at, updated_at, crc of its JSON) of petitions updated at or after ``since`` (all when
-        empty) whose index row is missing or older; ``look_back`` also looks a margin before ``since``
-        for writes that committed late."""
+        empty) whose index row is missing or older; it looks a margin before ``since`` too, for writes
+        that committed late."""
         sql = "SELECT p.data, p.first_seen_at, p.updated_at FROM petitions p"
         args: tuple[Any, ...] = ()
         if since:
-            back = (datetime.fromisoformat(since) - _INDEX_MARGIN).isoformat(timespec="seconds") if look_back else since
+            back = (datetime.fromisoformat(since) - _INDEX_MARGIN).isoformat(timespec="seconds")
             # updated_at has one-second steps: two writes in one second differ by their JSON's crc
             sql += (" LEFT JOIN console_petitions i ON i.ref = p.ref WHERE p.updated_at >= ?"
                     " AND (i.ref IS NULL OR i.updated_at <> p.updated_at OR i.crc <> crc32(p.data))")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
+import weakref
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,11 +20,11 @@ from flows.deadlines import build_engine
 from flows.store.console import ConsoleStore, grams, iso
 
 SEARCH_CONTENT_CHARS = 120  # the start of the content is searchable; the rest is on the detail page
-# Each request looks for writes since the high-water mark; a write that committed late with an older
-# updated_at is picked up by a look back over the last minute, done at most this often.
-LOOK_BACK_EVERY = 5.0
 _refresh_lock = threading.Lock()
-_last_look_back = [0.0]
+# Per console store: (settings digest, data version) of the last refresh. While both are unchanged
+# nothing was written, and a request skips the changed-rows query (which reads every petition
+# stamped in the watermark's second: a nightly intake stamps many in one second).
+_seen: weakref.WeakKeyDictionary[ConsoleStore, tuple[str, int]] = weakref.WeakKeyDictionary()
 
 
 def settings_digest(deadline_settings: Any) -> str:
@@ -35,13 +35,17 @@ def refresh(cstore: ConsoleStore, deadline_settings: Any, *, engine: Any = None)
     """Index what changed since the last refresh (everything when the deadline rules changed)."""
     digest = settings_digest(deadline_settings)
     with _refresh_lock:  # one refresher at a time; the others wait, then find nothing to do
+        # Read before the query: a commit after this point changes the version again.
+        version = cstore.data_version()
+        if _seen.get(cstore) == (digest, version):
+            return 0
         done_digest, watermark = cstore.index_state()
         full = done_digest != digest
         since = "" if full else watermark
-        look_back = time.monotonic() - _last_look_back[0] >= LOOK_BACK_EVERY
-        changed = list(cstore.changed_petitions(since, look_back=look_back))
-        if look_back:
-            _last_look_back[0] = time.monotonic()
+        # Something was written: look back a margin before the watermark too, for a write that
+        # stamped its time before the last refresh and committed after it.
+        changed = list(cstore.changed_petitions(since))
+        _seen[cstore] = (digest, version)
         if not changed and not full:
             return 0
         engine = engine or build_engine(deadline_settings)

@@ -66,6 +66,27 @@ def test_paging_and_a_change_from_another_path_show_without_a_restart(world: Wor
         assert refs_in(c.get("/petitions?unit=荆山村").text) == ["YH2026090007"]
 
 
+def test_the_index_reads_the_store_only_after_a_write(world: World, monkeypatch) -> None:
+    from petitionbot.console import index
+
+    cstore, settings = world.console.cstore, world.app.settings.deadlines
+    store = world.app.store
+    store.insert(make_petition("YH2026091001", responsible_unit="凤新村"), run_id=None)
+    index.refresh(cstore, settings)
+    index.refresh(cstore, settings)  # its own index write counts as a write once
+    asked: list[str] = []
+    real = cstore.changed_petitions
+    monkeypatch.setattr(cstore, "changed_petitions", lambda since: asked.append(since) or real(since))
+    assert index.refresh(cstore, settings) == 0 and index.refresh(cstore, settings) == 0
+    assert asked == []  # nothing written: not even the query for changed rows
+    p = store.get("YH2026091001")
+    p.responsible_unit = "荆山村"
+    store.save(p, changes=[("responsible_unit", "凤新村", "荆山村")], source="ledger", run_id=None)
+    assert index.refresh(cstore, settings) == 1 and len(asked) == 1
+    with world.login("xinfang") as c:
+        assert refs_in(c.get("/petitions?unit=荆山村").text) == ["YH2026091001"]
+
+
 def test_the_deadline_text_is_the_one_of_deadlines_explain(world: World, capsys) -> None:
     cfg = world.app.settings.source
     assert cli.main(["deadlines", "explain", OLD, "--config", str(cfg), "--as-of", "2026-11-20"]) == 0
