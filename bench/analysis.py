@@ -37,7 +37,8 @@ def structure(ps: list[Petition], truth: dict, cats: dict[str, str], s: Analysis
     """Repeats, clusters and group alerts as the analysis run finds them, scored against truth."""
     items = [Item.of(p, ctx, category=cats[p.ref]) for p in ps]
     found = repeats.detect(items, confident=s.repeat_similarity, suspect=s.repeat_suspect_similarity,
-                           review_window_days=s.review_window_days, weak_confident=s.repeat_weak_similarity)
+                           review_window_days=s.review_window_days, weak_confident=s.repeat_weak_similarity,
+                           id_confident=s.repeat_id_similarity)
     exclude = {frozenset((r.ref, r.matched)) for r in found.values()}
     alerts = clusters.group_alerts(items, s.group_headcount) + clusters.cluster_alerts(
         items, min_size=s.cluster_min, days=s.cluster_days, local=s.cluster_similarity, cross=s.matter_similarity,
@@ -62,7 +63,8 @@ def handwritten_set(tax: taxonomy.Taxonomy, model: classify.LinearModel, ctx: Te
         cats = dict(zip((a.ref, b.ref), classify.Classifier(tax, model, ctx).predict([a, b]), strict=True))
         got = repeats.detect([Item.of(a, ctx, cats[a.ref]), Item.of(b, ctx, cats[b.ref])],
                              confident=s.repeat_similarity, suspect=s.repeat_suspect_similarity,
-                             review_window_days=s.review_window_days, weak_confident=s.repeat_weak_similarity)
+                             review_window_days=s.review_window_days, weak_confident=s.repeat_weak_similarity,
+                           id_confident=s.repeat_id_similarity)
         confident = b.ref in got and got[b.ref].tier == repeats.CONFIDENT
         right += confident == pair["repeat"]
     out["pairs"] = (right, len(data["pairs"]))

@@ -9,6 +9,10 @@ rejects in the ledger; the clerk's answer is remembered and wins over the score 
 A weak identity (the same name in the same village, one side without an ID) is confident only
 when the matter is plainly the same (``weak_confident``, well above ``confident``): two people of
 one name in one village are common, two of them raising the same matter in the same words are not.
+The same resident ID is the other end: the person is certain, only the matter is in question, and
+a score at ``id_confident`` (the suspect bar by default) is enough for 重件. On the tuning halves
+the same person's other matters with a shared ID scored at most 0.15, the same matter rewritten at
+least 0.26.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from flows.analysis.text import KIND_STRENGTH, MEDIUM, WEAK, describe_key, kind_
 CONFIDENT, SUSPECTED = "重件", "疑似重件"
 CONFIRM, REJECT = "confirm", "reject"
 WEAK_CONFIDENT = 0.55  # default of [analysis] repeat_weak_similarity
+ID_CONFIDENT = 0.22  # default of [analysis] repeat_id_similarity
 
 
 @dataclass
@@ -74,9 +79,10 @@ class Candidate:
 class RepeatIndex:
     def __init__(self, confident: float = 0.55, suspect: float = 0.30, review_window_days: int = 30, *,
                  weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
-                 weak_confident: float = WEAK_CONFIDENT):
+                 weak_confident: float = WEAK_CONFIDENT, id_confident: float = ID_CONFIDENT):
         self.confident, self.suspect = confident, suspect
         self.weak_confident = max(weak_confident, confident)
+        self.id_confident = min(id_confident, confident)
         self.weights = weights or matter.Weights()
         self.review_window = timedelta(days=review_window_days)
         self.decisions = decisions or {}
@@ -143,6 +149,8 @@ class RepeatIndex:
                 tier = CONFIDENT
             elif pair.total >= self.confident and c.strength >= MEDIUM:
                 tier = CONFIDENT
+            elif pair.total >= self.id_confident and any(kind_of(k) == "id" for k in c.keys):
+                tier = CONFIDENT  # the same resident ID: only the matter was in question
             elif pair.total >= self.weak_confident:
                 tier = CONFIDENT  # weak identity, plainly the same matter
             elif pair.total >= self.suspect:
@@ -192,10 +200,11 @@ def _shared(keys: list[str]) -> list[str]:
 
 def detect(items: list[Item], *, confident: float, suspect: float, review_window_days: int,
            weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
-           index: RepeatIndex | None = None, weak_confident: float = WEAK_CONFIDENT) -> dict[str, Repeat]:
+           index: RepeatIndex | None = None, weak_confident: float = WEAK_CONFIDENT,
+           id_confident: float = ID_CONFIDENT) -> dict[str, Repeat]:
     """Every item in date order against the ones before it; ``index`` may hold the past already."""
     index = index or RepeatIndex(confident, suspect, review_window_days, weights=weights, decisions=decisions,
-                                 weak_confident=weak_confident)
+                                 weak_confident=weak_confident, id_confident=id_confident)
     out: dict[str, Repeat] = {}
     for item in sorted(items, key=lambda x: (x.day, x.ref)):
         rep = index.match(item)

@@ -25,6 +25,8 @@ class AnalysisSettings(Section):
     repeat_similarity: float = Field(0.38, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
     repeat_weak_similarity: float = Field(0.55, gt=0, le=2,
                                           description="只有“姓名和村社”相同（一方无身份证号）时，同一事项得分达到多少才算重件（确定）；应高于上一项")
+    repeat_id_similarity: float = Field(0.22, gt=0, le=2,
+                                        description="身份证号相同（确定是同一人）时，同一事项得分达到多少即算重件（确定）；不高于 repeat_similarity")
     repeat_suspect_similarity: float = Field(0.22, gt=0, le=2,
                                              description="达到多少列为疑似重件，由信访员在“重件确认”列确认或否定")
     review_window_days: int = Field(30, ge=0, le=365, description="办结后多少天内再来，仍建议督办（复查申请期）")

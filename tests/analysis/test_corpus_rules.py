@@ -169,3 +169,21 @@ def test_placeholder_and_title_only_names_make_no_name_key():
     assert identity_keys(anon) == {}
     lu = petition("N2", date(2026, 11, 2), [Petitioner("卢女士", "", "13900000001", "狮山村3组5号")])
     assert list(identity_keys(lu)) == ["phone_name:13900000001|卢女士"]  # the phone, not every 卢 of the village
+
+
+def test_the_same_resident_id_makes_a_rewritten_matter_confident_and_not_another_matter(corpus):
+    # YH2026-0142 rewrites YH2026-0030's report about the village secretary in other words (score
+    # near the suspect bar); the same ID says it is the same person, so it is 重件. Without the IDs
+    # (phone and name only) the same pair stays 疑似重件. YH2026-0155 is the same man with his ID on
+    # another matter (truth: same_person_other_matter): no confident link.
+    found = repeats.detect(its(corpus, "YH2026-0030", "YH2026-0142"), **OPTS)
+    rep = found["YH2026-0142"]
+    assert rep.tier == repeats.CONFIDENT and rep.similarity < S.repeat_similarity
+    assert "身份证号" in " ".join(rep.shared)
+    ps, truth = corpus
+    no_ids = [item(replace(ps[r], petitioners=[replace(x, id_number="") for x in ps[r].petitioners]),
+                   truth[r]["category"]) for r in ("YH2026-0030", "YH2026-0142")]
+    found = repeats.detect(no_ids, **OPTS)
+    assert found["YH2026-0142"].tier == repeats.SUSPECTED
+    other = repeats.detect(its(corpus, "YH2026-0060", "YH2026-0155"), **OPTS)
+    assert "YH2026-0155" not in other or other["YH2026-0155"].tier != repeats.CONFIDENT
