@@ -62,7 +62,7 @@ from core.errors import (
     TransientError,
 )
 from core.model import RunCounts
-from core.ports import InteractiveLogin, Progress, Robot
+from core.ports import CaptchaSolver, InteractiveLogin, Progress, Robot
 from flows import diskio
 from flows.runs import Run
 from petitionbot import config, hooks
@@ -130,7 +130,7 @@ def build_channels(app_or_settings: App | config.Settings) -> dict[str, Any]:
     return registries.build_channels(settings.reminders, lambda name, env: config.secret(name, env=env))
 
 
-def login(app: App, *, upstream: str | None = None, captcha_solver: Callable[[], str] | None = None
+def login(app: App, *, upstream: str | None = None, captcha_solver: CaptchaSolver | None = None
           ) -> config.UpstreamSettings:
     """Log in to one upstream with a person's help (a captcha) and keep the session for the nightly
     runs. Only a robot with the ``InteractiveLogin`` capability can; otherwise a Chinese ConfigError."""
