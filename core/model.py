@@ -19,6 +19,12 @@ WALK_IN = "ledger"  # Petition.source of a walk-in a clerk typed into the ledger
 # A group petition is named by its form: a visit of five or more people is a 集体访, a letter or
 # online petition signed by as many is a 联名信. A phone call is neither (one caller's headcount).
 GROUP_VISIT, GROUP_LETTER = "集体访", "联名信"
+# What a person reads for a run (log lines, mails, the console): its flow and its status.
+FLOW_ZH = {"intake": "取件", "ledger": "台账同步", "letters": "文书", "reminders": "催办提醒", "analysis": "智能分析",
+           "report": "月度报告", "export": "导出", "chain": "全流程", "analysis-report": "月度报告",
+           "analysis-train": "训练分类模型"}
+RUN_STATUS_ZH = {"ok": "成功", "partial": "部分失败", "failed": "失败", "crashed": "异常终止", "running": "运行中",
+                 "stopped": "已停止", "interrupted": "中断"}
 
 
 def group_kind(form: str, headcount: int, threshold: int) -> str:

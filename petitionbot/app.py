@@ -24,6 +24,7 @@ from loguru import logger
 
 from core.clock import FixedClock, SystemClock
 from core.errors import ConfigError, DiskError, PetitionbotError
+from core.model import FLOW_ZH, RUN_STATUS_ZH
 from core.ports import Clock, Progress, Store
 from core.privacy import redactor
 from core.workdir import Workdir
@@ -193,7 +194,7 @@ class App:
         except BaseException:
             logs.remove_sink(sink)
             raise
-        logger.info("开始运行 {}（{}）", flow, run.id)
+        logger.info("开始运行 {}（{}）", FLOW_ZH.get(flow, flow), run.id)
         status, message = "ok", ""
         try:
             with diskio.fenced(run.check_fence):
@@ -242,7 +243,7 @@ class App:
             run.save_summary(summary)
         except PetitionbotError as exc:
             logger.error("运行记录 summary.json 未能写入：{}", exc)
-        logger.info("运行结束 {}：{}，记录在 {}", run.flow, status, run.folder)
+        logger.info("运行结束 {}：{}，记录在 {}", FLOW_ZH.get(run.flow, run.flow), RUN_STATUS_ZH.get(status, status), run.folder)
 
     def _close_interrupted(self, current: Run) -> None:
         """Rows still 'running' while this App holds the lock belong to runs that are gone (killed,

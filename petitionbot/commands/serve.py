@@ -8,16 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.errors import ConfigError
+from core.model import RUN_STATUS_ZH
 from petitionbot.app import EXIT_FAILED, EXIT_OK, INTERRUPTED_MESSAGE, App
 from petitionbot.commands import ChineseParser, app_from
 from petitionbot.lock import LockInfo, pid_alive
 
 COUNT_ZH = {"listed": "列表", "new": "新件", "updated": "更新", "unchanged": "无变化", "failed": "失败", "signed": "签收"}
 TRIGGER_ZH = {"clerk": "手动", "schedule": "计划", "demo": "演示"}
-STATUS_ZH = {"ok": "成功", "partial": "部分失败", "failed": "失败", "crashed": "异常终止", "running": "运行中",
-             "stopped": "已停止", "interrupted": "中断"}
-
-
 def register(top, run_flows) -> None:  # noqa: ARG001
     s = top.add_parser("serve", help="无人值守：按 schedules/ 中的计划定时运行各流程（Ctrl-C 停止）")
     s.add_argument("--config", help="配置文件路径（默认 ./petitionbot.toml）")
@@ -107,7 +104,7 @@ def list_runs(app: App, *, limit: int = 20) -> str:
     for r in rows:
         summary = r.get("summary") or {}
         lines.append(f"{r['id']:<32}{r['flow']:<10}{TRIGGER_ZH.get(r['trigger'], r['trigger']):<5}"
-                     f"{STATUS_ZH.get(shown_status(r, holder), r['status']):<7}{duration(r['started'], r.get('ended')):<9}"
+                     f"{RUN_STATUS_ZH.get(shown_status(r, holder), r['status']):<7}{duration(r['started'], r.get('ended')):<9}"
                      f"{counts_text(summary.get('counts') or {})}")
     lines.append("详情：petitionbot runs show <编号>（可只写编号开头）")
     return "\n".join(lines)
@@ -124,7 +121,7 @@ def show_run(app: App, run_id: str) -> str:
     status = shown_status(r, _lock_holder(app))
     message = s.get("message") or (INTERRUPTED_MESSAGE if status == "interrupted" else "")
     lines = [f"运行编号：{r['id']}", f"流程：{r['flow']}（{TRIGGER_ZH.get(r['trigger'], r['trigger'])}触发）",
-             f"状态：{STATUS_ZH.get(status, status)}" + (f"，{message}" if message else ""),
+             f"状态：{RUN_STATUS_ZH.get(status, status)}" + (f"，{message}" if message else ""),
              f"开始：{r['started']}  结束：{r.get('ended') or '—'}  耗时：{duration(r['started'], r.get('ended'))}",
              f"数量：{counts_text(s.get('counts') or {}) or '—'}"]
     for title, key in (("未入库/失败", "failures"), ("注意", "warnings"), ("输出", "outputs"), ("证据", "evidence")):

@@ -20,10 +20,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from core.model import FLOW_ZH, RUN_STATUS_ZH
 from petitionbot.console import actions
 from petitionbot.console.live import EventBus, Tee, sse_stream
 from petitionbot.console.running import Busy, Runner
-from petitionbot.console.views import FLOW_ZH, RUN_STATUS_ZH, run_reason
+from petitionbot.console.views import run_reason
 from petitionbot.console.web import ACT, ADMIN, VIEW, NavItem, console_of, current_user, error_page, guard, page
 
 
@@ -58,9 +59,6 @@ FLOWS = (
                (Option("month", "月份", "例如 2026-11，留空为上个月", kind="month"),)),
 )
 BY_FLOW = {f.flow: f for f in FLOWS}
-
-# Run folders named otherwise than their flow.
-RUN_FLOW_ZH = {"analysis-report": "月度报告", "analysis-train": "训练分类模型"}
 
 _live_lock = threading.Lock()
 
@@ -111,7 +109,7 @@ def _history(console: Any, user: Any) -> list[dict[str, Any]]:
         s = r.get("summary") or {}
         counts = s.get("counts") or {}
         rows.append({
-            "id": r["id"], "flow_zh": FLOW_ZH.get(r["flow"]) or RUN_FLOW_ZH.get(r["flow"], r["flow"]), "status": r["status"],
+            "id": r["id"], "flow_zh": FLOW_ZH.get(r["flow"], r["flow"]), "status": r["status"],
             "status_zh": RUN_STATUS_ZH.get(r["status"], r["status"]),
             "started": (r["started"] or "")[:16].replace("T", " "), "ended": (r["ended"] or "")[11:16],
             "who": starters.get(r["id"]) or {"schedule": "计划任务", "demo": "演示"}.get(r["trigger"], "命令行"),
@@ -134,7 +132,7 @@ def runs(request: Request) -> Response:
     message = request.query_params.get("msg", "")
     return page(request, "runs.html", title="运行", flows=FLOWS, holder=holder, live=live,
                 history=_history(console, request.state.user), message=MESSAGES.get(message, ""),
-                flow_zh=FLOW_ZH, flow_zh_json=json.dumps({**RUN_FLOW_ZH, **FLOW_ZH}, ensure_ascii=False), after=(live.first_event - 1) if live else _bus.last_id)
+                flow_zh=FLOW_ZH, flow_zh_json=json.dumps(FLOW_ZH, ensure_ascii=False), after=(live.first_event - 1) if live else _bus.last_id)
 
 
 MESSAGES = {"started": "已开始运行，进度见下方。", "stopping": "已请求停止：处理完当前一件后停止。",

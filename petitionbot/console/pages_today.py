@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core.model import FLOW_ZH, RUN_STATUS_ZH
 from petitionbot.console import actions, index
-from petitionbot.console.views import FLOW_ZH, RUN_STATUS_ZH, run_reason, shown_title
+from petitionbot.console.views import run_reason, shown_title
 from petitionbot.console.web import VIEW, NavItem, console_of, guard, page
 
 _NEXT_RUNS_TTL = 60.0  # seconds: the schedule's next fire times change at most once a minute

@@ -7,10 +7,6 @@ from typing import Any
 from core.model import Petition
 from core.privacy import Redactor, mask_id, mask_name, mask_phone, scrub_patterns
 
-FLOW_ZH = {"intake": "取件", "ledger": "台账同步", "letters": "文书", "reminders": "催办提醒", "analysis": "智能分析",
-           "report": "月度报告", "export": "导出", "chain": "全流程"}
-RUN_STATUS_ZH = {"ok": "成功", "partial": "部分失败", "failed": "失败", "crashed": "异常终止", "running": "运行中",
-                 "stopped": "已停止", "interrupted": "中断"}
 DEADLINE_ZH = {"overdue": "超期", "due_soon": "临期", "on_track": "正常", "closed": "已办结", "closed_late": "超期办结"}
 REPEAT_ZH = {"repeat": "重件", "suspected": "疑似重件", "none": "非重件"}
 SOURCE_ZH = {"district": "区信访系统", "hotline": "12345热线", "ledger": "台账录入", "upstream": "区信访系统"}

@@ -13,12 +13,10 @@ from typing import Any
 
 from loguru import logger
 
+from core.model import FLOW_ZH, RUN_STATUS_ZH
 from core.privacy import redactor
 from petitionbot.scheduler.settings import ServiceSettings, service_settings
 from petitionbot.wiring import ChainResult, build_channels
-
-STATUS_ZH = {"ok": "成功", "partial": "部分失败", "failed": "失败", "crashed": "异常终止", "running": "运行中",
-             "stopped": "已停止"}
 
 
 def failure_text(title: str, result: ChainResult) -> tuple[str, str]:
@@ -26,7 +24,7 @@ def failure_text(title: str, result: ChainResult) -> tuple[str, str]:
     lines = [f"计划任务 {result.job_id}（{title}）没有正常完成。", f"原因：{result.error or '见下方各流程状态'}", ""]
     for run in result.runs:
         c = run.counts
-        lines.append(f"- {run.flow}：{STATUS_ZH.get(run.status, run.status)}，新件 {c.new}，更新 {c.updated}，"
+        lines.append(f"- {FLOW_ZH.get(run.flow, run.flow)}：{RUN_STATUS_ZH.get(run.status, run.status)}，新件 {c.new}，更新 {c.updated}，"
                      f"失败 {c.failed}；运行记录 {run.folder}")
         if run.message:
             lines.append(f"  说明：{run.message}")

@@ -29,7 +29,7 @@ def test_a_clerks_day_intake_petition_repeat_decision_ledger_overdue(bw):
     expect(page.locator("#live-progress")).to_have_attribute("max", re.compile(r"[1-9]"))
     assert page.eval_on_selector("#live-progress", "p => p.value === p.max")
     log = page.locator("#live-log").inner_text()
-    assert "开始运行 intake" in log and "运行结束 intake：ok" in log
+    assert "开始运行 取件" in log and "运行结束 取件：成功" in log
     ids = [x["id_number"] for p in bw.dataset["petitions"] for x in p.get("petitioners") or []
            if isinstance(x, dict) and isinstance(x.get("id_number"), str) and len(x["id_number"]) == 18]
     assert ids and not [i for i in ids if i in log]  # personal data never reaches the page's log lines
