@@ -5,10 +5,12 @@
     split.json              corpus 1: {"dev": [refs], "test": [refs]}, made once by split.py
     blind2/...              corpus 2 (another writer, same format)
     split2.json             corpus 2: {"dev2": [refs], "test2": [refs]}, made once by split.py --corpus blind2
+    blind3/...              corpus 3 (a third writer, same format), held out whole as "test3": it
+                            arrived after round three of tuning was done, and nothing tunes on it
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2). Tuning may read "dev", "test" (corpus 1's
 test half was reported before corpus 2 arrived, so it has become tuning data) and "dev2"; "test2" is
-read only by bench/analysis.py, to report.
+read only by bench/analysis.py, to report; so is "test3", all of corpus 3.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ BLIND = HERE / "blind"
 SPLIT = HERE / "split.json"
 BLIND2 = HERE / "blind2"
 SPLIT2 = HERE / "split2.json"
+BLIND3 = HERE / "blind3"
 HANDWRITTEN = HERE / "handwritten.json"
-# half name -> (corpus folder, split file)
-HALVES = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2), "test2": (BLIND2, SPLIT2)}
+# half name -> (corpus folder, split file or None for the whole corpus)
+HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
+                                               "test2": (BLIND2, SPLIT2), "test3": (BLIND3, None)}
 # What tuning may read; "test2" is the held-out half.
 TUNING_HALVES = ("dev", "test", "dev2")
 
@@ -51,10 +55,10 @@ def to_petition(d: dict[str, Any]) -> Petition:
 
 
 def half(name: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
-    """The petitions of one half ("dev", "test", "dev2" or "test2") in date order, and their truth."""
+    """The petitions of one half ("dev", "test", "dev2", "test2" or "test3") in date order, and their truth."""
     folder, split = HALVES[name]
     petitions, truth = load(folder)
-    refs = set(json.loads(split.read_text(encoding="utf-8"))[name])
+    refs = set(json.loads(split.read_text(encoding="utf-8"))[name]) if split else {d["ref"] for d in petitions}
     ps = sorted((to_petition(d) for d in petitions if d["ref"] in refs), key=lambda p: (p.received_on, p.ref))
     return ps, {r: t for r, t in truth.items() if r in refs}
 
