@@ -1,13 +1,14 @@
 """Figures for smart analysis on petitions the code never shaped: both halves of blind corpus 1
 and the dev2 half of blind corpus 2 (tuning data; classification by cross-validation over the
-halves the shipped model was trained on), corpus 2's test2 half and all of corpus 3 (held out, reported only) and the
-30 hand-written texts; then the time of repeat + cluster detection for 500 new
-against 100,000 past petitions.
+halves the shipped model was trained on), corpus 2's test2 half and all of corpus 3 (held out,
+reported only) and the 30 hand-written texts; then the time of repeat + cluster detection for 500
+new against 100,000 past petitions.
 
     .venv/bin/python bench/analysis.py            # everything (a few minutes on a shared core)
     .venv/bin/python bench/analysis.py --quick    # 10,000 past petitions for the timing
     .venv/bin/python bench/analysis.py --no-speed # quality table only
     .venv/bin/python bench/analysis.py --speed-only
+    .venv/bin/python bench/analysis.py --no-speed --set repeat_id_similarity=2   # another setting
 """
 
 from __future__ import annotations
@@ -279,8 +280,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--speed-only", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="an [analysis] setting for this run, e.g. repeat_id_similarity=2 (the rule off)")
     args = ap.parse_args()
-    s = AnalysisSettings()
+    s = AnalysisSettings(**dict(kv.split("=", 1) for kv in args.set))
     tax = taxonomy.load(s.taxonomy_path())
     if not args.speed_only:
         quality(s, tax)
