@@ -215,7 +215,7 @@ def _needs_detail(item: Listing, stored: Petition, site: Site) -> bool:
 
 def _insert(store: Store, petition: Petition, run: Run) -> None:
     try:
-        store.insert(petition, run_id=run.id, source=petition.source)
+        store.insert(petition, run_id=run.id, source=petition.source, at=run.clock.now())
     except StoreError as exc:
         # Already stored by an earlier, interrupted run of this same intake: not a new one.
         if store.get(petition.ref) is not None:
@@ -249,7 +249,7 @@ def _update(store: Store, old: Petition, fresh: Petition, run: Run) -> None:
     if not changes:
         run.counts.unchanged += 1
         return
-    store.save(merged, changes=changes, source=merged.source, run_id=run.id)
+    store.save(merged, changes=changes, source=merged.source, run_id=run.id, at=run.clock.now())
     run.counts.updated += 1
     watched = [c[0] for c in changes if c[0] in WATCHED or c[0] == "upstream_state"]
     logger.info("{} 上游有变化：{}", old.ref, "、".join(watched or [c[0] for c in changes]))
@@ -262,13 +262,14 @@ def _update_status(store: Store, old: Petition, status: str, site: Site, run: Ru
     """A new status read from the list: the site's vocabulary says whether it closes the matter."""
     state = "withdrawn" if status in site.withdrawn else old.upstream_state
     store.save(replace(old, status=status, closed=status in site.closed, upstream_state=state),
-               changes=[("status", old.status, status)], source=old.source, run_id=run.id)
+               changes=[("status", old.status, status)], source=old.source, run_id=run.id, at=run.clock.now())
 
 
 def _mark_gone(store: Store, old: Petition, error: Exception, run: Run) -> None:
     state = "withdrawn" if isinstance(error, Withdrawn) else "reassigned"
     updated = replace(old, upstream_state=state)
-    store.save(updated, changes=[("upstream_state", old.upstream_state, state)], source=old.source, run_id=run.id)
+    store.save(updated, changes=[("upstream_state", old.upstream_state, state)], source=old.source, run_id=run.id,
+               at=run.clock.now())
     run.counts.updated += 1
     text = "已被上游撤回" if state == "withdrawn" else "已被上游改派给其他单位"
     run.warn(f"{old.ref} {text}，台账中保留原记录")
@@ -279,7 +280,8 @@ def _record_signed(store: Store, ref: str, run: Run) -> None:
     if p is None or p.signed_on is not None:
         return
     today = run.clock.today()
-    store.save(replace(p, signed_on=today), changes=[("signed_on", None, today)], source="bot", run_id=run.id)
+    store.save(replace(p, signed_on=today), changes=[("signed_on", None, today)], source="bot", run_id=run.id,
+               at=run.clock.now())
 
 
 def _quarantine(store: Store, ref: str, error: Exception, raw: Any, run: Run) -> None:

@@ -261,7 +261,7 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
             continue
         draft = w.draft
         draft.ref = store.next_local_ref(draft.assigned_on.year)
-        store.insert(draft, run_id=run.id, source="ledger")
+        store.insert(draft, run_id=run.id, source="ledger", at=clock.now())
         store.remember_walkin(w.fingerprint, draft.ref, book, clock.now().isoformat(timespec="seconds"))
         petitions[ref_key(draft.ref)] = draft
         w.slot.kind, w.slot.ref = "ref", ref_key(draft.ref)
@@ -280,7 +280,7 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
             p = petitions[ref]
             for key, _old, new in changes:
                 _set(p, key, new)
-            store.save(p, changes=changes, source="ledger", run_id=run.id)
+            store.save(p, changes=changes, source="ledger", run_id=run.id, at=clock.now())
             result.edited += 1
             result.fields_changed += len(changes)
             run.counts.updated += 1
@@ -289,7 +289,7 @@ def _apply(plan: Plan, petitions: dict[str, Petition], store: Store, run: Run, b
             changes = [(k, clerk_value(p, k), v) for k, v in first.items()]
             for key, value in first.items():
                 _set(p, key, value)
-            store.save(p, changes=changes, source="bot", run_id=run.id)
+            store.save(p, changes=changes, source="bot", run_id=run.id, at=clock.now())
 
 
 def _set(p: Petition, key: str, value: Any) -> None:

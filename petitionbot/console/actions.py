@@ -108,7 +108,7 @@ def record_clerk_fields(app: Any, ref: str, values: dict[str, Any], *, run_id: s
             else:
                 p.clerk[key] = new
         if changes:
-            store.save(p, changes=changes, source=CONSOLE_SOURCE, run_id=run_id)
+            store.save(p, changes=changes, source=CONSOLE_SOURCE, run_id=run_id, at=app.clock.now())
     return EditOutcome(changes)
 
 

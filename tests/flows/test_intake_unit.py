@@ -113,6 +113,22 @@ def test_upstream_change_updates_fields_keeps_clerk_data_and_records_history(env
     assert any("限办日期被上游调整" in w for w in run.warnings)
 
 
+def test_stamps_and_history_carry_the_runs_clock_not_the_wall_clock(env):
+    store, go, _ = env
+    robot = ScriptedRobot({"A1": detail("A1", due="2026-12-01")})
+    go(robot)
+    robot.details["A1"] = detail("A1", due="2026-12-10")
+    go(robot)
+    changed = [h for h in store.history("A1") if h["field"] == "due_on"]
+    assert changed and all(str(h["at"]).startswith("2026-11-05T09:00") for h in changed)
+    from flows.store.console import ConsoleStore
+
+    reader = ConsoleStore(store)
+    [(_p, first_seen, updated, _crc)] = reader.petition_rows(["A1"])
+    reader.close()
+    assert first_seen == updated == "2026-11-05T09:00:00"  # what 今日's "new since last night" reads
+
+
 def test_reassigned_and_withdrawn_are_recorded_not_deleted(env):
     store, go, _ = env
     robot = ScriptedRobot({r: detail(r) for r in ("A1", "A2", "A3")})
