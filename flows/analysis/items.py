@@ -15,13 +15,13 @@ from pathlib import Path
 
 from core.model import Petition
 from flows.analysis import words
-from flows.analysis.text import Who, identity_keys, village_of
+from flows.analysis.text import Who, identity_keys, signer_names, village_of
 
 # The clerk's 办理状态 words (the ledger's own vocabulary, flows/ledger/settings.py) that close an
 # item; what an upstream status means is its site's business (Petition.closed, set at intake).
 CLOSED_STATUSES = ("已办结", "已存档")
 # Changing how features are built invalidates every cached feature: bump with the code.
-FEATURES_VERSION = "w2"
+FEATURES_VERSION = "w3"
 
 
 @dataclass
@@ -73,7 +73,7 @@ class TextContext:
         return [(ref, d, f.dump()) for ref, (d, f) in self.fresh.items()]
 
     def compute(self, p: Petition) -> words.Features:
-        names = [x.name for x in p.petitioners if x.name]
+        names = [x.name for x in p.petitioners if x.name] + signer_names(p)  # a name says nothing of the matter
         places = [*self.places, p.locality, *(village_of(x.address) for x in p.petitioners)]
         story, o1, a1, s1 = words.tokens_of(p.content, self.matter, names=names, places=places)
         demand, o2, a2, s2 = words.tokens_of(f"{p.title}。{p.demand}", self.matter, names=names, places=places)

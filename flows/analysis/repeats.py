@@ -54,6 +54,8 @@ class Repeat:
             who = who.replace("，仅作参考", "").replace("；仅作参考", "")  # a weak key alone is "for reference"; here the matter decided
         if self.by_clerk:
             head = f"重件（信访员已确认）：与 {self.matched} 为同一信访人（{who}）"
+        elif weak and "联名人" in who:
+            head = f"重件：来件人曾在 {self.matched} 上联名签名，且所反映事项高度一致（{who}）"
         elif weak and "代亲属反映" in who:
             head = f"重件：来件人代亲属反映，与 {self.matched} 所反映事项高度一致（{who}）"
         elif weak:
@@ -108,6 +110,8 @@ class RepeatIndex:
                 if not usable(k, who, other.keys[k]):
                     continue  # e.g. one name, one village, two different resident IDs
                 c = out.setdefault(other.ref, Candidate(other, [], 0))
+                if who.signer or other.keys[k].signer:
+                    k = f"signer:{k.partition(':')[2]}"  # the name stood in a signature list: say so
                 c.keys.append(k)
                 c.strength = max(c.strength, KIND_STRENGTH[kind_of(k)])
         self._relatives(item, out)

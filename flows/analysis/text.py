@@ -9,6 +9,7 @@ petitions to one person, each with its strength.
 | name + village group or building (仙宅村12组, 和园小区5幢) | medium | unless both people carry different IDs |
 | name + village | weak | only when one side has no ID; two different IDs veto it |
 | a relative named in the text (我是洪桐村七组俞根法的女儿) + village | weak | the earlier petitioner's name and village |
+| a co-signer named in a signature list (联名人：顾建华、潘玉兰…) + village | weak | as name + village |
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ PLACEHOLDER_NAMES = frozenset({"匿名", "未留姓名", "不愿透露", "来电
 _TITLE_ONLY = re.compile(r".(女士|先生|师傅|阿姨|大爷|大妈|老师|老板|小姐|同志)")
 STRONG, MEDIUM, WEAK = 3, 2, 1
 KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_unit": MEDIUM, "name_village": WEAK,
-                 "relative": WEAK}
+                 "relative": WEAK, "signer": WEAK}
 KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "姓名和住址", "name_unit": "姓名和村民小组/楼幢",
-           "name_village": "姓名和村社（弱）", "relative": "代亲属反映（弱）"}
+           "name_village": "姓名和村社（弱）", "relative": "代亲属反映（弱）", "signer": "联名人（弱）"}
 # A son or daughter who writes for a parent signs with their own name, ID and phone; the parent's
 # name stands next to a word of kinship (我是洪桐村七组俞根法的女儿, 我父亲俞根法). Only names within
 # this many characters of such a word are read, so a cadre named in a complaint is not.
@@ -117,6 +118,48 @@ class Who(NamedTuple):
 
     name: str
     id_number: str  # normalised, "" when the petition did not carry one
+    signer: bool = False  # only named in the petition's signature list, not one of its petitioners
+
+
+# A 联名信 lists its petitioners (often the first few) and, at its foot, every signer: "联名人：顾建华
+# （5幢）、周丽萍…", "签名：汪建平 金美玲…", "联名家长（15人）：…", or a last line of bare names. A signer
+# who later comes alone has only that name and the village in common with the letter.
+_SIGN_MARK = re.compile(r"(联名人|联名群众|联名村民|联名住户|联名业主|联名家长|联名职工|签名人|签名|签字|署名)"
+                        r"[^：:\n]{0,10}[：:]([^\n]*)")
+_PARENS = re.compile(r"[（(][^）)]*[）)]")
+_NAME_SEP = re.compile(r"[\s、，,；;。/]+")
+# The common surnames (the first ~200 of the 2020 census list and the region's own): a token of a
+# signature list that starts with none of them (共九户, 按手印, 全体业主) is not a name.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛"
+    "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
+    "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝屠楼竺茅郦来")
+
+
+def signer_names(p: Petition) -> list[str]:
+    """Names in ``p``'s signature list that are not among its petitioners, in order."""
+    text = p.content or ""
+    if not text:
+        return []
+    blocks = [(m.group(2), False) for m in _SIGN_MARK.finditer(text)]
+    if not blocks:
+        blocks = [(text.rstrip().rsplit("\n", 1)[-1], True)]  # a foot line of bare names, no 签名： before it
+    own = {norm(x.name) for x in p.petitioners}
+    out: dict[str, None] = {}
+    for block, bare in blocks:
+        tokens = [t for t in _NAME_SEP.split(_PARENS.sub(" ", block)) if t]
+        names = [t for t in tokens if _looks_like_name(t)]
+        if (bare and (len(names) < 3 or len(names) < len(tokens))) or len(names) < max(2, len(tokens) // 2):
+            continue  # a sentence, or a sign-off such as "王建华 金星村 电话…", not a list of names
+        out.update((n, None) for n in names if n not in own and n not in PLACEHOLDER_NAMES)
+    return list(out)
+
+
+def _looks_like_name(token: str) -> bool:
+    return (2 <= len(token) <= 3 and bool(_CJK_RUN.fullmatch(token)) and token[0] in SURNAMES
+            and token[-1] not in "村区组户人幢号镇乡街路")
 
 
 def identity_keys(p: Petition) -> dict[str, Who]:
@@ -144,6 +187,13 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         village = m.group(1) if m else (locality if locality is not None else (locality := norm(p.locality)))
         if village:
             keys[f"name_village:{name}|{village}"] = who
+    if p.petitioners and (names := signer_names(p)):
+        first = p.petitioners[0]
+        m = _VILLAGE.match(_ADMIN.sub("", norm(first.address)))
+        village = m.group(1) if m else norm(p.locality)
+        for name in names:
+            if village:
+                keys.setdefault(f"name_village:{name}|{village}", Who(name, "", signer=True))
     return keys
 
 
@@ -202,6 +252,8 @@ def describe_key(key: str) -> str:
         return f"姓名和住址（{mask_name(name)}，住址相同）"
     if kind == "name_unit":
         return f"姓名和村民小组/楼幢（{mask_name(name)}，{place}）"
+    if kind == "signer":
+        return f"联名人（{mask_name(name)}，{place}，曾在联名信上签名；仅作参考）"
     if kind == "relative":
         return f"代亲属反映（来件中提到的 {mask_name(name)}，{place}，曾来信访；仅作参考）"
     return f"姓名和村社（{mask_name(name)}，{place}；一方没有身份证号，仅作参考）"

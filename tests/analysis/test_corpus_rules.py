@@ -12,7 +12,7 @@ from core.model import Petitioner
 from flows.analysis import classify, clusters, repeats, taxonomy
 from flows.analysis.numbers import amounts, cn_to_int
 from flows.analysis.settings import AnalysisSettings
-from flows.analysis.text import identity_keys, norm_address
+from flows.analysis.text import identity_keys, norm_address, signer_names
 from tests.analysis.helpers import CTX, item
 from tests.data.analysis.corpus import load, to_petition
 
@@ -71,6 +71,30 @@ def test_co_signer_of_a_joint_letter_comes_back_alone(corpus):
     rep = repeats.detect(its(corpus, "YH2026-0076", "YH2026-0154"), **OPTS)["YH2026-0154"]
     assert rep.tier == repeats.CONFIDENT and rep.repeat_of == "YH2026-0076"
     assert any("周*萍" in s for s in rep.shared)
+
+
+def test_a_signer_named_only_at_the_foot_of_a_joint_letter_is_found_when_she_comes_alone(corpus):
+    # The 联名信 about the 垃圾中转站 lists five petitioners; 潘玉兰 is only in its last line
+    # ("联名人：顾建华（5幢）、…、潘玉兰（7幢）…"). She calls alone, without an ID, with 周丽萍's words:
+    # only her name in the signature list and the community link her to the letter.
+    ps, truth = corpus
+    letter, call = ps["YH2026-0076"], ps["YH2026-0154"]
+    alone = replace(call, ref="PAN-1", petitioners=[Petitioner("潘玉兰", "", "13700001111", "凤新家园7幢")])
+    cat = truth["YH2026-0076"]["category"]
+    rep = repeats.detect([item(letter, cat), item(alone, cat)], **OPTS)["PAN-1"]
+    assert rep.matched == "YH2026-0076" and rep.strength == 1  # a weak key: a name and a place
+    assert any("联名人" in s and "潘*兰" in s for s in rep.shared), rep.shared
+    assert "潘玉兰" not in rep.explain()  # masked
+    # Without the signature list there is nothing to link her by.
+    unsigned = replace(letter, content=letter.content.rsplit("联名人", 1)[0])
+    assert repeats.detect([item(unsigned, cat), item(alone, cat)], **OPTS) == {}
+
+
+def test_a_sign_off_line_is_not_a_signature_list(corpus):
+    ps, _ = corpus
+    # "王建华 金星村 电话13819127705" closes his own letter: his village is not a co-signer.
+    assert signer_names(ps["YH2026-0123"]) == []
+    assert signer_names(ps["YH2026-0195"])[:3] == ["宋佳", "何琳", "吴卫东"]  # 联名家长（15人）：…
 
 
 def test_chain_of_three_links_to_its_first_item(corpus):
