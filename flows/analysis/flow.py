@@ -62,7 +62,7 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
     reps = repeats.detect(items, confident=settings.repeat_similarity, suspect=settings.repeat_suspect_similarity,
                           review_window_days=settings.review_window_days, weights=weights, decisions=decisions,
                           weak_confident=settings.repeat_weak_similarity,
-                          id_confident=settings.repeat_id_similarity)
+                          person_cosine=settings.repeat_person_cosine)
     exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
     alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
         items, min_size=settings.cluster_min, days=settings.cluster_days, local=settings.cluster_similarity,

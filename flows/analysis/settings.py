@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from loguru import logger
+from pydantic import Field, model_validator
 
 from core.shipped import shipped
 from flows.settings_base import Section
@@ -25,8 +27,9 @@ class AnalysisSettings(Section):
     repeat_similarity: float = Field(0.38, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
     repeat_weak_similarity: float = Field(0.55, gt=0, le=2,
                                           description="只有“姓名和村社”相同（一方无身份证号）时，同一事项得分达到多少才算重件（确定）；应高于上一项")
-    repeat_id_similarity: float = Field(0.22, gt=0, le=2,
-                                        description="身份证号相同（确定是同一人）时，同一事项得分达到多少即算重件（确定）；不高于 repeat_similarity")
+    repeat_person_cosine: float = Field(
+        0.12, gt=0, le=2, description="确定是同一人（身份证号相同，或电话和姓名都相同）时，两件的“词语相似”达到多少即算重件（确定）；"
+                                      "其他身份依据的达到此值列为疑似重件；大于 1 即关闭此规则")
     repeat_suspect_similarity: float = Field(0.22, gt=0, le=2,
                                              description="达到多少列为疑似重件，由信访员在“重件确认”列确认或否定")
     review_window_days: int = Field(30, ge=0, le=365, description="办结后多少天内再来，仍建议督办（复查申请期）")
@@ -40,6 +43,18 @@ class AnalysisSettings(Section):
     min_train_per_category: int = Field(3, ge=1, le=1000, description="每类至少多少件已确认分类才参与训练")
     draft_supervision: bool = Field(False, description="发现应督办的重复件时，是否按责任单位起草督办单")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: Any) -> Any:  # noqa: ANN401 - the raw section, as pydantic hands it over
+        """A key an earlier version read is dropped with a warning, not an error: an office that set
+        it must still start (unknown keys stay errors)."""
+        if isinstance(data, dict):
+            for key, why in RETIRED.items():
+                if key in data:
+                    data = {k: v for k, v in data.items() if k != key}
+                    logger.warning("[analysis] {} 已停用，本次忽略：{}", key, why)
+        return data
+
     def taxonomy_path(self, base: Path | None = None) -> Path:
         if not self.taxonomy_dir:
             return BUILTIN_TAXONOMY
@@ -48,3 +63,5 @@ class AnalysisSettings(Section):
 
 
 COLOURS = ("绿", "蓝", "黄", "橙", "红")
+# Keys earlier versions read -> what replaced them (said in the warning).
+RETIRED = {"repeat_id_similarity": "身份证号相同时改看两件的“词语相似”，见 repeat_person_cosine"}

@@ -1,6 +1,8 @@
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from core.model import Petitioner
 from flows.analysis.repeats import detect
 from flows.analysis.settings import AnalysisSettings
@@ -113,3 +115,13 @@ def test_a_daughter_writing_for_her_father_is_linked_as_a_relative():
     assert "R3" not in run(first, petition("R3", date(2026, 9, 15), [daughter], cadre, locality="洪桐村"))
     # Another village's 俞根法 is someone else.
     assert "R4" not in run(first, petition("R4", date(2026, 9, 15), [daughter], text, locality="仙宅村"))
+
+
+def test_a_retired_setting_is_dropped_with_a_warning_and_a_misspelt_one_is_an_error(capsys):
+    from pydantic import ValidationError
+
+    s = AnalysisSettings(repeat_id_similarity=0.3)  # read by the previous version
+    assert s.repeat_person_cosine == 0.12 and not hasattr(s, "repeat_id_similarity")
+    assert "repeat_id_similarity 已停用" in capsys.readouterr().err
+    with pytest.raises(ValidationError):
+        AnalysisSettings(repeat_person_cosin=0.3)
