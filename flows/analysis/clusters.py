@@ -11,8 +11,13 @@ two villages). Neighbours who each write their own account of one matter share f
 a pair also links at the lower ``related`` score when the evidence is of another kind: inside
 one village, the same category and a key object or named spot both mention (three parents of one
 training centre, each asking for a refund); across villages, the same category and a named spot
-both mention (one canal, one factory) at the ``local`` score. Blocking: petitions are compared only inside the time window, by sparse matrix
-products over their word weights, so a year of petitions costs seconds.
+both mention (one canal, one factory) at the ``local`` score. A matter on a village border is
+told from both sides: when one petition names the other's village (仙宅村 writes "靠近永安村那一边",
+"溪塔那边渠道过来"), the two are treated as one place. Across villages otherwise, the words must
+carry part of it (a cosine of at least ``CROSS_COSINE`` unless a named spot is shared): a same
+category and a common object alone (two refunds in two villages) are not one matter. Blocking: petitions are compared only
+inside the time window, by sparse matrix products over their word weights, so a year of
+petitions costs seconds.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ from flows.analysis.text import usable
 # tuning halves that an alert needs had 0.088): they are not scored at all.
 FLOOR = 0.05
 RELATED = 0.25  # default of [analysis] cluster_related_similarity
+# Across villages that neither petition names, the least word cosine of a link: on the tuning
+# halves, pairs joined across villages by the category and one common object alone had 0.09
+# (a gym's refund and a banquet deposit), true cross-village pairs that do not name the other
+# village were not seen; the pairs that do are judged as one place.
+CROSS_COSINE = 0.15
 
 
 @dataclass
@@ -127,15 +137,29 @@ def _near(days_sorted: list, d, window: timedelta) -> bool:  # noqa: ANN001 - da
     return k < len(days_sorted) and days_sorted[k] <= d + window
 
 
+def one_place(a: Item, b: Item) -> bool:
+    """The same 问题属地, or one petition names the other's village (a matter on their border)."""
+    if a.locality and a.locality == b.locality:
+        return True
+    return _names(a, b.locality) or _names(b, a.locality)
+
+
+def _names(item: Item, village: str) -> bool:
+    stem = village.removesuffix("社区").removesuffix("村")
+    if len(stem) < 2:
+        return False
+    p = item.petition
+    return stem in p.content or stem in p.title or stem in p.demand
+
+
 def linked(s: matter.PairScore, same_place: bool, local: float, cross: float, related: float) -> bool:
     """Whether two petitions from different people are one matter (see the module doc)."""
-    if s.total >= (local if same_place else cross):
-        return True
-    if s.category != "same":
-        return False
+    same_category = s.category == "same"
     if same_place:
-        return s.total >= related and bool(s.objects or s.spots)
-    return s.total >= local and bool(s.spots)
+        return s.total >= local or (same_category and s.total >= related and bool(s.objects or s.spots))
+    if same_category and s.spots and s.total >= local:
+        return True  # one named canal or factory
+    return s.total >= cross and s.cosine >= CROSS_COSINE
 
 
 def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float, cross: float,
@@ -148,8 +172,7 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
         if exclude_pairs and frozenset((a.ref, b.ref)) in exclude_pairs:
             continue
         s = matter.score(a, b, weights, cos=cos, explain=False)
-        same_place = bool(a.locality and a.locality == b.locality)
-        if linked(s, same_place, local, cross, related) and not same_person(a, b):
+        if linked(s, one_place(a, b), local, cross, related) and not same_person(a, b):
             uf.union(a.ref, b.ref)
             s.shared_words = words.shared_words(a.f.vec, b.f.vec, 5)
             edges.append((a.ref, b.ref, round(s.total, 2), s))

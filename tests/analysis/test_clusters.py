@@ -1,7 +1,8 @@
 from datetime import date, timedelta
 
 from core.model import Petitioner
-from flows.analysis.clusters import cluster_alerts, group_alerts
+from flows.analysis import matter
+from flows.analysis.clusters import CROSS_COSINE, cluster_alerts, group_alerts, linked, one_place
 from flows.analysis.settings import AnalysisSettings
 from tests.analysis.helpers import item, petition
 
@@ -59,6 +60,9 @@ def test_related_pairs_link_through_a_shared_object_only_inside_one_village_and_
     assert not linked(pair(0.40, objects=["退费"]), False, local, cross, related)
     assert linked(pair(0.40, spots=["西干渠"]), False, local, cross, related)
     assert not linked(pair(0.30, spots=["西干渠"]), False, local, cross, related)
+    # Over the cross-village bar, the words must carry part of it (a cosine of 0.1 is two refunds).
+    assert not linked(pair(0.70, objects=["退费"]), False, local, cross, related)
+    assert linked(PairScore(0.70, 0.2, objects=["退费"], category="same"), False, local, cross, related)
 
 
 def test_three_parents_of_one_training_centre_in_their_own_words():
@@ -74,3 +78,32 @@ def test_three_parents_of_one_training_centre_in_their_own_words():
     assert [a.refs for a in alerts] == [["P0", "P1", "P2"]]
     assert "小天鹅培训" in alerts[0].explanation
     assert all("小天鹅培训" in it.f.spots for it in items)  # an organisation's name is a named spot
+
+
+def _dev4(*refs):
+    from tests.data.analysis.corpus import half
+
+    ps, truth = half("dev4")
+    by = {p.ref: p for p in ps}
+    return [item(by[r], truth[r]["category"]) for r in refs]
+
+
+def test_neighbours_across_a_village_border_who_name_the_other_village_are_one_cluster():
+    # dev4's K2 (corpus 4, tuning data): an asphalt plant on the 永安村/仙宅村 border, told four
+    # ways ("那个沥青搅拌站", "金固建材厂", "村西边搅拌厂", "沥青拌合厂"); the letters name the other
+    # village ("靠近永安村那一边", "仙宅、永安两村交界"). Their pair scores (0.41–0.51) are under the
+    # cross-village bar, so each pair that names the other village is judged as one place.
+    refs = ["BT4-2026-0133", "BT4-2026-0136", "BT4-2026-0139", "BT4-2026-0144"]
+    alerts = cluster_alerts(_dev4(*refs), **OPTS)
+    assert len(alerts) == 1 and set(alerts[0].refs) >= {"BT4-2026-0136", "BT4-2026-0139", "BT4-2026-0144"}
+    assert {"永安村", "仙宅村"} <= set(alerts[0].localities)
+
+
+def test_two_villages_share_no_matter_through_a_category_and_one_object_alone():
+    # dev4: a gym's unrefunded card (新丰社区) and a banquet deposit (溪塔村), both 商贸旅游 and both
+    # "退费": scored 0.64 (above the cross-village bar) on a word cosine of 0.09. Not one matter.
+    a, b = _dev4("BT4-2026-0120", "BT4-2026-0123")
+    s = matter.score(a, b)
+    assert s.total >= S.matter_similarity and s.cosine < CROSS_COSINE
+    assert not one_place(a, b)
+    assert not linked(s, one_place(a, b), S.cluster_similarity, S.matter_similarity, S.cluster_related_similarity)
