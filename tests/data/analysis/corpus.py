@@ -7,10 +7,13 @@
     split2.json             corpus 2: {"dev2": [refs], "test2": [refs]}, made once by split.py --corpus blind2
     blind3/...              corpus 3 (a third writer, same format), held out whole as "test3": it
                             arrived after round three of tuning was done, and nothing tunes on it
+    blind4/...              corpus 4 (a fourth writer), tuning data whole as "dev4" (round four)
+    blind5/...              corpus 5 (a fifth writer, written at the same time as corpus 4), held out
+                            whole as "test5": committed before any figure, reported only
 
-Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2). Tuning may read "dev", "test" (corpus 1's
-test half was reported before corpus 2 arrived, so it has become tuning data) and "dev2"; "test2" is
-read only by bench/analysis.py, to report; so is "test3", all of corpus 3.
+Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5". Tuning may read
+"dev", "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning
+data), "dev2" and "dev4"; "test2", "test3" and "test5" are read only by bench/analysis.py, to report.
 """
 
 from __future__ import annotations
@@ -29,12 +32,16 @@ SPLIT = HERE / "split.json"
 BLIND2 = HERE / "blind2"
 SPLIT2 = HERE / "split2.json"
 BLIND3 = HERE / "blind3"
+BLIND4 = HERE / "blind4"
+BLIND5 = HERE / "blind5"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
-                                               "test2": (BLIND2, SPLIT2), "test3": (BLIND3, None)}
-# What tuning may read; "test2" is the held-out half.
-TUNING_HALVES = ("dev", "test", "dev2")
+                                               "test2": (BLIND2, SPLIT2), "test3": (BLIND3, None),
+                                               "dev4": (BLIND4, None), "test5": (BLIND5, None)}
+# What tuning may read; the others are held out.
+TUNING_HALVES = ("dev", "test", "dev2", "dev4")
+HELD_OUT = ("test2", "test3", "test5")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -55,7 +62,7 @@ def to_petition(d: dict[str, Any]) -> Petition:
 
 
 def half(name: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
-    """The petitions of one half ("dev", "test", "dev2", "test2" or "test3") in date order, and their truth."""
+    """The petitions of one half (a key of ``HALVES``) in date order, and their truth."""
     folder, split = HALVES[name]
     petitions, truth = load(folder)
     refs = set(json.loads(split.read_text(encoding="utf-8"))[name]) if split else {d["ref"] for d in petitions}
