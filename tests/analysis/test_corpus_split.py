@@ -17,8 +17,10 @@ def test_split2_is_the_seeded_split_and_keeps_linked_sets_whole():
         assert linked <= dev2 or linked <= test2, linked
 
 
-def test_test2_is_never_tuning_data():
-    assert "test2" not in corpus.TUNING_HALVES and "test2" not in build_model.TRAIN_HALVES
+def test_held_out_halves_are_never_tuning_data():
+    held = set(corpus.HELD_OUT)
+    assert {"test2", "test3", "test5"} <= held
+    assert not held & set(corpus.TUNING_HALVES) and not held & set(build_model.TRAIN_HALVES)
     ps, truth = corpus.halves("dev", "dev2")
     # Chain names restart in each corpus: pooled halves keep them apart.
     chains = {truth[p.ref].get("chain") for p in ps} - {None}
