@@ -48,8 +48,13 @@ UPSTREAM_CAP = 5000  # upstream categories used beside the clerks' labels when f
 class Suggestion:
     category: str
     confidence: float
-    source: str  # upstream | clerk | model | lexicon
+    source: str  # upstream | clerk | model | lexicon | repeat (see SUGGESTED)
     why: str = ""
+
+
+# Sources of a category the office has not confirmed for this petition: the ledger and the console
+# show these as 分类建议. "repeat": a 重件 takes the category confirmed on the item it repeats.
+SUGGESTED = ("model", "lexicon", "repeat")
 
 
 @dataclass

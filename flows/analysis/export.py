@@ -6,6 +6,7 @@ from typing import Any
 
 from core.model import Petition
 from core.ports import Store
+from flows.analysis.classify import SUGGESTED
 
 EMPTY = {"category_suggested": "", "category_confidence": 0.0, "is_repeat": False, "repeat_tier": "", "repeat_of": "",
          "repeat_count": 0, "group_alert": False, "analysis_explanation": []}
@@ -45,7 +46,7 @@ def ledger_columns(store: Store) -> dict[str, dict[str, Any]]:
     alerts = {a["id"]: a for a in store.analysis_alerts()}
     out = {}
     for ref, r in store.analysis_rows().items():
-        suggested = r["category_source"] in ("model", "lexicon")
+        suggested = r["category_source"] in SUGGESTED
         mine = [alerts[i] for i in r["alert_ids"] if i in alerts]
         kinds = list(dict.fromkeys(ALERT_ZH.get(a["kind"], a["kind"]) for a in mine))
         tier = r.get("repeat_tier") or ("重件" if r["is_repeat"] else "")

@@ -63,6 +63,7 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
                           review_window_days=settings.review_window_days, weights=weights, decisions=decisions,
                           weak_confident=settings.repeat_weak_similarity,
                           person_cosine=settings.repeat_person_cosine)
+    suggestions = inherit_categories(petitions, suggestions, reps, tax)
     exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
     alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
         items, min_size=settings.cluster_min, days=settings.cluster_days, local=settings.cluster_similarity,
@@ -86,6 +87,24 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
             "group_alert": int(p.ref in by_ref), "alert_ids": by_ref.get(p.ref, []),
         })
     return rows, alerts, reps
+
+
+def inherit_categories(petitions: list[Petition], suggestions: list[classify.Suggestion],
+                       reps: dict[str, repeats.Repeat], tax: Taxonomy) -> list[classify.Suggestion]:
+    """A 重件 is the same matter again: where the item it repeats has a category a clerk confirmed
+    (or the upstream gave), that category is the suggestion, not the model's reading of new words."""
+    by_ref = {p.ref: p for p in petitions}
+    out = []
+    for p, s in zip(petitions, suggestions, strict=True):
+        r = reps.get(p.ref)
+        if s.source in classify.SUGGESTED and r is not None and r.tier == repeats.CONFIDENT:
+            label, source = classify.label_of(by_ref[r.matched], tax) if r.matched in by_ref else ("", "")
+            if label:
+                whose = "信访员确认" if source == "clerk" else "上游"
+                s = classify.Suggestion(label, max(s.confidence, 0.9), "repeat",
+                                        f"与 {r.matched} 为同一事项（重件），沿用其{whose}的分类")
+        out.append(s)
+    return out
 
 
 def record_answers(store: Store, petitions: list[Petition], before: dict[str, dict[str, Any]], clock: Clock) -> int:
@@ -156,7 +175,7 @@ def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock:
                     "explanation": a.explanation, "pairs": a.pairs} for a in alerts]
     store.replace_analysis(rows, alert_dicts, run.id, at=clock.now())
     by_ref = {p.ref: p for p in petitions}
-    result.classified = sum(1 for r in rows if r["category_source"] in ("model", "lexicon"))
+    result.classified = sum(1 for r in rows if r["category_source"] in classify.SUGGESTED)
     result.repeats = sum(r["is_repeat"] for r in rows)
     result.suspected = sum(1 for r in rows if r["repeat_tier"] == repeats.SUSPECTED)
     # A clerk's answer feeds this run: an alert dismissed in the console is not reported again (it stays in

@@ -230,3 +230,24 @@ def test_one_persons_other_matter_sharing_a_category_and_an_object_is_not_a_repe
     found = repeats.detect([item(by["BT4-2026-0010"], cat), item(by["BT4-2026-0130"], cat)], **OPTS)
     rep = found.get("BT4-2026-0130")
     assert rep is None or rep.tier != repeats.CONFIDENT
+
+
+def test_a_repeat_takes_the_category_a_clerk_confirmed_on_the_item_it_repeats(corpus):
+    # 王建华's second letter about his wages (YH2026-0123) repeats YH2026-0023. This office files
+    # wages owed by a subcontractor under 经济管理 and its clerk confirmed that on the first letter:
+    # the repeat is suggested 经济管理 too, saying why, whatever the model reads in its new words.
+    from flows.analysis import flow
+    from flows.analysis.settings import BUILTIN_TAXONOMY
+
+    ps, _ = corpus
+    tax, model = taxonomy.load(BUILTIN_TAXONOMY), classify.base_model()
+    first, again = ps["YH2026-0023"], ps["YH2026-0123"]
+    rows, _, reps = flow.analyse([first, again], S, tax, model, ctx=CTX)
+    plain = {r["ref"]: r for r in rows}["YH2026-0123"]
+    assert reps["YH2026-0123"].tier == repeats.CONFIDENT
+    assert plain["category_source"] == "model" and plain["category_suggested"] != "经济管理"
+    confirmed = replace(first, clerk={**first.clerk, "category_confirmed": "经济管理"})
+    rows, _, _ = flow.analyse([confirmed, again], S, tax, model, ctx=CTX)
+    row = {r["ref"]: r for r in rows}["YH2026-0123"]
+    assert (row["category_suggested"], row["category_source"]) == ("经济管理", "repeat")
+    assert "YH2026-0023" in row["category_why"] and "信访员确认" in row["category_why"]
