@@ -54,6 +54,11 @@ _AMOUNT_PATTERNS = (
     # a bare big number: 欠了18600, 17800没给
     re.compile(r"(?<![\d.\-])(\d{4,7})(?![\d年月日号米平亩户人组幢栋室层楼天个岁元块万千/\-.])"),
 )
+# Government service lines (12345 政务热线, 12315 消费投诉, 12333 人社…) and what is said around a
+# number people dial: never an amount.
+_SERVICE_NUMBER = re.compile(r"123\d\d")
+_DIALLED_BEFORE = re.compile(r"(?:打|拨|拨打|致电|呼叫)$")
+_DIALLED_AFTER = re.compile(r"(?:工单|热线|平台|专线|客服|电话|投诉|服务)")
 _NOT_MONEY_AFTER = re.compile(r"^[多余]?(?:年|个月|月|日|号|米|平方|平|亩|户|人|名|组|幢|栋|室|层|楼|天|岁|斤|吨|公里|次|家|间|辆|株|头|只|条)")
 
 
@@ -98,6 +103,9 @@ def amounts(text: str) -> list[tuple[int, int, int]]:
         value = int(m.group(1))
         if not free(m.start(), m.end()) or 1900 <= value <= 2100:  # a bare year
             continue
+        if _SERVICE_NUMBER.fullmatch(m.group(1)) or _DIALLED_BEFORE.search(text, 0, m.start()) or \
+                _DIALLED_AFTER.match(text, m.end()):
+            continue  # 12345工单, 打12315, 96345热线: a number people call, not money
         out.append((m.start(), m.end(), value))
         taken.append((m.start(), m.end()))
     return sorted(out)

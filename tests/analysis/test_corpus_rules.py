@@ -45,6 +45,9 @@ def test_amounts_in_every_spelling_are_one_amount():
     assert cn_to_int("一万八千六百") == 18600 and cn_to_int("三万八") == 38000 and cn_to_int("一百零五") == 105
     assert [v for *_, v in amounts("欠我18600元、一万八千六百块、1.86万、4万1千4百")] == [18600, 18600, 18600, 41400]
     assert amounts("住12组5号，电话13905710001，干了五年，两千平方米") == []
+    # A number people dial is not money (dev4: "12345工单" explained a category as "12345元").
+    assert amounts("我提的12345工单没人联系；打了12315也没用；拨打96345") == []
+    assert [v for *_, v in amounts("欠了95000没还，押金3000")] == [95000, 3000]
 
 
 def test_paraphrased_repeat_is_confident_and_another_matter_of_the_same_man_is_not(corpus):
