@@ -15,9 +15,10 @@ both mention (one canal, one factory) at the ``local`` score. A matter on a vill
 told from both sides: when one petition names the other's village (仙宅村 writes "靠近永安村那一边",
 "溪塔那边渠道过来"), the two are treated as one place. Across villages otherwise, the words must
 carry part of it (a cosine of at least ``CROSS_COSINE`` unless a named spot is shared): a same
-category and a common object alone (two refunds in two villages) are not one matter. Blocking: petitions are compared only
-inside the time window, by sparse matrix products over their word weights, so a year of
-petitions costs seconds.
+category and a common object alone (two refunds in two villages) are not one matter.
+
+Blocking: petitions are compared only inside the time window, by sparse matrix products over
+their word weights, so a year of petitions costs seconds.
 """
 
 from __future__ import annotations
