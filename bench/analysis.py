@@ -78,9 +78,10 @@ def _person(ref: str, d: dict, day: date) -> Petition:
                     demand=d["demand"], petitioners=[who], locality="永福村")
 
 
-HALVES = ("dev", "test", "dev2", "dev4", "test2", "test3", "test5")
+HALVES = ("dev", "test", "dev2", "dev4", "dev6", "test2", "test3", "test5")
 HELD_OUT = corpus.HELD_OUT
-LABEL = {"dev": "blind1-dev", "test": "blind1-test", "dev2": "dev2", "dev4": "dev4", "test2": "TEST2 (seen twice)",
+LABEL = {"dev": "blind1-dev", "test": "blind1-test", "dev2": "dev2", "dev4": "dev4", "dev6": "dev6",
+         "test2": "TEST2 (seen twice)",
          "test3": "TEST3 (seen once)", "test5": "TEST5 (fresh)"}
 
 

@@ -10,10 +10,12 @@
     blind4/...              corpus 4 (a fourth writer), tuning data whole as "dev4" (round four)
     blind5/...              corpus 5 (a fifth writer, written at the same time as corpus 4), held out
                             whole as "test5": committed before any figure, reported only
+    blind6/...              corpus 6 (a sixth writer, more clusters), tuning data whole as "dev6" (round five)
 
-Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5". Tuning may read
-"dev", "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning
-data), "dev2" and "dev4"; "test2", "test3" and "test5" are read only by bench/analysis.py, to report.
+Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6". Tuning
+may read "dev", "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become
+tuning data), "dev2", "dev4" and "dev6"; "test2", "test3" and "test5" are read only by
+bench/analysis.py, to report.
 """
 
 from __future__ import annotations
@@ -34,13 +36,15 @@ SPLIT2 = HERE / "split2.json"
 BLIND3 = HERE / "blind3"
 BLIND4 = HERE / "blind4"
 BLIND5 = HERE / "blind5"
+BLIND6 = HERE / "blind6"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
                                                "test2": (BLIND2, SPLIT2), "test3": (BLIND3, None),
-                                               "dev4": (BLIND4, None), "test5": (BLIND5, None)}
+                                               "dev4": (BLIND4, None), "test5": (BLIND5, None),
+                                               "dev6": (BLIND6, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6")
 HELD_OUT = ("test2", "test3", "test5")
 
 
