@@ -13,10 +13,12 @@ A strong identity (the same resident ID, or the same phone and name) is the othe
 is certain and only the matter is in question, and the words the two letters share answer it
 (``person_cosine``). The score's other parts say little there: one person's matters often share a
 category and a common object (two enrolment questions, a child's 入学 twice), and a later letter
-about the same matter often names a new amount. On the four tuning halves the same person's other
-matters have a word cosine of at most 0.09 (45 pairs), the same matter rewritten at least 0.14 but
-for one pair at 0.09 (that one scores 0.44 overall). Any identity with words that alike is at
-least 疑似重件.
+about the same matter often names a new amount. On the six tuning halves the same person's other
+matters have a word cosine of at most 0.14 (61 pairs; one farmer's polytunnel and his subsidy), the
+same matter rewritten mostly 0.16 and more (82 pairs; four at 0.09–0.14, which stay 疑似 or are
+重件 by the score). Any identity with words that alike is at least 疑似重件. On the same halves
+every pair linked by a weak or medium key that was not a repeat scored −0.14 or less, the weak-key
+repeats 0.05–1.00; hence ``weak_confident`` 0.45.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ from flows.analysis.text import (
 
 CONFIDENT, SUSPECTED = "重件", "疑似重件"
 CONFIRM, REJECT = "confirm", "reject"
-WEAK_CONFIDENT = 0.55  # default of [analysis] repeat_weak_similarity
-PERSON_COSINE = 0.12  # default of [analysis] repeat_person_cosine
+WEAK_CONFIDENT = 0.45  # default of [analysis] repeat_weak_similarity
+PERSON_COSINE = 0.15  # default of [analysis] repeat_person_cosine
 
 
 @dataclass

@@ -25,10 +25,10 @@ class AnalysisSettings(Section):
     cluster_related_similarity: float = Field(
         0.25, gt=0, le=2, description="同一村社内，分类相同且提到同一关键对象或地点的两件，得分达到多少也算同一事项（应低于村社内阈值）")
     repeat_similarity: float = Field(0.38, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
-    repeat_weak_similarity: float = Field(0.55, gt=0, le=2,
+    repeat_weak_similarity: float = Field(0.45, gt=0, le=2,
                                           description="只有“姓名和村社”相同（一方无身份证号）时，同一事项得分达到多少才算重件（确定）；应高于上一项")
     repeat_person_cosine: float = Field(
-        0.12, gt=0, le=2, description="确定是同一人（身份证号相同，或电话和姓名都相同）时，两件的“词语相似”达到多少即算重件（确定）；"
+        0.15, gt=0, le=2, description="确定是同一人（身份证号相同，或电话和姓名都相同）时，两件的“词语相似”达到多少即算重件（确定）；"
                                       "其他身份依据的达到此值列为疑似重件；大于 1 即关闭此规则")
     repeat_suspect_similarity: float = Field(0.22, gt=0, le=2,
                                              description="达到多少列为疑似重件，由信访员在“重件确认”列确认或否定")

@@ -10,6 +10,7 @@ petitions to one person, each with its strength.
 | name + village | weak | only when one side has no ID; two different IDs veto it |
 | a relative named in the text (我是洪桐村七组俞根法的女儿) + village | weak | the earlier petitioner's name and village |
 | a co-signer named in a signature list (联名人：顾建华、潘玉兰…) + village | weak | as name + village |
+| phone + a name written another way (钱志英/钱芝英, 欧阳秀兰/欧秀兰, 潘水根/老潘) | medium | unless both people carry different IDs |
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ PLACEHOLDER_NAMES = frozenset({"匿名", "未留姓名", "不愿透露", "来电
                                "村民", "居民", "某某", "无名氏", "不详", "未知"})
 _TITLE_ONLY = re.compile(r".(女士|先生|师傅|阿姨|大爷|大妈|老师|老板|小姐|同志)")
 STRONG, MEDIUM, WEAK = 3, 2, 1
-KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "name_addr": MEDIUM, "name_unit": MEDIUM, "name_village": WEAK,
-                 "relative": WEAK, "signer": WEAK}
-KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "name_addr": "姓名和住址", "name_unit": "姓名和村民小组/楼幢",
+KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "phone": MEDIUM, "name_addr": MEDIUM, "name_unit": MEDIUM,
+                 "name_village": WEAK, "relative": WEAK, "signer": WEAK}
+KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "phone": "电话相同、姓名写法不同", "name_addr": "姓名和住址", "name_unit": "姓名和村民小组/楼幢",
            "name_village": "姓名和村社（弱）", "relative": "代亲属反映（弱）", "signer": "联名人（弱）"}
 # A son or daughter who writes for a parent signs with their own name, ID and phone; the parent's
 # name stands next to a word of kinship (我是洪桐村七组俞根法的女儿, 我父亲俞根法). Only names within
@@ -181,6 +182,7 @@ def identity_keys(p: Petition) -> dict[str, Who]:
             continue  # 匿名, 未留姓名, 王, a sentence typed into the name field: no name-based key
         if ph := norm_phone(person.phone):
             keys[f"phone_name:{ph}|{name}"] = who
+            keys.setdefault(f"phone:{ph}", who)  # links only to a name written another way (see usable)
         if _TITLE_ONLY.fullmatch(name):
             continue  # 卢女士, 金先生: with the phone it is someone; with an address, anyone of that surname
         bare = _ADMIN.sub("", norm(person.address))
@@ -240,7 +242,36 @@ def usable(key: str, a: Who, b: Who) -> bool:
         return False
     if kind == "name_village":
         return not (a.id_number and b.id_number)  # only when one side has no ID
+    if kind == "phone":
+        return norm(a.name) != norm(b.name) and names_alike(a.name, b.name)  # one name: its phone_name key
     return True
+
+
+# What a clerk writes for a caller known by surname: 老潘, 小潘, 阿潘, 潘师傅, 潘阿姨.
+_BY_SURNAME = re.compile(r"(?:老|小|阿)(.)|(.)(?:女士|先生|师傅|阿姨|大爷|大妈|大伯|阿婆|老师|老板|小姐|同志)")
+
+
+def names_alike(a: str, b: str) -> bool:
+    """One person's name as two clerks may type it: a character misheard (钱志英/钱芝英), one
+    dropped (欧阳秀兰/欧秀兰), or only the surname with a form of address (潘水根/老潘). Used only
+    together with a shared phone; siblings 王建国/王建军 also pass, which is why the link is medium."""
+    a, b = norm(a), norm(b)
+    if len(a) < 2 or len(b) < 2 or a in PLACEHOLDER_NAMES or b in PLACEHOLDER_NAMES:
+        return False
+    for x, y in ((a, b), (b, a)):
+        if m := _BY_SURNAME.fullmatch(x):
+            surname = m.group(1) or m.group(2)
+            return y.startswith(surname) and not _BY_SURNAME.fullmatch(y)
+    return a[0] == b[0] and _within_one_edit(a, b)
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def describe_key(key: str) -> str:
@@ -253,6 +284,8 @@ def describe_key(key: str) -> str:
     if kind == "phone_name":
         phone, _, name = value.partition("|")
         return f"电话和姓名（{mask_phone(phone)}，{mask_name(name)}）"
+    if kind == "phone":
+        return f"电话相同、姓名写法不同（{mask_phone(value)}；请核对是否同一人）"
     name, _, place = value.partition("|")
     if kind == "name_addr":
         return f"姓名和住址（{mask_name(name)}，住址相同）"

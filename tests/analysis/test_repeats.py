@@ -121,7 +121,7 @@ def test_a_retired_setting_is_dropped_with_a_warning_and_a_misspelt_one_is_an_er
     from pydantic import ValidationError
 
     s = AnalysisSettings(repeat_id_similarity=0.3)  # read by the previous version
-    assert s.repeat_person_cosine == 0.12 and not hasattr(s, "repeat_id_similarity")
+    assert s.repeat_person_cosine == AnalysisSettings().repeat_person_cosine and not hasattr(s, "repeat_id_similarity")
     assert "repeat_id_similarity 已停用" in capsys.readouterr().err
     with pytest.raises(ValidationError):
         AnalysisSettings(repeat_person_cosin=0.3)
