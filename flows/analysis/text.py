@@ -283,9 +283,9 @@ def describe_key(key: str) -> str:
         return f"身份证号 {mask_id(value)}"
     if kind == "phone_name":
         phone, _, name = value.partition("|")
-        return f"电话和姓名（{mask_phone(phone)}，{mask_name(name)}）"
+        return f"电话和姓名（{_phone_shown(phone, mask_phone)}，{mask_name(name)}）"
     if kind == "phone":
-        return f"电话相同、姓名写法不同（{mask_phone(value)}；请核对是否同一人）"
+        return f"电话相同、姓名写法不同（{_phone_shown(value, mask_phone)}；请核对是否同一人）"
     name, _, place = value.partition("|")
     if kind == "name_addr":
         return f"姓名和住址（{mask_name(name)}，住址相同）"
@@ -296,6 +296,14 @@ def describe_key(key: str) -> str:
     if kind == "relative":
         return f"代亲属反映（来件中提到的 {mask_name(name)}，{place}，曾来信访；仅作参考）"
     return f"姓名和村社（{mask_name(name)}，{place}；一方没有身份证号，仅作参考）"
+
+
+def _phone_shown(digits: str, mask) -> str:  # noqa: ANN001 - core.privacy.mask_phone
+    """A key's phone as a clerk knows it: norm_phone keeps a landline's last 11 digits
+    (0571-86137725 -> 57186137725), which is shown again with its 0 and dash, masked."""
+    if len(digits) == 11 and digits[0] not in "01":
+        return f"0{digits[:3]}-****{digits[-4:]}"
+    return mask(digits)
 
 
 def doc_text(p: Petition) -> str:

@@ -283,6 +283,15 @@ def test_names_alike_are_one_character_apart_or_a_surname_with_a_form_of_address
 
     assert names_alike("钱志英", "钱芝英") and names_alike("欧阳秀兰", "欧秀兰") and names_alike("潘水根", "老潘")
     assert names_alike("潘水根", "潘师傅") and not names_alike("老潘", "老王")
+    # 老潘 called from the house's landline: the explanation shows it as a clerk writes it, masked
+    from datetime import date
+
+    from flows.analysis.text import describe_key
+    from tests.analysis.helpers import petition
+
+    phone_key = next(k for k in identity_keys(petition("L1", date(2026, 11, 2), [Petitioner("老潘", "", "0571-86137725", "")]))
+                     if k.startswith("phone:"))
+    assert describe_key(phone_key) == "电话相同、姓名写法不同（0571-****7725；请核对是否同一人）"
     assert not names_alike("王建国", "李建国") and not names_alike("匿名", "潘水根")
 
 
