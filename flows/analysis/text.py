@@ -20,6 +20,7 @@ import unicodedata
 from typing import NamedTuple
 
 from core.model import Petition
+from core.privacy import mask_id, mask_name, mask_phone
 from flows.analysis.numbers import address_digits
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -30,12 +31,12 @@ _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202
 # What callers and clerks write when there is no name: never a key.
 PLACEHOLDER_NAMES = frozenset({"匿名", "未留姓名", "不愿透露", "来电群众", "来电人", "来访群众", "群众", "网友", "市民",
                                "村民", "居民", "某某", "无名氏", "不详", "未知"})
-_TITLE_ONLY = re.compile(r".(女士|先生|师傅|阿姨|大爷|大妈|老师|老板|小姐|同志)")
+# Forms of address a clerk writes after a surname when that is all the caller gave (卢女士, 潘师傅).
+_TITLES = ("女士", "先生", "师傅", "阿姨", "大爷", "大妈", "老师", "老板", "小姐", "同志")
+_TITLE_ONLY = re.compile(f".({'|'.join(_TITLES)})")
 STRONG, MEDIUM, WEAK = 3, 2, 1
 KIND_STRENGTH = {"id": STRONG, "phone_name": STRONG, "phone": MEDIUM, "name_addr": MEDIUM, "name_unit": MEDIUM,
                  "name_village": WEAK, "relative": WEAK, "signer": WEAK}
-KIND_ZH = {"id": "身份证号", "phone_name": "电话和姓名", "phone": "电话相同、姓名写法不同", "name_addr": "姓名和住址", "name_unit": "姓名和村民小组/楼幢",
-           "name_village": "姓名和村社（弱）", "relative": "代亲属反映（弱）", "signer": "联名人（弱）"}
 # A son or daughter who writes for a parent signs with their own name, ID and phone; the parent's
 # name stands next to a word of kinship (我是洪桐村七组俞根法的女儿, 我父亲俞根法). Only names within
 # this many characters of such a word are read, so a cadre named in a complaint is not.
@@ -198,9 +199,8 @@ def identity_keys(p: Petition) -> dict[str, Who]:
     if p.petitioners and (names := signer_names(p)):
         first = p.petitioners[0]
         m = _VILLAGE.match(_ADMIN.sub("", norm(first.address)))
-        village = m.group(1) if m else norm(p.locality)
-        for name in names:
-            if village:
+        if village := (m.group(1) if m else norm(p.locality)):
+            for name in names:
                 keys.setdefault(f"name_village:{name}|{village}", Who(name, "", signer=True))
     return keys
 
@@ -248,7 +248,7 @@ def usable(key: str, a: Who, b: Who) -> bool:
 
 
 # What a clerk writes for a caller known by surname: 老潘, 小潘, 阿潘, 潘师傅, 潘阿姨.
-_BY_SURNAME = re.compile(r"(?:老|小|阿)(.)|(.)(?:女士|先生|师傅|阿姨|大爷|大妈|大伯|阿婆|老师|老板|小姐|同志)")
+_BY_SURNAME = re.compile(f"(?:老|小|阿)(.)|(.)(?:{'|'.join((*_TITLES, '大伯', '阿婆'))})")
 
 
 def names_alike(a: str, b: str) -> bool:
@@ -276,16 +276,14 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 def describe_key(key: str) -> str:
     """A shared identity, masked, for an explanation a clerk or supervisor reads."""
-    from core.privacy import mask_id, mask_name, mask_phone
-
     kind, _, value = key.partition(":")
     if kind == "id":
         return f"身份证号 {mask_id(value)}"
     if kind == "phone_name":
         phone, _, name = value.partition("|")
-        return f"电话和姓名（{_phone_shown(phone, mask_phone)}，{mask_name(name)}）"
+        return f"电话和姓名（{_phone_shown(phone)}，{mask_name(name)}）"
     if kind == "phone":
-        return f"电话相同、姓名写法不同（{_phone_shown(value, mask_phone)}；请核对是否同一人）"
+        return f"电话相同、姓名写法不同（{_phone_shown(value)}；请核对是否同一人）"
     name, _, place = value.partition("|")
     if kind == "name_addr":
         return f"姓名和住址（{mask_name(name)}，住址相同）"
@@ -298,12 +296,12 @@ def describe_key(key: str) -> str:
     return f"姓名和村社（{mask_name(name)}，{place}；一方没有身份证号，仅作参考）"
 
 
-def _phone_shown(digits: str, mask) -> str:  # noqa: ANN001 - core.privacy.mask_phone
+def _phone_shown(digits: str) -> str:
     """A key's phone as a clerk knows it: norm_phone keeps a landline's last 11 digits
     (0571-86137725 -> 57186137725), which is shown again with its 0 and dash, masked."""
     if len(digits) == 11 and digits[0] not in "01":
         return f"0{digits[:3]}-****{digits[-4:]}"
-    return mask(digits)
+    return mask_phone(digits)
 
 
 def doc_text(p: Petition) -> str:
