@@ -60,7 +60,9 @@ class PairScore:
         if self.category == "same":
             bits.append(f"分类相同（{self.category_names[0]}）")
         elif self.category == "differ":
-            bits.append(f"分类不同（{self.category_names[0]}／{self.category_names[1]}）")
+            # the new item's category here is the model's first reading: a 重件 may then take the
+            # earlier item's category, so the explanation says whose reading each one is
+            bits.append(f"分类不同（本件初判{self.category_names[0]}／前件{self.category_names[1]}）")
         bits.append(f"相隔 {self.gap_days} 天")
         return f"同一事项得分 {self.total:.2f}（{'，'.join(bits)}）"
 
