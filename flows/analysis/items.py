@@ -21,7 +21,7 @@ from flows.analysis.text import Who, identity_keys, signer_names, village_of
 # item; what an upstream status means is its site's business (Petition.closed, set at intake).
 CLOSED_STATUSES = ("已办结", "已存档")
 # Changing how features are built invalidates every cached feature: bump with the code.
-FEATURES_VERSION = "w4"
+FEATURES_VERSION = "w5"
 
 
 @dataclass

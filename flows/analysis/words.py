@@ -36,6 +36,7 @@ ADMIN = ("浙江省", "杭州市", "余杭区", "余杭街道", "街道办事处
 _SPOT = re.compile(r".{2,}(厂|公司|小区|花园|家园|苑|府|公寓|大厦|广场|市场|超市|学校|小学|中学|幼儿园|医院|卫生院|"
                    r"酒店|饭店|餐厅|店|站|中心|路|街|巷|弄|桥|河|港|塘|湾|渠|园区|工地|仓库|基地|"
                    r"教育|培训|机构|学堂|驾校|诊所|药房|合作社|农场)$")
+_SPOT_END = frozenset("厂店站巷弄桥港塘湾渠")  # not 路 街 河: one road carries many matters
 _NUMBERED = re.compile(r"^\d+(组|幢|栋|号|单元|室|楼|层|弄|排|号楼)$")
 _VILLAGE = re.compile(r"[\u4e00-\u9fff]{2,6}?(村|社区)")
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
@@ -191,6 +192,8 @@ def tokens_of(text: str, matter: Matter, *, names: list[str] = (), places: list[
     prev = ""
     for t in segment(text):
         if t in matter.stopwords or _PUNCT.match(t) or _DIGITS.match(t) or _NUMBERED.match(t) or len(t) == 1:
+            if len(t) == 1 and t in _SPOT_END and len(prev) >= 2 and not _SPOT.match(prev):
+                spots.add(prev + t)  # 木桥 + 弄: jieba splits off a lane's or road's last character
             prev = ""  # single characters are mostly grammar; the words that matter are longer
             continue
         if _VILLAGE.fullmatch(t):
