@@ -16,11 +16,15 @@
     blind8/...              corpus 8 (an eighth writer, more repeat chains), tuning data whole as "dev8"
     blind9/...              corpus 9 (a ninth writer, written at the same time as corpus 8), held out
                             whole as "test9"
+    blind10/...             corpus 10 (a tenth writer: more clusters and hard decoys, and the office's
+                            own filing habits, truth key "habit"), tuning data whole as "dev10"
+    blind11/...             corpus 11 (an eleventh writer, written at the same time as corpus 10, with
+                            habits of its own), held out whole as "test11"
 
-Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9". Tuning
-may read "dev", "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become
-tuning data), "dev2", "dev4", "dev6" and "dev8"; "test2", "test3", "test5", "test7" and "test9" are
-read only by bench/analysis.py, to report.
+Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
+"dev10", "test11". Tuning may read "dev", "test" (corpus 1's test half was reported before corpus 2
+arrived, so it has become tuning data), "dev2", "dev4", "dev6", "dev8" and "dev10"; "test2",
+"test3", "test5", "test7", "test9" and "test11" are read only by bench/analysis.py, to report.
 """
 
 from __future__ import annotations
@@ -45,16 +49,19 @@ BLIND6 = HERE / "blind6"
 BLIND7 = HERE / "blind7"
 BLIND8 = HERE / "blind8"
 BLIND9 = HERE / "blind9"
+BLIND10 = HERE / "blind10"
+BLIND11 = HERE / "blind11"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
                                                "test2": (BLIND2, SPLIT2), "test3": (BLIND3, None),
                                                "dev4": (BLIND4, None), "test5": (BLIND5, None),
                                                "dev6": (BLIND6, None), "test7": (BLIND7, None),
-                                               "dev8": (BLIND8, None), "test9": (BLIND9, None)}
+                                               "dev8": (BLIND8, None), "test9": (BLIND9, None),
+                                               "dev10": (BLIND10, None), "test11": (BLIND11, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8")
-HELD_OUT = ("test2", "test3", "test5", "test7", "test9")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10")
+HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
