@@ -27,16 +27,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flows.analysis import matter
+from flows.analysis import matter, words
 from flows.analysis.items import Item
 from flows.analysis.text import (
     KIND_STRENGTH,
     MEDIUM,
     STRONG,
     WEAK,
+    address_words,
     describe_key,
     kind_of,
     relative_names,
+    says_other_matter,
     usable,
     village_of,
 )
@@ -62,6 +64,7 @@ class Repeat:
     supervise: bool = False
     why_supervise: str = ""
     chain: list[str] = field(default_factory=list)
+    other_matter: str = ""  # the words in which the petitioner says this is another matter
 
     def explain(self) -> str:
         who = "；".join(self.shared) or "信访员确认为同一人"
@@ -81,6 +84,8 @@ class Repeat:
         else:
             head = f"疑似重件（请在“重件确认”列选择“是重件”或“不是重件”）：与 {self.matched} 可能为同一信访人（{who}）"
         parts = [head]
+        if self.other_matter:
+            parts.append(f"来件人称此次反映的是另一件事（“{self.other_matter}”），请核对")
         if self.pair is not None:
             parts.append(self.pair.explain())
         parts.append(f"首件 {self.repeat_of}，此前已来 {self.count} 次")
@@ -160,6 +165,7 @@ class RepeatIndex:
                 if (o.day, o.ref) < (item.day, item.ref):
                     cands[other] = Candidate(o, [], 0)
         best: tuple[tuple, Repeat] | None = None
+        other_matter = says_other_matter(item.petition) if cands else ""
         for c in cands.values():
             answer = self.decisions.get(frozenset((item.ref, c.other.ref)))
             if answer == REJECT:
@@ -169,7 +175,7 @@ class RepeatIndex:
                 tier = CONFIDENT
             elif pair.total >= self.confident and c.strength >= MEDIUM:
                 tier = CONFIDENT
-            elif pair.cosine >= self.person_cosine and c.strength >= STRONG:
+            elif c.strength >= STRONG and self._own_words(item, c.other) >= self.person_cosine:
                 tier = CONFIDENT  # the person is certain and the letters tell one matter
             elif pair.total >= self.weak_confident:
                 tier = CONFIDENT  # weak identity, plainly the same matter
@@ -177,8 +183,11 @@ class RepeatIndex:
                 tier = SUSPECTED
             else:
                 continue
+            if tier == CONFIDENT and other_matter and answer != CONFIRM:
+                tier = SUSPECTED  # the petitioner says it is another matter: the clerk decides
             rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3),
-                         tier=tier, strength=c.strength, pair=pair, by_clerk=answer == CONFIRM)
+                         tier=tier, strength=c.strength, pair=pair, by_clerk=answer == CONFIRM,
+                         other_matter=other_matter)
             rank = (answer == CONFIRM, tier == CONFIDENT, c.strength >= MEDIUM, pair.total, c.other.day)
             if best is None or rank > best[0]:
                 best = (rank, rep)
@@ -190,6 +199,12 @@ class RepeatIndex:
         rep.count = len(rep.chain)
         self._supervision(rep, self.by_ref[rep.matched], item)
         return rep
+
+    @staticmethod
+    def _own_words(item: Item, other: Item) -> float:
+        """The word cosine of two letters of one person, their own address and places left out."""
+        drop = address_words({**item.f.vec, **other.f.vec}, item.petition, other.petition)
+        return words.cosine_without(item.f.vec, other.f.vec, drop)
 
     def link(self, item: Item, rep: Repeat | None) -> None:
         """Record ``item`` (after ``match``) so later items can find it and its chain; only a

@@ -224,6 +224,25 @@ def relative_names(p: Petition) -> list[str]:
     return list(out)
 
 
+# A petitioner who says this is another matter than the one they raised before ("这次我想问另外
+# 一件事", "我之前因为别的事情写过信"). On the tuning halves these words stood only in letters that
+# were not repeats (three, all one person's other matter).
+_OTHER_MATTER = re.compile("另外一件事|另一件事|另外一个事|另一个事|另外的事|另一回事|另一事项|别的事情")
+
+
+def says_other_matter(p: Petition) -> str:
+    """The words in which ``p`` says it is about another matter than before, or ''."""
+    m = _OTHER_MATTER.search(f"{p.title}。{p.content}。{p.demand}")
+    return m.group(0) if m else ""
+
+
+def address_words(vec: dict[str, float], *petitions: Petition) -> set[str]:
+    """The words of ``vec`` that stand in the petitioners' own addresses or places (华丰, 花苑):
+    every letter one person writes shares them, whatever it is about."""
+    where = "".join(x.address for p in petitions for x in p.petitioners) + "".join(p.locality for p in petitions)
+    return {w for w in vec if len(w) >= 2 and w in where}
+
+
 def kind_of(key: str) -> str:
     return key.partition(":")[0]
 

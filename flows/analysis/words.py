@@ -225,6 +225,14 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b[w] for w, v in a.items() if w in b)
 
 
+def cosine_without(a: dict[str, float], b: dict[str, float], drop: set[str]) -> float:
+    """The cosine of ``a`` and ``b`` with the words in ``drop`` left out (both renormalised)."""
+    a = {w: v for w, v in a.items() if w not in drop}
+    b = {w: v for w, v in b.items() if w not in drop}
+    na, nb = math.sqrt(sum(v * v for v in a.values())), math.sqrt(sum(v * v for v in b.values()))
+    return cosine(a, b) / (na * nb) if na and nb else 0.0
+
+
 def shared_words(a: dict[str, float], b: dict[str, float], n: int = 6) -> list[str]:
     """The words that make two petitions alike, heaviest first (for the explanation)."""
     common = [(a[w] * b[w], w) for w in a.keys() & b.keys()]
