@@ -344,3 +344,16 @@ def test_a_co_signers_own_address_does_not_make_her_next_letter_a_repeat():
     found = repeats.detect(items, **OPTS, person_cosine=S.repeat_person_cosine)
     assert all(found[r].tier == repeats.SUSPECTED for r in ("BT10-2026-0112", "BT10-2026-0211") if r in found)
     assert repeats.RepeatIndex._own_words(items[1], items[0]) < 0.05
+
+
+def test_a_market_closure_and_a_land_rent_told_in_everyday_words_make_their_clusters():
+    # dev10 (tuning data): 直街 vendors and shoppers about the 菜场 closing (K8: one says 菜市场,
+    # one 农贸市场), and 狮山村 farmers whose rent is owed (K9: one writes 土地流转, one 田租). Each
+    # tells it in a few words of their own; the key object, however it is called, ties them.
+    k8, _ = _half("dev10", "BT10-2026-0168", "BT10-2026-0170", "BT10-2026-0172", "BT10-2026-0176")
+    k9, _ = _half("dev10", "BT10-2026-0182", "BT10-2026-0186", "BT10-2026-0189")
+    for group in (k8, k9):
+        alerts = clusters.cluster_alerts(group, min_size=3, days=7, local=S.cluster_similarity,
+                                         cross=S.matter_similarity, related=S.cluster_related_similarity)
+        assert len(alerts) == 1 and len(alerts[0].refs) >= 3
+    assert "土地流转" in k9[1].f.objects and "菜场" in k8[0].f.objects
