@@ -49,7 +49,7 @@ def structure(ps: list[Petition], truth: dict, cats: dict[str, str], s: Analysis
 
 
 def handwritten_set(tax: taxonomy.Taxonomy, model: classify.LinearModel, ctx: TextContext, s: AnalysisSettings,
-                    tuned: classify.LinearModel, untuned: classify.LinearModel) -> dict:
+                    tuned: classify.Classifier, untuned: classify.LinearModel) -> dict:
     data = corpus.handwritten()
     ps = [Petition(ref=f"HW{i:03d}", title=t["title"], form="来信", received_on=date(2026, 11, 1),
                    assigned_on=date(2026, 11, 1), content=t["content"], demand=t["demand"])
@@ -57,7 +57,7 @@ def handwritten_set(tax: taxonomy.Taxonomy, model: classify.LinearModel, ctx: Te
     gold = [t["category"] for t in data["texts"]]
     out = {"cls": ev.classification(gold, classify.Classifier(tax, model, ctx).predict(ps)),
            "cls_office0": ev.classification(gold, classify.Classifier(tax, untuned, ctx).predict(ps)),
-           "cls_office100": ev.classification(gold, classify.Classifier(tax, tuned, ctx).predict(ps))}
+           "cls_office100": ev.classification(gold, tuned.predict(ps))}
     right = 0
     for i, pair in enumerate(data["pairs"]):
         a, b = (_person(f"HP{i}{k}", pair[k], date(2026, 10, 1 + 10 * j)) for j, k in enumerate("ab"))
@@ -117,7 +117,7 @@ def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
     labelled = [p for p in dev2 if p.ref in labels]
     c1, c1_truth = corpus.halves("dev", "test")
     office_base = build_model.build(c1, [c1_truth[p.ref]["category"] for p in c1], gen, ctx)
-    office = classify.fine_tune(office_base, ctx, labelled, [labels[p.ref] for p in labelled])
+    office = office_classifier(tax, office_base, ctx, labelled, [labels[p.ref] for p in labelled])
     hw = handwritten_set(tax, shipped, ctx, s, office, office_base)
 
     res = {}
@@ -131,7 +131,7 @@ def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
             ps, truth = data[h]
             gold = [truth[p.ref]["category"] for p in ps]
             res[h]["cls_office0"] = ev.classification(gold, classify.Classifier(tax, office_base, ctx).predict(ps))
-            res[h]["cls_office100"] = ev.classification(gold, classify.Classifier(tax, office, ctx).predict(ps))
+            res[h]["cls_office100"] = ev.classification(gold, office.predict(ps))
     for h in OWN_LABELS:
         res[h]["cls_own100"] = own_labels(tax, shipped, ctx, *data[h])
     print(f"\nshipped model trained on: generated + {', '.join(LABEL[h] for h in trained)} "
@@ -148,8 +148,10 @@ OWN_LABELS = ("test3", "test5", "test7", "test9")
 def office_classifier(tax: taxonomy.Taxonomy, shipped: classify.LinearModel, ctx: TextContext,
                       labelled: list[Petition], labels: list[str]) -> classify.Classifier:
     """What the analysis run uses once the office has confirmed ``labels``: the shipped model
-    fine-tuned on them (``analyze train``)."""
-    return classify.Classifier(tax, classify.fine_tune(shipped, ctx, labelled, labels), ctx)
+    fine-tuned on them (``analyze train``), remembering the ones it gets wrong (本办习惯)."""
+    clf = classify.Classifier(tax, classify.fine_tune(shipped, ctx, labelled, labels), ctx)
+    clf.remember(list(zip(labelled, labels, strict=True)))
+    return clf
 
 
 def own_labels(tax: taxonomy.Taxonomy, shipped: classify.LinearModel, ctx: TextContext, ps: list[Petition],

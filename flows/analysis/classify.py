@@ -32,6 +32,7 @@ from core.shipped import shipped
 from core.workdir import Workdir
 from flows import diskio
 from flows.analysis import lexicon
+from flows.analysis.habits import Correction, Habits
 from flows.analysis.items import TextContext
 from flows.analysis.taxonomy import Taxonomy
 from flows.analysis.text import doc_text
@@ -252,9 +253,10 @@ def train(petitions: Iterable[Petition], tax: Taxonomy, workdir: Path, *, ctx: T
     from sklearn.model_selection import StratifiedKFold
 
     base = base_model()
-    ps, labels, digest, _clerk = office_labels(petitions, tax)
+    ps, labels, digest, n_clerk = office_labels(petitions, tax)
     keep = {c for c, n in Counter(labels).items() if n >= min_per_category}
     skipped = {c: n for c, n in Counter(labels).items() if c not in keep}
+    by_clerk = {p.ref for p in ps[:n_clerk]}  # office_labels puts the clerks' labels first
     ps, labels = [p for p, y in zip(ps, labels, strict=True) if y in keep], [y for y in labels if y in keep]
     if base is None or len(ps) < 2:
         return TrainReport(len(ps), len(set(labels)), 0.0, 0.0, 0, skipped=skipped)
@@ -265,7 +267,9 @@ def train(petitions: Iterable[Petition], tax: Taxonomy, workdir: Path, *, ctx: T
     if k >= 2:
         for tr, te in StratifiedKFold(k, shuffle=True, random_state=0).split(np.zeros(len(labels)), labels):
             m = fine_tune(base, ctx, [ps[i] for i in tr], [labels[i] for i in tr])
-            got = Classifier(tax, m, ctx).predict([ps[i] for i in te])
+            clf = Classifier(tax, m, ctx)
+            clf.remember([(ps[i], labels[i]) for i in tr if ps[i].ref in by_clerk])  # as the analysis run does
+            got = clf.predict([ps[i] for i in te])
             for i, g in zip(te, got, strict=True):
                 pred[i] = g
     model = fine_tune(base, ctx, ps, labels, digest=digest)
@@ -285,9 +289,26 @@ class Classifier:
                  lexicon_weight: float = LEXICON_WEIGHT):
         self.tax, self.model, self.lexicon_weight = tax, model, lexicon_weight
         self.ctx = ctx or TextContext.load(shipped("templates/taxonomy"))
+        self.habits: Habits | None = None
 
     def predict(self, petitions: Sequence[Petition]) -> list[str]:
         return [s.category for s in self.suggest_many(list(petitions), use_labels=False)]
+
+    def remember(self, labelled: Sequence[tuple[Petition, str]]) -> int:
+        """Keep the office's corrections among ``labelled`` (petition, confirmed category): those
+        the suggestion gets wrong (see ``habits.py``). Returns how many were kept."""
+        self.habits = None
+        if self.model is None or not labelled:
+            return 0
+        got = self.predict([p for p, _ in labelled])
+        self.habits = Habits([Correction(p.ref, y, self.ctx.features(p).vec)
+                              for (p, y), g in zip(labelled, got, strict=True) if g != y])
+        return len(self.habits)
+
+    def remember_clerks(self, petitions: Sequence[Petition]) -> int:
+        """``remember`` the categories the office's clerks confirmed on ``petitions``."""
+        return self.remember([(p, y) for p in petitions for y, source in (label_of(p, self.tax),)
+                              if source == "clerk"])
 
     def suggest_many(self, petitions: list[Petition], *, use_labels: bool = True) -> list[Suggestion]:
         out: list[Suggestion | None] = [None] * len(petitions)
@@ -298,10 +319,12 @@ class Classifier:
                 out[i] = Suggestion(label, 1.0, source, "信访员已确认" if source == "clerk" else "上游已分类")
             else:
                 todo.append(i)
-        probs = None
+        probs = votes = None
         if self.model is not None and todo:
-            probs = self.model.proba([self.ctx.features(petitions[i]).vec for i in todo])
+            vecs = [self.ctx.features(petitions[i]).vec for i in todo]
+            probs = self.model.proba(vecs)
             classes = self.model.classes
+            votes = self.habits.votes(vecs) if self.habits else None
         for row, i in enumerate(todo):
             lex = lexicon.score(petitions[i], self.tax)
             words = "、".join(lex.matched[:4])
@@ -313,10 +336,18 @@ class Classifier:
                      for c, pr in zip(classes, probs[row], strict=True)}
             for c, s in lex.scores.items():
                 blend[c] = blend.get(c, 0.0) + self.lexicon_weight * s
+            vote = votes[row] if votes else None
+            if vote is not None:
+                blend = {c: (1 - vote.weight) * x for c, x in blend.items()}
+                for c, x in vote.shares.items():
+                    blend[c] = blend.get(c, 0.0) + vote.weight * x
             best = max(blend, key=lambda c: blend[c])
             top = self.model.reasons(self.ctx.features(petitions[i]).vec, next(
                 (c for c in classes if (self.tax.canonical(c) or c) == best), best))
             why = ("模型" + (f"（依据词语：{'、'.join(top)}）" if top else "")
                    + (f"；关键词：{words}" if words and lex.category == best else ""))
+            like = vote.nearest(best) if vote is not None else None
+            if like is not None:
+                why += f"；本办习惯：与 {like[1].ref} 相近（词语相似 {like[0]:.2f}），该件信访员确认为{best}"
             out[i] = Suggestion(best, round(blend[best], 3), "model", why)
         return [s for s in out if s is not None]

@@ -57,7 +57,9 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
             ) -> tuple[list[dict[str, Any]], list[clusters.Alert], dict[str, repeats.Repeat]]:
     """Pure analysis of ``petitions`` (no store): rows per petition, alerts, repeats."""
     ctx = ctx or TextContext.load(settings.taxonomy_path(), {p.locality for p in petitions if p.locality})
-    suggestions = classify.Classifier(tax, model, ctx).suggest_many(petitions)
+    classifier = classify.Classifier(tax, model, ctx)
+    classifier.remember_clerks(petitions)  # the office's corrections: 本办习惯
+    suggestions = classifier.suggest_many(petitions)
     items = [Item.of(p, ctx, category=s.category) for p, s in zip(petitions, suggestions, strict=True)]
     reps = repeats.detect(items, confident=settings.repeat_similarity, suspect=settings.repeat_suspect_similarity,
                           review_window_days=settings.review_window_days, weights=weights, decisions=decisions,

@@ -255,9 +255,12 @@ def test_a_repeat_takes_the_category_a_clerk_confirmed_on_the_item_it_repeats(co
     row = {r["ref"]: r for r in rows}["YH2026-0123"]
     assert (row["category_suggested"], row["category_source"]) == ("经济管理", "repeat")
     assert "YH2026-0023" in row["category_why"] and "信访员确认" in row["category_why"]
-    # the link's own explanation says whose reading each category was, so it does not read as if
-    # the suggestion above disagreed with it
-    assert f"分类不同（本件初判{plain['category_suggested']}／前件经济管理）" in row["repeat_why"]
+    # the clerk's correction is remembered as the office's habit (本办习惯), so the second letter's
+    # first reading is 经济管理 too and the link's explanation agrees with the suggestion
+    assert "分类相同（经济管理）" in row["repeat_why"]
+    # where the first reading still differs, the explanation says whose reading each category was
+    pair = replace(reps["YH2026-0123"].pair, category="differ", category_names=("劳动和社会保障", "经济管理"))
+    assert "分类不同（本件初判劳动和社会保障／前件经济管理）" in pair.explain()
 
 
 def _dev8(*refs):
