@@ -187,7 +187,7 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
     window = timedelta(days=days)
     for root, members in groups.items():
         members.sort(key=lambda x: (x.day, x.ref))
-        best = _densest(members, window)
+        best = _densest(members, window, edges_of.get(root, []))
         if len(best) < min_size:
             continue
         refs = [m.ref for m in best]
@@ -226,13 +226,25 @@ def _common(edges: list) -> str:  # noqa: ANN001
     return "，".join(parts)
 
 
-def _densest(members: list[Item], window: timedelta) -> list[Item]:
-    """The largest run of members that fits inside one window."""
-    best: list[Item] = []
+def _densest(members: list[Item], window: timedelta, edges: list | None = None) -> list[Item]:  # noqa: ANN001
+    """The largest run of members that fits inside one window; of runs as large, the one whose
+    members are linked most strongly (a chain of generic links should not outrank a real build-up)."""
+    strength: dict[str, float] = {}
+    for e in edges or ():
+        strength[e[0]] = strength.get(e[0], 0.0) + e[2]
+        strength[e[1]] = strength.get(e[1], 0.0) + e[2]
+    runs: list[list[Item]] = []
     j = 0
     for i in range(len(members)):
         while members[i].day - members[j].day > window:
             j += 1
-        if i - j + 1 > len(best):
-            best = members[j:i + 1]
-    return best
+        runs.append(members[j:i + 1])
+    if not runs:
+        return []
+    size = max(len(r) for r in runs)
+
+    def linked(run: list[Item]) -> float:
+        refs = {m.ref for m in run}
+        return sum(e[2] for e in edges or () if e[0] in refs and e[1] in refs)
+
+    return max((r for r in runs if len(r) == size), key=linked)
