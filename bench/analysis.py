@@ -104,7 +104,7 @@ def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
     pool, pool_truth = corpus.halves(*trained)
     for fold in ev.folds(pool, pool_truth):
         inside = set(fold)
-        train = [p for p in pool if p.ref not in inside]
+        train = build_model.general([p for p in pool if p.ref not in inside], pool_truth)
         m = build_model.build(train, [pool_truth[p.ref]["category"] for p in train], gen, ctx)
         part = [p for p in pool if p.ref in inside]
         pred.update(zip((p.ref for p in part), classify.Classifier(tax, m, ctx).predict(part), strict=True))

@@ -44,7 +44,7 @@ def cv_predict(ps, truth, gen, ctx, *, gen_weight, l2, lexicon_weight):  # noqa:
     pred = {}
     for fold in ev.folds(ps, truth):
         inside = set(fold)
-        train = [p for p in ps if p.ref not in inside]
+        train = build_model.general([p for p in ps if p.ref not in inside], truth)
         m = build_model.build(train, [truth[p.ref]["category"] for p in train], gen, ctx, gen_weight=gen_weight,
                               l2=l2)
         part = [p for p in ps if p.ref in inside]
