@@ -69,6 +69,7 @@ class TrainReport:
     skipped: dict[str, int] = field(default_factory=dict)
     path: str = ""
     base_accuracy: float = 0.0  # the shipped model alone on the same folds
+    habits: int = 0  # clerks' corrections the fine-tuned model still gets wrong, kept as 本办习惯
 
 
 def label_of(p: Petition, tax: Taxonomy) -> tuple[str, str]:
@@ -275,13 +276,15 @@ def train(petitions: Iterable[Petition], tax: Taxonomy, workdir: Path, *, ctx: T
     model = fine_tune(base, ctx, ps, labels, digest=digest)
     path = Workdir.of(workdir).model
     model.save(path)
+    habits = Classifier(tax, model, ctx).remember([(p, y) for p, y in zip(ps, labels, strict=True)
+                                                   if p.ref in by_clerk])
     if k < 2:
-        return TrainReport(len(ps), len(cats), 0.0, 0.0, 0, skipped=skipped, path=str(path))
+        return TrainReport(len(ps), len(cats), 0.0, 0.0, 0, skipped=skipped, path=str(path), habits=habits)
     per = f1_score(labels, pred, average=None, labels=cats)
     return TrainReport(len(ps), len(cats), round(float(accuracy_score(labels, pred)), 4),
                        round(float(f1_score(labels, pred, average="macro")), 4), k,
                        {c: round(float(f), 3) for c, f in zip(cats, per, strict=True)}, skipped, str(path),
-                       round(float(accuracy_score(labels, base_pred)), 4))
+                       round(float(accuracy_score(labels, base_pred)), 4), habits)
 
 
 class Classifier:

@@ -55,8 +55,12 @@ def cli_train(args: argparse.Namespace) -> int:
     if not rep.path:
         print(f"已确认分类的信访件太少（{rep.samples} 件），暂不微调；分类建议继续使用内置模型。")
         return EXIT_OK
+    habits = (f"  本办习惯：已记住 {rep.habits} 件您改过、模型仍判不对的分类；与它们相近的新件按您改的分类建议。"
+              if rep.habits else "")
     if rep.folds < 2:
         print(f"已用本办 {rep.samples} 件已确认分类微调内置模型（件数太少，未做交叉验证）。\n  模型文件：{rep.path}")
+        if habits:
+            print(habits)
         return EXIT_OK
     print(f"已用本办 {rep.samples} 件已确认分类（{rep.categories} 类）微调内置模型：{rep.folds} 折交叉验证"
           f"准确率 {rep.accuracy:.1%}，宏平均 F1 {rep.macro_f1:.3f}（内置模型在同样这些件上 {rep.base_accuracy:.1%}）")
@@ -64,6 +68,8 @@ def cli_train(args: argparse.Namespace) -> int:
     print("  最难分的类别：" + "、".join(f"{c}（F1 {f:.2f}）" for c, f in weak))
     if rep.skipped:
         print("  样本太少未参与训练：" + "、".join(f"{c}（{n} 件）" for c, n in rep.skipped.items()))
+    if habits:
+        print(habits)
     print(f"  模型文件：{rep.path}")
     return EXIT_OK
 

@@ -58,3 +58,16 @@ def test_the_analysis_run_remembers_what_the_clerks_confirmed(dev10):
     assert "本办习惯" in row["category_why"]
     rows, _, _ = flow.analyse([dev10[LIFT], dev10[STAIRS]], AnalysisSettings(), TAX, classify.base_model(), ctx=CTX)
     assert {r["ref"]: r for r in rows}[STAIRS]["category_suggested"] == "城乡建设"  # no clerk, no habit
+
+
+def test_training_reports_the_habits_it_keeps(tmp_path):
+    # An office that confirmed its first 100 petitions of corpus 10: the fine-tuned model still
+    # gets some of its habits wrong, and those corrections are what the analysis run remembers.
+    ps, truth = half("dev10")
+    confirmed = [replace(p, clerk={"category_confirmed": truth[p.ref]["category"]}) for p in ps[:100]]
+    rep = classify.train(confirmed, TAX, tmp_path, ctx=CTX)
+    assert rep.samples == 100 and rep.path
+    office = classify.Classifier(TAX, classify.load_model(tmp_path), CTX)
+    assert rep.habits == office.remember_clerks(confirmed) > 0
+    kept = {c.ref for c in office.habits.corrections}
+    assert all(truth[r].get("habit") for r in kept)  # 16 of the 100, every one filed by a habit
