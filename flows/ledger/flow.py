@@ -302,7 +302,7 @@ def _set(p: Petition, key: str, value: Any) -> None:
 
 
 # The input message a clerk sees on selecting a cell of the column (Excel caps it at 255 characters).
-_NOTES = {"category_confirmed": "同意“分类建议”请选同一分类，不同意请改选；确认的分类用于下次训练分类模型",
+_NOTES = {"category_confirmed": "同意“分类建议”请选同一分类，不同意请改选；确认的分类用于下次训练分类模型，改选的分类会作为本办习惯记住",
           "repeat_confirmed": "“初件/重件”为疑似重件（或重件）时：核对“分析说明”后选“是重件”或“不是重件”；答复会被记住，下次分析生效"}
 
 
