@@ -31,8 +31,7 @@ from core.model import Petition
 from core.shipped import shipped
 from core.workdir import Workdir
 from flows import diskio
-from flows.analysis import lexicon
-from flows.analysis.habits import Correction, Habits
+from flows.analysis import habits, lexicon
 from flows.analysis.items import TextContext
 from flows.analysis.taxonomy import Taxonomy
 from flows.analysis.text import doc_text
@@ -292,26 +291,28 @@ class Classifier:
                  lexicon_weight: float = LEXICON_WEIGHT):
         self.tax, self.model, self.lexicon_weight = tax, model, lexicon_weight
         self.ctx = ctx or TextContext.load(shipped("templates/taxonomy"))
-        self.habits: Habits | None = None
+        self.habits: habits.Habits | None = None
 
     def predict(self, petitions: Sequence[Petition]) -> list[str]:
         return [s.category for s in self.suggest_many(list(petitions), use_labels=False)]
 
-    def remember(self, labelled: Sequence[tuple[Petition, str]]) -> int:
+    def remember(self, labelled: Sequence[tuple[Petition, str]], *, weight: float = habits.WEIGHT,
+                 cosine: float = habits.COSINE) -> int:
         """Keep the office's corrections among ``labelled`` (petition, confirmed category): those
         the suggestion gets wrong (see ``habits.py``). Returns how many were kept."""
         self.habits = None
-        if self.model is None or not labelled:
+        if self.model is None or not labelled or weight <= 0:
             return 0
         got = self.predict([p for p, _ in labelled])
-        self.habits = Habits([Correction(p.ref, y, self.ctx.features(p).vec)
-                              for (p, y), g in zip(labelled, got, strict=True) if g != y])
+        self.habits = habits.Habits([habits.Correction(p.ref, y, self.ctx.features(p).vec)
+                                     for (p, y), g in zip(labelled, got, strict=True) if g != y],
+                                    weight=weight, cosine=cosine)
         return len(self.habits)
 
-    def remember_clerks(self, petitions: Sequence[Petition]) -> int:
+    def remember_clerks(self, petitions: Sequence[Petition], **kw: float) -> int:
         """``remember`` the categories the office's clerks confirmed on ``petitions``."""
         return self.remember([(p, y) for p in petitions for y, source in (label_of(p, self.tax),)
-                              if source == "clerk"])
+                              if source == "clerk"], **kw)
 
     def suggest_many(self, petitions: list[Petition], *, use_labels: bool = True) -> list[Suggestion]:
         out: list[Suggestion | None] = [None] * len(petitions)

@@ -58,7 +58,7 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
     """Pure analysis of ``petitions`` (no store): rows per petition, alerts, repeats."""
     ctx = ctx or TextContext.load(settings.taxonomy_path(), {p.locality for p in petitions if p.locality})
     classifier = classify.Classifier(tax, model, ctx)
-    classifier.remember_clerks(petitions)  # the office's corrections: 本办习惯
+    classifier.remember_clerks(petitions, weight=settings.habit_weight, cosine=settings.habit_similarity)
     suggestions = classifier.suggest_many(petitions)
     items = [Item.of(p, ctx, category=s.category) for p, s in zip(petitions, suggestions, strict=True)]
     reps = repeats.detect(items, confident=settings.repeat_similarity, suspect=settings.repeat_suspect_similarity,

@@ -24,6 +24,10 @@ class AnalysisSettings(Section):
     matter_similarity: float = Field(0.6, gt=0, le=2, description="跨村社时，两件“同一事项得分”达到多少算同一事项（应高于村社内）")
     cluster_related_similarity: float = Field(
         0.25, gt=0, le=2, description="同一村社内，分类相同且提到同一关键对象或地点的两件，得分达到多少也算同一事项（应低于村社内阈值）")
+    habit_weight: float = Field(0.5, ge=0, le=1,
+                                description="本办习惯：信访员改过的分类对相近新件的分类建议最多占多少（0 即不用本办习惯）")
+    habit_similarity: float = Field(0.2, gt=0, le=1,
+                                    description="本办习惯：新件与改过分类的件“词语相似”达到多少才参考其分类")
     repeat_similarity: float = Field(0.38, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
     repeat_weak_similarity: float = Field(0.45, gt=0, le=2,
                                           description="只有“姓名和村社”相同（一方无身份证号）时，同一事项得分达到多少才算重件（确定）；应高于上一项")
