@@ -229,22 +229,31 @@ def _common(edges: list) -> str:  # noqa: ANN001
 def _densest(members: list[Item], window: timedelta, edges: list | None = None) -> list[Item]:  # noqa: ANN001
     """The largest run of members that fits inside one window; of runs as large, the one whose
     members are linked most strongly (a chain of generic links should not outrank a real build-up)."""
-    strength: dict[str, float] = {}
-    for e in edges or ():
-        strength[e[0]] = strength.get(e[0], 0.0) + e[2]
-        strength[e[1]] = strength.get(e[1], 0.0) + e[2]
-    runs: list[list[Item]] = []
+    if not members:
+        return []
+    spans: list[tuple[int, int]] = []  # (first, last) index of the run ending at each member
     j = 0
     for i in range(len(members)):
         while members[i].day - members[j].day > window:
             j += 1
-        runs.append(members[j:i + 1])
-    if not runs:
-        return []
-    size = max(len(r) for r in runs)
-
-    def linked(run: list[Item]) -> float:
-        refs = {m.ref for m in run}
-        return sum(e[2] for e in edges or () if e[0] in refs and e[1] in refs)
-
-    return max((r for r in runs if len(r) == size), key=linked)
+        spans.append((j, i))
+    size = max(b - a + 1 for a, b in spans)
+    firsts = [a for a, b in spans if b - a + 1 == size]
+    if len(firsts) == 1 or not edges:
+        return members[firsts[0]:firsts[0] + size]
+    # an edge between positions a < b lies inside the run starting at f when b - size < f <= a:
+    # one difference array gives every run's strength in a single pass over the edges
+    pos = {m.ref: k for k, m in enumerate(members)}
+    diff = [0.0] * (len(members) + 1)
+    for e in edges:
+        a, b = sorted((pos[e[0]], pos[e[1]]))
+        lo = max(0, b - size + 1)
+        if lo <= a:
+            diff[lo] += e[2]
+            diff[a + 1] -= e[2]
+    strength, run = [], 0.0
+    for d in diff:
+        run += d
+        strength.append(run)
+    best = max(firsts, key=lambda f: strength[f])
+    return members[best:best + size]
