@@ -35,7 +35,7 @@ from flows.analysis import habits, lexicon
 from flows.analysis.items import TextContext
 from flows.analysis.taxonomy import Taxonomy
 from flows.analysis.text import doc_text
-from flows.analysis.words import shown
+from flows.analysis.words import rows, shown
 
 BASE_MODEL = Path(__file__).resolve().parent / "data" / "base_model.npz"
 LEXICON_WEIGHT = 0.15  # the model, trained on 1,011 real petitions, now reads better than the keyword list
@@ -107,18 +107,7 @@ class LinearModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def matrix(self, vecs: Sequence[dict[str, float]]):  # noqa: ANN201 - scipy CSR
-        from scipy.sparse import csr_matrix
-
-        data, cols, ptr = [], [], [0]
-        for v in vecs:
-            for w, x in v.items():
-                j = self.vocab.get(w)
-                if j is not None:
-                    cols.append(j)
-                    data.append(x)
-            ptr.append(len(cols))
-        return csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(cols, dtype=np.int64), ptr),
-                          shape=(len(vecs), len(self.vocab)))
+        return rows(vecs, self.vocab)
 
     def proba(self, vecs: Sequence[dict[str, float]]) -> np.ndarray:
         z = self.matrix(vecs) @ self.coef.T.astype(np.float64) + self.intercept

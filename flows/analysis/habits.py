@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
+from flows.analysis import words
 
 WEIGHT = 0.5
 COSINE = 0.2
@@ -60,18 +60,7 @@ class Habits:
         return len(self.corrections)
 
     def _matrix(self, vecs: Sequence[dict[str, float]]):  # noqa: ANN202 - scipy CSR
-        from scipy.sparse import csr_matrix
-
-        data, cols, ptr = [], [], [0]
-        for v in vecs:
-            for w, x in v.items():
-                j = self.vocab.get(w)
-                if j is not None:
-                    cols.append(j)
-                    data.append(x)
-            ptr.append(len(cols))
-        return csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(cols, dtype=np.int64), ptr),
-                          shape=(len(vecs), len(self.vocab)))
+        return words.rows(vecs, self.vocab)
 
     def votes(self, vecs: Sequence[dict[str, float]]) -> list[Vote | None]:
         """For each word vector, the corrections' vote, or None when none is close enough."""

@@ -21,6 +21,7 @@ import threading
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -223,6 +224,23 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b[w] for w, v in a.items() if w in b)
+
+
+def rows(vecs: Sequence[dict[str, float]], vocab: dict[str, int]):  # noqa: ANN201 - scipy CSR
+    """The word vectors as rows of a sparse matrix over ``vocab`` (words outside it dropped)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    data, cols, ptr = [], [], [0]
+    for v in vecs:
+        for w, x in v.items():
+            j = vocab.get(w)
+            if j is not None:
+                cols.append(j)
+                data.append(x)
+        ptr.append(len(cols))
+    return csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(cols, dtype=np.int64), ptr),
+                      shape=(len(vecs), len(vocab)))
 
 
 def cosine_without(a: dict[str, float], b: dict[str, float], drop: set[str]) -> float:
