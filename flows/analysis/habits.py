@@ -8,7 +8,7 @@ a new petition whose words are close to a corrected one is pulled towards the cl
 
 - Only corrections are kept. A label that agrees with the suggestion teaches nothing new, and on
   the tuning corpora without office habits a memory of every label made 1–3 points worse; a memory
-  of corrections only changes nothing there (docs/analysis.md, round seven).
+  of corrections only moves a petition or two either way there (docs/analysis.md, round seven).
 - The pull: the ``K`` nearest corrections with a word cosine of at least ``COSINE`` vote with their
   cosine; the vote is blended in with weight ``WEIGHT`` × min(1, best cosine / (2 × ``COSINE``)),
   so a faint likeness moves little and a close one up to ``WEIGHT``.
