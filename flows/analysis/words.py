@@ -194,7 +194,7 @@ def tokens_of(text: str, matter: Matter, *, names: list[str] = (), places: list[
     for t in segment(text):
         if t in matter.stopwords or _PUNCT.match(t) or _DIGITS.match(t) or _NUMBERED.match(t) or len(t) == 1:
             if len(t) == 1 and t in _SPOT_END and len(prev) >= 2 and not _SPOT.match(prev):
-                spots.add(prev + t)  # 木桥 + 弄: jieba splits off a lane's or road's last character
+                spots.add(prev + t)  # 木桥 + 弄: jieba splits off a lane's or a bridge's last character
             prev = ""  # single characters are mostly grammar; the words that matter are longer
             continue
         if _VILLAGE.fullmatch(t):
