@@ -20,11 +20,16 @@
                             own filing habits, truth key "habit"), tuning data whole as "dev10"
     blind11/...             corpus 11 (an eleventh writer, written at the same time as corpus 10, with
                             habits of its own), held out whole as "test11"
+    blind12/...             corpus 12 (a twelfth writer: many hard clusters and decoys), tuning data
+                            whole as "dev12"
+    blind13/...             corpus 13 (a thirteenth writer, written at the same time as corpus 12),
+                            held out whole as "test13"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
-"dev10", "test11". Tuning may read "dev", "test" (corpus 1's test half was reported before corpus 2
-arrived, so it has become tuning data), "dev2", "dev4", "dev6", "dev8" and "dev10"; "test2",
-"test3", "test5", "test7", "test9" and "test11" are read only by bench/analysis.py, to report.
+"dev10", "test11", "dev12", "test13". Tuning may read "dev", "test" (corpus 1's test half was
+reported before corpus 2 arrived, so it has become tuning data), "dev2", "dev4", "dev6", "dev8",
+"dev10" and "dev12"; "test2", "test3", "test5", "test7", "test9", "test11" and "test13" are read only
+by bench/analysis.py, to report.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ BLIND8 = HERE / "blind8"
 BLIND9 = HERE / "blind9"
 BLIND10 = HERE / "blind10"
 BLIND11 = HERE / "blind11"
+BLIND12 = HERE / "blind12"
+BLIND13 = HERE / "blind13"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -58,10 +65,11 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev4": (BLIND4, None), "test5": (BLIND5, None),
                                                "dev6": (BLIND6, None), "test7": (BLIND7, None),
                                                "dev8": (BLIND8, None), "test9": (BLIND9, None),
-                                               "dev10": (BLIND10, None), "test11": (BLIND11, None)}
+                                               "dev10": (BLIND10, None), "test11": (BLIND11, None),
+                                               "dev12": (BLIND12, None), "test13": (BLIND13, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10")
-HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12")
+HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
