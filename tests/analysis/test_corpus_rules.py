@@ -375,3 +375,23 @@ def test_of_two_build_ups_linked_in_a_chain_the_alert_keeps_the_strongly_linked_
     alerts = clusters.cluster_alerts(items, min_size=3, days=7, local=S.cluster_similarity,
                                      cross=S.matter_similarity, related=S.cluster_related_similarity)
     assert [sorted(a.refs) for a in alerts] == [["BT10-2026-0034", "BT10-2026-0036", "BT10-2026-0040"]]
+
+
+def test_everyday_names_of_a_care_canteen_a_dirt_truck_and_a_tree_nursery_are_key_objects():
+    # dev12 (corpus 12, tuning data). K14: three 永安村 people about the old people's lunches that
+    # stopped, one says 居家养老服务照料中心, one 养老中心, one 照料中心. C14: 何永林 about 渣土车 at
+    # night, and weeks later, by phone, about 土方车 still running. C08: 刘建华's 承包田 planted
+    # with 苗木 by a neighbour; a phone note with only his name and village says 种小树.
+    # K4: 金星村's collective 厂房 let for rent, the money never shown, told three ways.
+    for refs in (("BT12-2026-0169", "BT12-2026-0173", "BT12-2026-0177"),
+                 ("BT12-2026-0077", "BT12-2026-0080", "BT12-2026-0084")):
+        group, _ = _half("dev12", *refs)
+        alerts = clusters.cluster_alerts(group, min_size=3, days=7, local=S.cluster_similarity,
+                                         cross=S.matter_similarity, related=S.cluster_related_similarity)
+        assert [sorted(a.refs) for a in alerts] == [list(refs)]
+    trucks, _ = _half("dev12", "BT12-2026-0104", "BT12-2026-0193")
+    assert repeats.detect(trucks, **OPTS, person_cosine=S.repeat_person_cosine)["BT12-2026-0193"].tier == \
+        repeats.CONFIDENT
+    land, _ = _half("dev12", "BT12-2026-0063", "BT12-2026-0154")
+    assert "树木" in land[0].f.objects & land[1].f.objects
+    assert "BT12-2026-0154" in repeats.detect(land, **OPTS, person_cosine=S.repeat_person_cosine)
