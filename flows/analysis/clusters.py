@@ -11,7 +11,9 @@ two villages). Neighbours who each write their own account of one matter share f
 a pair also links at the lower ``related`` score when the evidence is of another kind: inside
 one village, the same category and a key object or named spot both mention (three parents of one
 training centre, each asking for a refund); across villages, the same category and a named spot
-both mention (one canal, one factory) at the ``local`` score. A matter on a village border is
+both mention (one canal, one factory) at the ``local`` score. A common key object alone is not enough
+for the lower score: the two must share some other word too (异味 alone is a pig farm, a refuse
+station and a dye works; 异味 and 印染厂 is one). A matter on a village border is
 told from both sides: when one petition names the other's village (仙宅村 writes "靠近永安村那一边",
 "溪塔那边渠道过来"), the two are treated as one place. Across villages otherwise, the words must
 carry part of it (a cosine of at least ``CROSS_COSINE`` unless a named spot is shared): a same
@@ -24,8 +26,10 @@ their word weights, so a year of petitions costs seconds.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from core.model import GROUP_VISIT, group_kind
 from flows.analysis import matter, words
@@ -153,11 +157,15 @@ def _names(item: Item, village: str) -> bool:
     return stem in p.content or stem in p.title or stem in p.demand
 
 
-def linked(s: matter.PairScore, same_place: bool, local: float, cross: float, related: float) -> bool:
-    """Whether two petitions from different people are one matter (see the module doc)."""
+def linked(s: matter.PairScore, same_place: bool, local: float, cross: float, related: float,
+           more_than_objects: Callable[[], bool] = lambda: True) -> bool:
+    """Whether two petitions from different people are one matter (see the module doc);
+    ``more_than_objects`` says whether they share a word besides their key objects (asked only
+    when a common key object is all that would link them)."""
     same_category = s.category == "same"
     if same_place:
-        return s.total >= local or (same_category and s.total >= related and bool(s.objects or s.spots))
+        return s.total >= local or (same_category and s.total >= related
+                                    and bool(s.spots or (s.objects and more_than_objects())))
     if same_category and s.spots and s.total >= local:
         return True  # one named canal or factory
     return s.total >= cross and s.cosine >= CROSS_COSINE
@@ -173,7 +181,8 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
         if exclude_pairs and frozenset((a.ref, b.ref)) in exclude_pairs:
             continue
         s = matter.score(a, b, weights, cos=cos, explain=False)
-        if linked(s, one_place(a, b), local, cross, related) and not same_person(a, b):
+        more = partial(_beyond_objects, a, b)
+        if linked(s, one_place(a, b), local, cross, related, more) and not same_person(a, b):
             uf.union(a.ref, b.ref)
             s.shared_words = words.shared_words(a.f.vec, b.f.vec, 5)
             edges.append((a.ref, b.ref, round(s.total, 2), s))
@@ -205,6 +214,12 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
         alerts.append(Alert(f"C-{refs[0]}", "cluster", best[-1].day.isoformat(), refs, locs, explanation,
                             [(e[0], e[1], e[2]) for e in inside]))
     return alerts
+
+
+def _beyond_objects(a: Item, b: Item) -> bool:
+    """Whether two petitions share a word besides their key objects: 异味 alone is three smells
+    from three sources, 异味 and 印染厂 is one."""
+    return words.cosine_without(a.f.vec, b.f.vec, set(a.f.objects | b.f.objects)) > 0
 
 
 def _common(edges: list) -> str:  # noqa: ANN001

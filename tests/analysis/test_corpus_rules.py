@@ -395,3 +395,13 @@ def test_everyday_names_of_a_care_canteen_a_dirt_truck_and_a_tree_nursery_are_ke
     land, _ = _half("dev12", "BT12-2026-0063", "BT12-2026-0154")
     assert "树木" in land[0].f.objects & land[1].f.objects
     assert "BT12-2026-0154" in repeats.detect(land, **OPTS, person_cosine=S.repeat_person_cosine)
+
+
+def test_three_smells_from_three_sources_are_not_one_matter():
+    # dev12 (tuning data), 金星村, one week: a neighbour's pigs, the refuse station, the dye works
+    # (its hard decoy set D6). Each says 臭/气味 and nothing else in common with the others: the
+    # key object alone names the kind of trouble, not the matter.
+    items, _ = _half("dev12", "BT12-2026-0163", "BT12-2026-0168", "BT12-2026-0175")
+    assert all("异味" in i.f.objects for i in items)
+    assert clusters.cluster_alerts(items, min_size=3, days=7, local=S.cluster_similarity,
+                                   cross=S.matter_similarity, related=S.cluster_related_similarity) == []
