@@ -39,7 +39,7 @@ from flows.analysis.text import doc_text
 from flows.analysis.words import rows, shown
 
 BASE_MODEL = Path(__file__).resolve().parent / "data" / "base_model.npz"
-LEXICON_WEIGHT = 0.15  # the model, trained on 1,185 real petitions, reads better than the keyword list
+LEXICON_WEIGHT = 0.15  # the model, trained on 1,416 real petitions, reads better than the keyword list
 PRIOR = 10.0  # strength of the pull towards the base weights when fine-tuning
 BASE_L2 = 0.1  # ridge of the base model itself
 UPSTREAM_CAP = 5000  # upstream categories used beside the clerks' labels when fine-tuning
