@@ -54,19 +54,16 @@ class Habits:
         for c in self.corrections:
             for w in c.vec:
                 self.vocab.setdefault(w, len(self.vocab))
-        self.matrix = self._matrix([c.vec for c in self.corrections])
+        self.matrix = words.rows([c.vec for c in self.corrections], self.vocab)
 
     def __len__(self) -> int:
         return len(self.corrections)
-
-    def _matrix(self, vecs: Sequence[dict[str, float]]):  # noqa: ANN202 - scipy CSR
-        return words.rows(vecs, self.vocab)
 
     def votes(self, vecs: Sequence[dict[str, float]]) -> list[Vote | None]:
         """For each word vector, the corrections' vote, or None when none is close enough."""
         if not self.corrections or not vecs:
             return [None] * len(vecs)
-        sims = (self._matrix(vecs) @ self.matrix.T).tocsr()
+        sims = (words.rows(vecs, self.vocab) @ self.matrix.T).tocsr()
         out: list[Vote | None] = []
         for row in range(len(vecs)):
             lo, hi = sims.indptr[row], sims.indptr[row + 1]

@@ -203,7 +203,7 @@ class RepeatIndex:
     @staticmethod
     def _own_words(item: Item, other: Item) -> float:
         """The word cosine of two letters of one person, their own address and places left out."""
-        drop = address_words({**item.f.vec, **other.f.vec}, item.petition, other.petition)
+        drop = address_words(item.f.vec.keys() | other.f.vec.keys(), item.petition, other.petition)
         return words.cosine_without(item.f.vec, other.f.vec, drop)
 
     def link(self, item: Item, rep: Repeat | None) -> None:

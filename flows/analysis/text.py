@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from core.model import Petition
@@ -236,11 +237,11 @@ def says_other_matter(p: Petition) -> str:
     return m.group(0) if m else ""
 
 
-def address_words(vec: dict[str, float], *petitions: Petition) -> set[str]:
-    """The words of ``vec`` that stand in the petitioners' own addresses or places (华丰, 花苑):
-    every letter one person writes shares them, whatever it is about."""
+def address_words(tokens: Iterable[str], *petitions: Petition) -> set[str]:
+    """The ``tokens`` that stand in the petitioners' own addresses or places (华丰, 花苑): every
+    letter one person writes shares them, whatever it is about."""
     where = "".join(x.address for p in petitions for x in p.petitioners) + "".join(p.locality for p in petitions)
-    return {w for w in vec if len(w) >= 2 and w in where}
+    return {w for w in tokens if len(w) >= 2 and w in where}
 
 
 def kind_of(key: str) -> str:
