@@ -24,11 +24,15 @@
                             whole as "dev12"
     blind13/...             corpus 13 (a thirteenth writer, written at the same time as corpus 12),
                             held out whole as "test13"
+    blind14/...             corpus 14 (a fourteenth writer, round eight's note again), tuning data
+                            whole as "dev14"
+    blind15/...             corpus 15 (a fifteenth writer, written at the same time as corpus 14),
+                            held out whole as "test15"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
-"dev10", "test11", "dev12", "test13". Tuning may read "dev", "test" (corpus 1's test half was
+"dev10", "test11", "dev12", "test13", "dev14", "test15". Tuning may read "dev", "test" (corpus 1's test half was
 reported before corpus 2 arrived, so it has become tuning data), "dev2", "dev4", "dev6", "dev8",
-"dev10" and "dev12"; "test2", "test3", "test5", "test7", "test9", "test11" and "test13" are read only
+"dev10", "dev12" and "dev14"; "test2", "test3", "test5", "test7", "test9", "test11", "test13" and "test15" are read only
 by bench/analysis.py, to report.
 """
 
@@ -58,6 +62,8 @@ BLIND10 = HERE / "blind10"
 BLIND11 = HERE / "blind11"
 BLIND12 = HERE / "blind12"
 BLIND13 = HERE / "blind13"
+BLIND14 = HERE / "blind14"
+BLIND15 = HERE / "blind15"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -66,10 +72,11 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev6": (BLIND6, None), "test7": (BLIND7, None),
                                                "dev8": (BLIND8, None), "test9": (BLIND9, None),
                                                "dev10": (BLIND10, None), "test11": (BLIND11, None),
-                                               "dev12": (BLIND12, None), "test13": (BLIND13, None)}
+                                               "dev12": (BLIND12, None), "test13": (BLIND13, None),
+                                               "dev14": (BLIND14, None), "test15": (BLIND15, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12")
-HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14")
+HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
