@@ -5,19 +5,15 @@ Group petitions are named by their form: a visit (来访) of ``threshold`` or mo
 neither (its headcount is what one caller says).
 
 A cluster is a connected group of petitions from different people within ``days`` of each
-other whose same-matter score (``matter.py``: words, key objects, places, category) reaches
-``local`` inside one village, or the higher ``cross`` across villages (a factory's smell reaches
-two villages). Neighbours who each write their own account of one matter share few words, so
-a pair also links at the lower ``related`` score when the evidence is of another kind: inside
-one village, the same category and a key object or named spot both mention (three parents of one
-training centre, each asking for a refund); across villages, the same category and a named spot
-both mention (one canal, one factory) at the ``local`` score. A common key object alone is not enough
-for the lower score: the two must share some other word too (异味 alone is a pig farm, a refuse
-station and a dye works; 异味 and 印染厂 is one). A matter on a village border is
-told from both sides: when one petition names the other's village (仙宅村 writes "靠近永安村那一边",
-"溪塔那边渠道过来"), the two are treated as one place. Across villages otherwise, the words must
-carry part of it (a cosine of at least ``CROSS_COSINE`` unless a named spot is shared): a same
-category and a common object alone (two refunds in two villages) are not one matter.
+other, two of them linked when the link model (``links.py``) gives their pair a probability of
+being one matter of at least ``link`` (``[analysis] cluster_link_probability``). The model weighs
+the pair's same-matter evidence (``matter.py``: words, key objects, amounts, named spots,
+category, days apart) by where the two are: inside one village, or across villages (a factory's
+smell reaches two). A matter on a village border is told from both sides: when one petition names
+the other's village (仙宅村 writes "靠近永安村那一边", "溪塔那边渠道过来"), the two count as one
+place. Neighbours who each write their own account of one matter share few words, so a key object
+or a named spot both mention counts; a common key object with no other common word counts for
+less (异味 alone is a pig farm, a refuse station and a dye works; 异味 and 印染厂 is one).
 
 Blocking: petitions are compared only inside the time window, by sparse matrix products over
 their word weights, so a year of petitions costs seconds.
@@ -26,25 +22,18 @@ their word weights, so a year of petitions costs seconds.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 
 from core.model import GROUP_VISIT, group_kind
-from flows.analysis import matter, words
+from flows.analysis import links, matter, words
 from flows.analysis.items import Item
 from flows.analysis.text import usable
 
 # Pairs whose word cosine is under this are never one matter (the lowest same-matter pair of the
 # tuning halves that an alert needs had 0.088): they are not scored at all.
 FLOOR = 0.05
-RELATED = 0.25  # default of [analysis] cluster_related_similarity
-# Across villages that neither petition names, the least word cosine of a link: on the tuning
-# halves, pairs joined across villages by the category and one common object alone had 0.09
-# (a gym's refund and a banquet deposit), true cross-village pairs that do not name the other
-# village were not seen; the pairs that do are judged as one place.
-CROSS_COSINE = 0.15
+LINK = 0.9  # default of [analysis] cluster_link_probability
 
 
 @dataclass
@@ -157,35 +146,32 @@ def _names(item: Item, village: str) -> bool:
     return stem in p.content or stem in p.title or stem in p.demand
 
 
-def linked(s: matter.PairScore, same_place: bool, local: float, cross: float, related: float,
-           more_than_objects: Callable[[], bool] = lambda: True) -> bool:
-    """Whether two petitions from different people are one matter (see the module doc);
-    ``more_than_objects`` says whether they share a word besides their key objects (asked only
-    when a common key object is all that would link them)."""
-    same_category = s.category == "same"
-    if same_place:
-        return s.total >= local or (same_category and s.total >= related
-                                    and bool(s.spots or (s.objects and more_than_objects())))
-    if same_category and s.spots and s.total >= local:
-        return True  # one named canal or factory
-    return s.total >= cross and s.cosine >= CROSS_COSINE
+def link_probability(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel) -> float:
+    """The model's probability that ``a`` and ``b`` (different people) are one matter."""
+    x = links.features(s, one_place=one_place(a, b), same_locality=bool(a.locality) and a.locality == b.locality,
+                       beyond_objects=bool(s.objects) and _beyond_objects(a, b))
+    return model.probability(x)
 
 
-def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float, cross: float,
+def cluster_alerts(items: list[Item], *, min_size: int, days: int, link: float = LINK,
                    weights: matter.Weights | None = None, floor: float = FLOOR, focus: set[str] | None = None,
-                   exclude_pairs: set[frozenset[str]] | None = None, related: float = RELATED) -> list[Alert]:
+                   exclude_pairs: set[frozenset[str]] | None = None, model: links.LinkModel | None = None
+                   ) -> list[Alert]:
     """Alerts for clusters; with ``focus``, only pairs involving those refs are compared (new items)."""
+    model = model or links.shipped()
     uf, edges = _Union(), []
     by_ref = {x.ref: x for x in items}
     for a, b, cos in cluster_pairs(items, days=days, floor=floor, focus=focus):
         if exclude_pairs and frozenset((a.ref, b.ref)) in exclude_pairs:
             continue
+        if same_person(a, b):
+            continue
         s = matter.score(a, b, weights, cos=cos, explain=False)
-        more = partial(_beyond_objects, a, b)
-        if linked(s, one_place(a, b), local, cross, related, more) and not same_person(a, b):
+        p = link_probability(a, b, s, model)
+        if p >= link:
             uf.union(a.ref, b.ref)
             s.shared_words = words.shared_words(a.f.vec, b.f.vec, 5)
-            edges.append((a.ref, b.ref, round(s.total, 2), s))
+            edges.append((a.ref, b.ref, round(p, 2), s))
     groups: dict[str, list[Item]] = {}
     for ref in list(uf.parent):
         groups.setdefault(uf.find(ref), []).append(by_ref[ref])
@@ -210,10 +196,15 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, local: float,
         explanation = (f"{best[0].day.isoformat()} 至 {best[-1].day.isoformat()} 的 {days} 天内，{where} "
                        f"有 {len(best)} 件不同信访人反映同一事项：{'、'.join(refs)}"
                        + (f"；共同点：{common}" if common else "")
-                       + f"；两两得分 {min(e[2] for e in inside):.2f}–{max(e[2] for e in inside):.2f}")
+                       + f"；两两为同一事项的可能性 {_span([e[2] for e in inside])}")
         alerts.append(Alert(f"C-{refs[0]}", "cluster", best[-1].day.isoformat(), refs, locs, explanation,
                             [(e[0], e[1], e[2]) for e in inside]))
     return alerts
+
+
+def _span(values: list[float]) -> str:
+    lo, hi = f"{min(values):.2f}", f"{max(values):.2f}"
+    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def _beyond_objects(a: Item, b: Item) -> bool:

@@ -68,9 +68,8 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
     suggestions = inherit_categories(petitions, suggestions, reps, tax)
     exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
     alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
-        items, min_size=settings.cluster_min, days=settings.cluster_days, local=settings.cluster_similarity,
-        cross=settings.matter_similarity, weights=weights, exclude_pairs=exclude,
-        related=settings.cluster_related_similarity)
+        items, min_size=settings.cluster_min, days=settings.cluster_days, link=settings.cluster_link_probability,
+        weights=weights, exclude_pairs=exclude)
     by_ref: dict[str, list[str]] = {}
     for a in alerts:
         for ref in a.refs:

@@ -20,10 +20,9 @@ class AnalysisSettings(Section):
                                  description="人数达到多少预警：来访为集体访，来信、网上信访为联名信（群体预警）")
     cluster_min: int = Field(3, ge=2, le=100, description="同一村社或同一事项的相似来件达到多少件时预警")
     cluster_days: int = Field(7, ge=1, le=90, description="相似来件在多少天内算作聚集")
-    cluster_similarity: float = Field(0.35, gt=0, le=2, description="同一村社内，不同信访人的两件“同一事项得分”达到多少算同一事项")
-    matter_similarity: float = Field(0.6, gt=0, le=2, description="跨村社时，两件“同一事项得分”达到多少算同一事项（应高于村社内）")
-    cluster_related_similarity: float = Field(
-        0.25, gt=0, le=2, description="同一村社内，分类相同且提到同一关键对象或地点的两件，得分达到多少也算同一事项（应低于村社内阈值）")
+    cluster_link_probability: float = Field(
+        0.9, gt=0, lt=1, description="不同信访人的两件为同一事项的可能性（0–1，由关联模型估计）达到多少算同一事项，"
+                                    "连成的件数达到上项即聚集预警；调低多报，调高漏报")
     habit_weight: float = Field(0.5, ge=0, le=1,
                                 description="本办习惯：信访员改过的分类对相近新件的分类建议最多占多少（0 即不用本办习惯）")
     habit_similarity: float = Field(0.2, gt=0, le=1,
@@ -68,4 +67,6 @@ class AnalysisSettings(Section):
 
 COLOURS = ("绿", "蓝", "黄", "橙", "红")
 # Keys earlier versions read -> what replaced them (said in the warning).
-RETIRED = {"repeat_id_similarity": "身份证号相同时改看两件的“词语相似”，见 repeat_person_cosine"}
+_LINKED = "聚集改由关联模型判断两件是否同一事项，见 cluster_link_probability"
+RETIRED = {"repeat_id_similarity": "身份证号相同时改看两件的“词语相似”，见 repeat_person_cosine",
+           "cluster_similarity": _LINKED, "matter_similarity": _LINKED, "cluster_related_similarity": _LINKED}

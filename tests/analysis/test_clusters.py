@@ -1,14 +1,16 @@
 from datetime import date, timedelta
 
+import pytest
+
 from core.model import Petitioner
-from flows.analysis import matter
-from flows.analysis.clusters import CROSS_COSINE, cluster_alerts, group_alerts, linked, one_place
+from flows.analysis import links, matter
+from flows.analysis.clusters import cluster_alerts, group_alerts, link_probability, one_place
 from flows.analysis.settings import AnalysisSettings
 from tests.analysis.helpers import item, petition
 
 SMELL = ("化工厂异味", "{loc}东边那家化工厂这几天晚上排放刺鼻的气味，家里人头晕恶心，晚上不敢开窗睡觉。", "要求查处化工厂废气排放")
 S = AnalysisSettings()
-OPTS = {"min_size": 3, "days": 7, "local": S.cluster_similarity, "cross": S.matter_similarity}
+OPTS = {"min_size": 3, "days": 7, "link": S.cluster_link_probability}
 
 
 def person(i: int) -> Petitioner:
@@ -44,25 +46,48 @@ def test_group_petition_at_headcount_threshold():
     assert [a.refs for a in alerts] == [["H1"]] and "5 人" in alerts[0].explanation
 
 
-def test_related_pairs_link_through_a_shared_object_only_inside_one_village_and_category():
-    from flows.analysis.clusters import linked
-    from flows.analysis.matter import PairScore
+def _p(s: matter.PairScore, one_place: bool, beyond: bool = True) -> float:
+    return links.shipped().probability(links.features(s, one_place=one_place, same_locality=one_place,
+                                                      beyond_objects=beyond))
 
-    def pair(total, objects=(), spots=(), category="same"):
-        return PairScore(total, 0.1, objects=list(objects), spots=list(spots), category=category)
 
-    local, cross, related = 0.35, 0.60, 0.25
-    assert linked(pair(0.28, objects=["退费"]), True, local, cross, related)  # parents of one centre
-    assert not linked(pair(0.28), True, local, cross, related)  # nothing concrete in common
-    assert not linked(pair(0.28, objects=["退费"], category="differ"), True, local, cross, related)
-    assert not linked(pair(0.20, objects=["退费"]), True, local, cross, related)
-    # Across villages a shared object is not enough (refunds are asked everywhere); a named spot is.
-    assert not linked(pair(0.40, objects=["退费"]), False, local, cross, related)
-    assert linked(pair(0.40, spots=["西干渠"]), False, local, cross, related)
-    assert not linked(pair(0.30, spots=["西干渠"]), False, local, cross, related)
-    # Over the cross-village bar, the words must carry part of it (a cosine of 0.1 is two refunds).
-    assert not linked(pair(0.70, objects=["退费"]), False, local, cross, related)
-    assert linked(PairScore(0.70, 0.2, objects=["退费"], category="same"), False, local, cross, related)
+def test_the_shipped_link_model_weighs_the_evidence_as_an_official_would():
+    def pair(total, cosine=0.1, objects=(), category="same", gap=1):
+        return matter.PairScore(total, cosine, objects=list(objects), object_share=1.0 if objects else 0.0,
+                                category=category, gap_days=gap)
+
+    link = S.cluster_link_probability
+    parents = pair(0.45, 0.2, objects=["退费"])  # parents of one centre, each in their own words
+    assert _p(parents, True) >= link
+    assert _p(parents, True) > _p(pair(0.45, 0.2, objects=["退费"], category="differ"), True)
+    assert _p(parents, True) > _p(parents, False)  # the same evidence counts for less across villages
+    assert _p(parents, True) > _p(pair(0.45, 0.2, objects=["退费"], gap=6), True)  # a build-up is close in time
+    assert _p(pair(0.55, 0.3, objects=["退费"]), True) > _p(parents, True)  # more common words
+    # Across villages a common object and a category are not one matter (refunds are asked everywhere).
+    assert _p(pair(0.40, 0.05, objects=["退费"]), False) < link
+    assert _p(pair(0.10, 0.05), True) < link  # nothing concrete in common
+
+
+def test_no_evidence_for_one_matter_counts_against_it_in_the_shipped_model():
+    # links.SIGNS: the weights keep their signs, so a link's explanation reads as the model weighed it
+    for f, c in zip(links.FEATURES, links.shipped().coef, strict=True):
+        assert c * links.SIGNS[f] >= 0, f
+
+
+def test_a_link_model_built_for_other_inputs_is_refused(tmp_path):
+    path = tmp_path / "link_model.json"
+    path.write_text('{"features": ["cosine"], "coef": [1.0], "intercept": 0.0}', encoding="utf-8")
+    with pytest.raises(ValueError, match="other inputs"):
+        links.LinkModel.load(path)
+    m = links.LinkModel((0.0,) * (len(links.FEATURES) - 1) + (2.0,), -1.0)
+    path.write_text(m.dump(), encoding="utf-8")
+    again = links.LinkModel.load(path)
+    assert again == m and abs(again.probability([0.0] * (len(links.FEATURES) - 1) + [0.5]) - 0.5) < 1e-9
+
+
+def test_the_cluster_link_thresholds_of_earlier_versions_are_retired_not_errors():
+    s = AnalysisSettings(cluster_similarity=0.3, matter_similarity=0.5, cluster_related_similarity=0.2)
+    assert s.cluster_link_probability == 0.9 and not hasattr(s, "cluster_similarity")
 
 
 def test_three_parents_of_one_training_centre_in_their_own_words():
@@ -74,9 +99,10 @@ def test_three_parents_of_one_training_centre_in_their_own_words():
              ("学费退不回来", "小天鹅培训关门了，我家两个小孩的课时费一共九千块，说好随时可以退款。", "希望街道出面让他们退钱")]
     items = [item(petition(f"P{i}", d + timedelta(days=i), [person(i)], t, locality="城北社区"), "教育文体")
              for i, t in enumerate(texts)]
-    alerts = cluster_alerts(items, **OPTS, related=S.cluster_related_similarity)
+    alerts = cluster_alerts(items, **OPTS)
     assert [a.refs for a in alerts] == [["P0", "P1", "P2"]]
     assert "小天鹅培训" in alerts[0].explanation
+    assert "两两为同一事项的可能性 0.9" in alerts[0].explanation  # what the model gave each link
     assert all("小天鹅培训" in it.f.spots for it in items)  # an organisation's name is a named spot
 
 
@@ -91,8 +117,7 @@ def _dev4(*refs):
 def test_neighbours_across_a_village_border_who_name_the_other_village_are_one_cluster():
     # dev4's K2 (corpus 4, tuning data): an asphalt plant on the 永安村/仙宅村 border, told four
     # ways ("那个沥青搅拌站", "金固建材厂", "村西边搅拌厂", "沥青拌合厂"); the letters name the other
-    # village ("靠近永安村那一边", "仙宅、永安两村交界"). Their pair scores (0.41–0.51) are under the
-    # cross-village bar, so each pair that names the other village is judged as one place.
+    # village ("靠近永安村那一边", "仙宅、永安两村交界"), so each such pair is judged as one place.
     refs = ["BT4-2026-0133", "BT4-2026-0136", "BT4-2026-0139", "BT4-2026-0144"]
     alerts = cluster_alerts(_dev4(*refs), **OPTS)
     assert len(alerts) == 1 and set(alerts[0].refs) >= {"BT4-2026-0136", "BT4-2026-0139", "BT4-2026-0144"}
@@ -101,9 +126,21 @@ def test_neighbours_across_a_village_border_who_name_the_other_village_are_one_c
 
 def test_two_villages_share_no_matter_through_a_category_and_one_object_alone():
     # dev4: a gym's unrefunded card (新丰社区) and a banquet deposit (溪塔村), both 商贸旅游 and both
-    # "退费": scored 0.64 (above the cross-village bar) on a word cosine of 0.09. Not one matter.
+    # "退费": scored 0.64 on a word cosine of 0.09. Not one matter.
     a, b = _dev4("BT4-2026-0120", "BT4-2026-0123")
     s = matter.score(a, b)
-    assert s.total >= S.matter_similarity and s.cosine < CROSS_COSINE
+    assert s.total >= 0.6 and s.cosine < 0.1
     assert not one_place(a, b)
-    assert not linked(s, one_place(a, b), S.cluster_similarity, S.matter_similarity, S.cluster_related_similarity)
+    assert link_probability(a, b, s, links.shipped()) < S.cluster_link_probability
+
+
+def test_the_shipped_link_model_is_what_its_script_builds_from_the_tuning_corpora():
+    # link_model.json is not edited by hand and learns from no held-out corpus: rebuilding it from
+    # the tuning corpora (categories cross-validated, as a run sees them) gives the same weights.
+    from tests.data.analysis import build_links
+
+    built, labels, _, _ = build_links.build()
+    shipped = links.shipped()
+    assert sum(labels) > 300  # the writers' clusters are in the training pairs
+    assert max(abs(a - b) for a, b in zip(built.coef, shipped.coef, strict=True)) < 1e-4
+    assert abs(built.intercept - shipped.intercept) < 1e-4

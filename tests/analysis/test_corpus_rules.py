@@ -141,8 +141,7 @@ def test_group_petitions_are_named_by_their_form(corpus):
 def test_cluster_of_one_matter_and_no_alert_on_decoys(corpus):
     k02 = its(corpus, "YH2026-0169", "YH2026-0174", "YH2026-0177", "YH2026-0182")  # 华丰花苑8幢 elevator
     d01 = its(corpus, "YH2026-0092", "YH2026-0093", "YH2026-0097", "YH2026-0100", "YH2026-0103")  # 仙宅村, unrelated
-    alerts = clusters.cluster_alerts(k02 + d01, min_size=3, days=7, local=S.cluster_similarity,
-                                     cross=S.matter_similarity)
+    alerts = clusters.cluster_alerts(k02 + d01, min_size=3, days=7, link=S.cluster_link_probability)
     assert [sorted(a.refs) for a in alerts] == [[x.ref for x in k02]]
     assert "电梯" in alerts[0].explanation and "不同信访人" in alerts[0].explanation
 
@@ -282,8 +281,7 @@ def test_a_lane_split_by_the_segmenter_is_still_one_named_spot():
     # three make an alert; the same week's other petitions of the community do not join it.
     items, _ = _half("dev6", "BT6-2026-0128", "BT6-2026-0131", "BT6-2026-0135", "BT6-2026-0139", "BT6-2026-0143")
     assert "木桥弄" in items[2].f.spots and "木桥弄" in items[3].f.spots
-    alerts = clusters.cluster_alerts(items, min_size=3, days=7, local=S.cluster_similarity,
-                                     cross=S.matter_similarity, related=S.cluster_related_similarity)
+    alerts = clusters.cluster_alerts(items, min_size=3, days=7, link=S.cluster_link_probability)
     assert [sorted(a.refs) for a in alerts] == [["BT6-2026-0135", "BT6-2026-0139", "BT6-2026-0143"]]
     assert "木桥弄" in alerts[0].explanation
 
@@ -356,8 +354,7 @@ def test_a_market_closure_and_a_land_rent_told_in_everyday_words_make_their_clus
     k8, _ = _half("dev10", "BT10-2026-0168", "BT10-2026-0170", "BT10-2026-0172", "BT10-2026-0176")
     k9, _ = _half("dev10", "BT10-2026-0182", "BT10-2026-0186", "BT10-2026-0189")
     for group in (k8, k9):
-        alerts = clusters.cluster_alerts(group, min_size=3, days=7, local=S.cluster_similarity,
-                                         cross=S.matter_similarity, related=S.cluster_related_similarity)
+        alerts = clusters.cluster_alerts(group, min_size=3, days=7, link=S.cluster_link_probability)
         assert len(alerts) == 1 and len(alerts[0].refs) >= 3
     assert "土地流转" in k9[1].f.objects and "菜场" in k8[0].f.objects
 
@@ -372,8 +369,7 @@ def test_of_two_build_ups_linked_in_a_chain_the_alert_keeps_the_strongly_linked_
     cats = classify.Classifier(taxonomy.load(BUILTIN_TAXONOMY), classify.base_model(), CTX).predict(ps)
     assert set(cats) == {"城乡建设"}  # as the model reads them (the office files the e-bike under 政法)
     items = [item(p, c) for p, c in zip(ps, cats, strict=True)]
-    alerts = clusters.cluster_alerts(items, min_size=3, days=7, local=S.cluster_similarity,
-                                     cross=S.matter_similarity, related=S.cluster_related_similarity)
+    alerts = clusters.cluster_alerts(items, min_size=3, days=7, link=S.cluster_link_probability)
     assert [sorted(a.refs) for a in alerts] == [["BT10-2026-0034", "BT10-2026-0036", "BT10-2026-0040"]]
 
 
@@ -386,8 +382,7 @@ def test_everyday_names_of_a_care_canteen_a_dirt_truck_and_a_tree_nursery_are_ke
     for refs in (("BT12-2026-0169", "BT12-2026-0173", "BT12-2026-0177"),
                  ("BT12-2026-0077", "BT12-2026-0080", "BT12-2026-0084")):
         group, _ = _half("dev12", *refs)
-        alerts = clusters.cluster_alerts(group, min_size=3, days=7, local=S.cluster_similarity,
-                                         cross=S.matter_similarity, related=S.cluster_related_similarity)
+        alerts = clusters.cluster_alerts(group, min_size=3, days=7, link=S.cluster_link_probability)
         assert [sorted(a.refs) for a in alerts] == [list(refs)]
     trucks, _ = _half("dev12", "BT12-2026-0104", "BT12-2026-0193")
     assert repeats.detect(trucks, **OPTS, person_cosine=S.repeat_person_cosine)["BT12-2026-0193"].tier == \
@@ -403,5 +398,4 @@ def test_three_smells_from_three_sources_are_not_one_matter():
     # key object alone names the kind of trouble, not the matter.
     items, _ = _half("dev12", "BT12-2026-0163", "BT12-2026-0168", "BT12-2026-0175")
     assert all("异味" in i.f.objects for i in items)
-    assert clusters.cluster_alerts(items, min_size=3, days=7, local=S.cluster_similarity,
-                                   cross=S.matter_similarity, related=S.cluster_related_similarity) == []
+    assert clusters.cluster_alerts(items, min_size=3, days=7, link=S.cluster_link_probability) == []

@@ -77,9 +77,6 @@ def cls() -> None:
             print(f"  {p.ref} {g} -> {y}: {p.title} | {p.demand} | {p.content[:70]}")
 
 
-LEX = [float(x) for x in sys.argv[3].split(",")] if len(sys.argv) > 3 else [classify.LEXICON_WEIGHT]
-
-
 def ft() -> None:
     """Fine-tuning strength: a base built without the fold's office, fine-tuned on the other
     folds' labels (as clerks would confirm them), scored on the fold."""
@@ -94,6 +91,7 @@ def _fine_tune_grid(base, ps, truth, ctx) -> None:  # noqa: ANN001
     lexicon weight of argv[3]), scored on the k-th."""
     gold = {p.ref: truth[p.ref]["category"] for p in ps}
     strengths = [float(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [classify.PRIOR]
+    lexicon_weights = [float(x) for x in sys.argv[3].split(",")] if len(sys.argv) > 3 else [classify.LEXICON_WEIGHT]
     res: dict = {}
     for fold in ev.folds(ps, truth):
         inside = set(fold)
@@ -102,7 +100,7 @@ def _fine_tune_grid(base, ps, truth, ctx) -> None:  # noqa: ANN001
         models = [("base", base)] + [(st, classify.fine_tune(base, ctx, train, [gold[p.ref] for p in train],
                                                              strength=st)) for st in strengths]
         for name, m in models:
-            for lw in LEX:
+            for lw in lexicon_weights:
                 got = classify.Classifier(TAX, m, ctx, lexicon_weight=lw).predict(part)
                 res.setdefault((name, lw), {}).update(zip([p.ref for p in part], got, strict=True))
     for k, pred in res.items():

@@ -1,0 +1,71 @@
+"""Are two petitions from different people about one matter? A learned weighing of the evidence.
+
+The evidence is the pair's ``matter.PairScore`` (word cosine, key objects, amounts, named spots,
+category, days apart) and where the two are (one village, or one names the other's village). Until
+round nine, hand-set thresholds decided (one inside a village, a higher one across villages, a lower
+one for a shared key object or spot). Those were tuned on the same corpora they were judged on and
+found 83 % of the held-out clusters; a logistic model over the same evidence, trained on the tuning
+corpora, finds as many clusters of a corpus it has not seen (leave-one-corpus-out) and links far
+fewer unrelated petitions in a large store (docs/analysis.md, round nine).
+
+The weights ship in ``data/link_model.json``, rebuilt by ``tests/data/analysis/build_links.py``
+from the tuning corpora only; nothing is fitted at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from flows.analysis import matter
+
+LINK_MODEL = Path(__file__).resolve().parent / "data" / "link_model.json"
+# The order of the model's inputs; link_model.json names them, and a file built for other inputs is refused.
+FEATURES = ("cosine", "object_share", "amount_same", "amount_differs", "spot", "category_same",
+            "category_differs", "one_place", "same_locality", "gap_week", "beyond_objects", "score",
+            "place_cosine", "place_category")
+# The way each input may push, fixed before fitting: evidence for one matter never counts against
+# it, so a link's explanation (its common words, objects, spots, category) reads the way the model
+# weighed it. Unconstrained, collinear inputs took the wrong sign (a common named spot lowered the
+# probability once the score, which includes it, had raised it).
+SIGNS = {"cosine": 1, "object_share": 1, "amount_same": 1, "amount_differs": -1, "spot": 1, "category_same": 1,
+         "category_differs": -1, "one_place": 1, "same_locality": 1, "gap_week": -1, "beyond_objects": 1,
+         "score": 1, "place_cosine": 1, "place_category": 1}
+
+
+def features(s: matter.PairScore, *, one_place: bool, same_locality: bool, beyond_objects: bool) -> list[float]:
+    """The model's inputs for one pair, in ``FEATURES`` order."""
+    same_cat = s.category == "same"
+    return [s.cosine, s.object_share, float(s.amounts == "same"), float(s.amounts == "differ"),
+            float(bool(s.spots)), float(same_cat), float(s.category == "differ"), float(one_place),
+            float(same_locality), min(s.gap_days, 7) / 7, float(beyond_objects), s.total,
+            one_place * s.cosine, float(one_place and same_cat)]
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, x: list[float]) -> float:
+        z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def dump(self) -> str:
+        return json.dumps({"features": list(FEATURES), "coef": [round(c, 6) for c in self.coef],
+                           "intercept": round(self.intercept, 6)}, ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def load(cls, path: Path) -> LinkModel:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("features") != list(FEATURES):
+            raise ValueError(f"{path.name}: built for other inputs {raw.get('features')}, expected {list(FEATURES)}")
+        return cls(tuple(float(c) for c in raw["coef"]), float(raw["intercept"]))
+
+
+@cache
+def shipped() -> LinkModel:
+    return LinkModel.load(LINK_MODEL)
