@@ -12,8 +12,9 @@ category, days apart) by where the two are: inside one village, or across villag
 smell reaches two). A matter on a village border is told from both sides: when one petition names
 the other's village (仙宅村 writes "靠近永安村那一边", "溪塔那边渠道过来"), the two count as one
 place. Neighbours who each write their own account of one matter share few words, so a key object
-or a named spot both mention counts; a common key object with no other common word counts for
-less (异味 alone is a pig farm, a refuse station and a dye works; 异味 and 印染厂 is one).
+or a named spot both mention counts besides the words. One village, one category and one week are
+not yet one matter: the model learnt that from the tuning corpora pooled into one store, where
+two writers' petitions meet as neighbours.
 
 Blocking: petitions are compared only inside the time window, by sparse matrix products over
 their word weights, so a year of petitions costs seconds.
@@ -149,7 +150,7 @@ def _names(item: Item, village: str) -> bool:
 def link_probability(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel) -> float:
     """The model's probability that ``a`` and ``b`` (different people) are one matter."""
     x = links.features(s, one_place=one_place(a, b), same_locality=bool(a.locality) and a.locality == b.locality,
-                       beyond_objects=bool(s.objects) and _beyond_objects(a, b))
+                       beyond_objects=bool(s.objects) and model.weighs("beyond_objects") and _beyond_objects(a, b))
     return model.probability(x)
 
 

@@ -50,6 +50,10 @@ class LinkModel:
     coef: tuple[float, ...]
     intercept: float
 
+    def weighs(self, feature: str) -> bool:
+        """Whether the input counts at all: one weighed at 0 need not be computed."""
+        return self.coef[FEATURES.index(feature)] != 0
+
     def probability(self, x: list[float]) -> float:
         z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
