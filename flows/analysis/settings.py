@@ -22,7 +22,7 @@ class AnalysisSettings(Section):
     cluster_days: int = Field(7, ge=1, le=90, description="相似来件在多少天内算作聚集")
     cluster_link_probability: float = Field(
         0.9, gt=0, lt=1, description="不同信访人的两件为同一事项的可能性（0–1，由关联模型估计）达到多少算同一事项，"
-                                    "连成的件数达到上项即聚集预警；调低多报，调高漏报")
+                                    "连成的件数达到 cluster_min 即聚集预警；调低多报，调高漏报")
     habit_weight: float = Field(0.5, ge=0, le=1,
                                 description="本办习惯：信访员改过的分类对相近新件的分类建议最多占多少（0 即不用本办习惯）")
     habit_similarity: float = Field(0.2, gt=0, le=1,
