@@ -194,7 +194,7 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, link: float =
         if not inside:
             continue  # linked only through members outside this window: no build-up inside it
         common = _common(inside)
-        explanation = (f"{best[0].day.isoformat()} 至 {best[-1].day.isoformat()} 的 {days} 天内，{where} "
+        explanation = (f"{best[0].day.isoformat()} 至 {best[-1].day.isoformat()} 的 {days} 天内，{where}"
                        f"有 {len(best)} 件不同信访人反映同一事项：{'、'.join(refs)}"
                        + (f"；共同点：{common}" if common else "")
                        + f"；两两为同一事项的可能性 {_span([e[2] for e in inside])}")

@@ -103,6 +103,7 @@ def test_three_parents_of_one_training_centre_in_their_own_words():
     assert [a.refs for a in alerts] == [["P0", "P1", "P2"]]
     assert "小天鹅培训" in alerts[0].explanation
     assert "两两为同一事项的可能性 0.9" in alerts[0].explanation  # what the model gave each link
+    assert "城北社区有 3 件不同信访人" in alerts[0].explanation  # no stray space in the Chinese sentence
     assert all("小天鹅培训" in it.f.spots for it in items)  # an organisation's name is a named spot
 
 
