@@ -147,11 +147,17 @@ def _names(item: Item, village: str) -> bool:
     return stem in p.content or stem in p.title or stem in p.demand
 
 
+def pair_features(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel | None = None) -> list[float]:
+    """The link model's inputs for ``a`` and ``b`` scored ``s`` (the run and the training script
+    both build them here); an input ``model`` weighs at 0 is not computed."""
+    beyond = bool(s.objects) and (model is None or model.weighs("beyond_objects")) and _beyond_objects(a, b)
+    return links.features(s, one_place=one_place(a, b), same_locality=bool(a.locality) and a.locality == b.locality,
+                          beyond_objects=beyond)
+
+
 def link_probability(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel) -> float:
     """The model's probability that ``a`` and ``b`` (different people) are one matter."""
-    x = links.features(s, one_place=one_place(a, b), same_locality=bool(a.locality) and a.locality == b.locality,
-                       beyond_objects=bool(s.objects) and model.weighs("beyond_objects") and _beyond_objects(a, b))
-    return model.probability(x)
+    return model.probability(pair_features(a, b, s, model))
 
 
 def cluster_alerts(items: list[Item], *, min_size: int, days: int, link: float = LINK,

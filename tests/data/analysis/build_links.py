@@ -41,9 +41,7 @@ def pairs(names: tuple[str, ...], cats: dict[str, str], ctx: TextContext) -> tup
         if clusters.same_person(a, b):
             continue
         s = matter.score(a, b, cos=cos, explain=False)
-        x.append(links.features(s, one_place=clusters.one_place(a, b),
-                                same_locality=bool(a.locality) and a.locality == b.locality,
-                                beyond_objects=bool(s.objects) and clusters._beyond_objects(a, b)))
+        x.append(clusters.pair_features(a, b, s))
         ka, kb = truth[a.ref].get("cluster"), truth[b.ref].get("cluster")
         y.append(int(bool(ka) and ka == kb))
     return x, y
