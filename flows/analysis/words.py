@@ -21,7 +21,7 @@ import threading
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -62,9 +62,7 @@ class Matter:
                 w = unicodedata.normalize("NFKC", w).strip()
                 if w:
                     syn.setdefault(w, canon)
-        # Longest first, so 土地流转 wins over 流转 and 停车位 over 停车.
-        alternatives = sorted(syn, key=len, reverse=True)
-        rx = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        rx = re.compile(_trie(syn)) if syn else None
         return cls({k: tuple(v) for k, v in objects.items()}, dict(spelling), frozenset(stopwords), rx, syn)
 
     def canonical(self, text: str) -> tuple[str, set[str]]:
@@ -85,6 +83,32 @@ class Matter:
             if wrong in text:
                 text = text.replace(wrong, right)
         return text
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One pattern matching any of ``words``, the longest one at a place (土地流转 wins over 流转 and
+    停车位 over 停车), unless it is part of a place's name. Built as a trie: with some 3,000 phrases a flat alternation tried each one at
+    every character (0.26 ms a petition)."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        kids = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not kids:
+            return ""
+        body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
+        # a phrase may end here: the longer ones are tried first, then this one
+        return f"(?:{body})?" if end else body
+
+    # the set of first characters up front lets the engine skip the places no phrase starts at; a
+    # phrase followed by 弄/巷/路/街/村/镇 is part of a place's name (木桥弄, 石桥村), not the object
+    first = "".join(re.escape(ch) for ch in sorted(root) if ch)
+    return f"(?=[{first}]){emit(root)}(?![弄巷路街村镇])"
 
 
 def load_matter(folder: Path) -> Matter:

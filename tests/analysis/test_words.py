@@ -1,0 +1,41 @@
+"""The key objects' synonyms (matter.toml): one name whatever a petitioner calls the thing."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from flows.analysis import words
+from flows.analysis.settings import BUILTIN_TAXONOMY
+
+MATTER = words.Matter.build({"土地流转": ["流转", "田租"], "停车位": ["停车"], "桥梁": ["木桥", "石桥"],
+                             "泵站": ["机埠", "抽水的站子", "泵房"]}, {}, [])
+
+
+def test_the_longest_phrase_at_a_place_wins_and_every_one_found_is_named():
+    text, found = MATTER.canonical("村里土地流转的田租没给，停车位也被占，机埠坏了")
+    assert found == {"土地流转", "停车位", "泵站"}
+    assert "土地流转" in text and " 流转 " not in text and "机埠" not in text
+
+
+def test_a_phrase_inside_a_place_name_is_left_alone():
+    # 木桥弄 is a lane and 石桥村 a village: neither is the bridge a petition is about
+    text, found = MATTER.canonical("住在木桥弄的老人说石桥村那座木桥断了")
+    assert "木桥弄" in text and "石桥村" in text and found == {"桥梁"}
+
+
+def test_the_pattern_finds_what_a_plain_longest_first_alternation_finds():
+    # the trie is only a faster way of writing "every phrase, longest first"
+    flat = re.compile("|".join(map(re.escape, sorted(MATTER._synonym_of, key=len, reverse=True))))
+    for text in ("抽水的站子和泵房", "流转流转费田租", "停车停车位", "没有一个"):
+        assert [m.group(0) for m in MATTER._synonym_re.finditer(text)] == [m.group(0) for m in flat.finditer(text)]
+
+
+def test_the_shipped_thesaurus_names_each_phrase_once():
+    # a phrase under two objects would silently go to the first: the file's own rule forbids it
+    data = tomllib.loads((BUILTIN_TAXONOMY / words.MATTER_FILE).read_text(encoding="utf-8"))["objects"]
+    seen: dict[str, str] = {}
+    for canon, phrases in data.items():
+        for w in phrases:
+            assert len(w) >= 2, w
+            assert seen.setdefault(w, canon) == canon, f"{w} under {seen[w]} and {canon}"
