@@ -156,7 +156,10 @@ def pair_features(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel 
 
 
 def link_probability(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel) -> float:
-    """The model's probability that ``a`` and ``b`` (different people) are one matter."""
+    """The model's probability that ``a`` and ``b`` (different people) are one matter; 1 for a near
+    copy (``links.NEAR_COPY``)."""
+    if s.cosine >= links.NEAR_COPY:
+        return 1.0
     return model.probability(pair_features(a, b, s, model))
 
 
@@ -200,6 +203,8 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, link: float =
         if not inside:
             continue  # linked only through members outside this window: no build-up inside it
         common = _common(inside)
+        if any(e[3].cosine >= links.NEAR_COPY for e in inside):
+            common = "，".join(x for x in ("部分信访措辞几乎相同（可能统一撰写）", common) if x)
         explanation = (f"{best[0].day.isoformat()} 至 {best[-1].day.isoformat()} 的 {days} 天内，{where}"
                        f"有 {len(best)} 件不同信访人反映同一事项：{'、'.join(refs)}"
                        + (f"；共同点：{common}" if common else "")
