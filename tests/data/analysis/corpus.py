@@ -28,11 +28,13 @@
                             whole as "dev14"
     blind15/...             corpus 15 (a fifteenth writer, written at the same time as corpus 14),
                             held out whole as "test15"
+    blind16/...             corpus 16 (a sixteenth writer, round eight's note again), tuning data
+                            whole as "dev16"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
-"dev10", "test11", "dev12", "test13", "dev14", "test15". Tuning may read "dev", "test" (corpus 1's test half was
+"dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16". Tuning may read "dev", "test" (corpus 1's test half was
 reported before corpus 2 arrived, so it has become tuning data), "dev2", "dev4", "dev6", "dev8",
-"dev10", "dev12" and "dev14"; "test2", "test3", "test5", "test7", "test9", "test11", "test13" and "test15" are read only
+"dev10", "dev12", "dev14" and "dev16"; "test2", "test3", "test5", "test7", "test9", "test11", "test13" and "test15" are read only
 by bench/analysis.py, to report.
 """
 
@@ -64,6 +66,7 @@ BLIND12 = HERE / "blind12"
 BLIND13 = HERE / "blind13"
 BLIND14 = HERE / "blind14"
 BLIND15 = HERE / "blind15"
+BLIND16 = HERE / "blind16"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -73,9 +76,10 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev8": (BLIND8, None), "test9": (BLIND9, None),
                                                "dev10": (BLIND10, None), "test11": (BLIND11, None),
                                                "dev12": (BLIND12, None), "test13": (BLIND13, None),
-                                               "dev14": (BLIND14, None), "test15": (BLIND15, None)}
+                                               "dev14": (BLIND14, None), "test15": (BLIND15, None),
+                                               "dev16": (BLIND16, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16")
 HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15")
 
 
