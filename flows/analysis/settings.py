@@ -15,7 +15,7 @@ BUILTIN_TAXONOMY = shipped("templates/taxonomy")
 
 
 class AnalysisSettings(Section):
-    taxonomy_dir: str = Field("", description="分类目录（categories.toml、lexicon.toml）；留空使用内置 templates/taxonomy")
+    taxonomy_dir: str = Field("", description="分类目录（categories.toml、lexicon.toml、matter.toml）；留空使用内置 templates/taxonomy")
     group_headcount: int = Field(5, ge=2, le=1000,
                                  description="人数达到多少预警：来访为集体访，来信、网上信访为联名信（群体预警）")
     cluster_min: int = Field(3, ge=2, le=100, description="同一村社或同一事项的相似来件达到多少件时预警")

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
+from datetime import date
 
+import pytest
+
+from core.errors import ConfigError
 from flows.analysis import words
+from flows.analysis.items import TextContext
 from flows.analysis.settings import BUILTIN_TAXONOMY
+from tests.analysis.helpers import SHEN, petition
 
 MATTER = words.Matter.build({"土地流转": ["流转", "田租"], "停车位": ["停车"], "桥梁": ["木桥", "石桥"],
                              "泵站": ["机埠", "抽水的站子", "泵房"]}, {}, [])
@@ -39,3 +46,19 @@ def test_the_shipped_thesaurus_names_each_phrase_once():
         for w in phrases:
             assert len(w) >= 2, w
             assert seen.setdefault(w, canon) == canon, f"{w} under {seen[w]} and {canon}"
+
+
+def test_an_office_teaches_its_own_name_for_a_place_in_its_copy_of_the_thesaurus(tmp_path):
+    # the clerk guide's steps: copy templates/taxonomy, add a line, point [analysis] taxonomy_dir at it
+    own = tmp_path / "分类"
+    shutil.copytree(BUILTIN_TAXONOMY, own)
+    far = petition("L1", date(2026, 9, 9), [SHEN], ("晚上有烟", "河对面那个厂天天晚上冒黑烟，呛得睡不着。", "请来查一下"))
+    assert "鑫达塑料厂" not in TextContext.load(own).features(far).objects
+    path = own / words.MATTER_FILE
+    text = path.read_text(encoding="utf-8").replace("[objects]\n", '[objects]\n"鑫达塑料厂" = ["鑫达塑料厂", "鑫达", "河对面那个厂"]\n', 1)
+    path.write_text(text, encoding="utf-8")
+    assert "鑫达塑料厂" in TextContext.load(own).features(far).objects
+    # a line typed wrong stops the run with where it is, not a silent empty thesaurus
+    path.write_text(text.replace('"鑫达", "河对面那个厂"]', '"鑫达", "河对面那个厂"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="事项词表读取失败.*matter.toml"):
+        words.load_matter(own)
