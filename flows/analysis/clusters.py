@@ -152,7 +152,8 @@ def pair_features(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel 
     both build them here); an input ``model`` weighs at 0 is not computed."""
     beyond = bool(s.objects) and (model is None or model.weighs("beyond_objects")) and _beyond_objects(a, b)
     return links.features(s, one_place=one_place(a, b), same_locality=bool(a.locality) and a.locality == b.locality,
-                          beyond_objects=beyond)
+                          beyond_objects=beyond,
+                          building_differs=bool(a.buildings and b.buildings and not a.buildings & b.buildings))
 
 
 def link_probability(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel) -> float:

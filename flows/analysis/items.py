@@ -15,6 +15,7 @@ from pathlib import Path
 
 from core.model import Petition
 from flows.analysis import words
+from flows.analysis.numbers import buildings
 from flows.analysis.text import Who, identity_keys, signer_names, village_of
 
 # The clerk's 办理状态 words (the ledger's own vocabulary, flows/ledger/settings.py) that close an
@@ -94,6 +95,7 @@ class Item:
     ctx: TextContext | None = field(default=None, repr=False)
     category: str = ""  # the best category known (clerk, upstream or suggested), for agreement
     _f: words.Features | None = field(default=None, repr=False)
+    _buildings: frozenset[str] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, p: Petition, ctx: TextContext | None = None, category: str = "") -> Item:
@@ -107,6 +109,15 @@ class Item:
                 raise RuntimeError("Item has no TextContext")
             self._f = self.ctx.features(self.petition)
         return self._f
+
+    @property
+    def buildings(self) -> frozenset[str]:
+        """The building numbers the petition's text names (5幢, 3号楼), for telling one estate's
+        buildings apart."""
+        if self._buildings is None:
+            p = self.petition
+            self._buildings = buildings(f"{p.title}\n{p.content}\n{p.demand}")
+        return self._buildings
 
     def closed_on(self) -> date | None:
         v = self.petition.clerk.get("closed_on")

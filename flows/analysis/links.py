@@ -33,23 +33,26 @@ NEAR_COPY = 0.98
 # The order of the model's inputs; link_model.json names them, and a file built for other inputs is refused.
 FEATURES = ("cosine", "object_share", "amount_same", "amount_differs", "spot", "category_same",
             "category_differs", "one_place", "same_locality", "gap_week", "beyond_objects", "score",
-            "place_cosine", "place_category")
+            "place_cosine", "place_category", "building_differs")
 # The way each input may push, fixed before fitting: evidence for one matter never counts against
 # it, so a link's explanation (its common words, objects, spots, category) reads the way the model
 # weighed it. Unconstrained, collinear inputs took the wrong sign (a common named spot lowered the
 # probability once the score, which includes it, had raised it).
 SIGNS = {"cosine": 1, "object_share": 1, "amount_same": 1, "amount_differs": -1, "spot": 1, "category_same": 1,
          "category_differs": -1, "one_place": 1, "same_locality": 1, "gap_week": -1, "beyond_objects": 1,
-         "score": 1, "place_cosine": 1, "place_category": 1}
+         "score": 1, "place_cosine": 1, "place_category": 1, "building_differs": -1}
 
 
-def features(s: matter.PairScore, *, one_place: bool, same_locality: bool, beyond_objects: bool) -> list[float]:
-    """The model's inputs for one pair, in ``FEATURES`` order."""
+def features(s: matter.PairScore, *, one_place: bool, same_locality: bool, beyond_objects: bool,
+             building_differs: bool = False) -> list[float]:
+    """The model's inputs for one pair, in ``FEATURES`` order. ``building_differs``: both name a
+    building (5幢, 3号楼) and no number is common, as three buildings of one estate with three
+    matters do (round ten)."""
     same_cat = s.category == "same"
     return [s.cosine, s.object_share, float(s.amounts == "same"), float(s.amounts == "differ"),
             float(bool(s.spots)), float(same_cat), float(s.category == "differ"), float(one_place),
             float(same_locality), min(s.gap_days, 7) / 7, float(beyond_objects), s.total,
-            one_place * s.cosine, float(one_place and same_cat)]
+            one_place * s.cosine, float(one_place and same_cat), float(building_differs)]
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,11 @@ _CN_IN_ADDRESS = re.compile(r"([零〇一二两三四五六七八九十百]+)(?=
 def address_digits(text: str) -> str:
     """十二组 -> 12组, 三幢 -> 3幢, 五号 -> 5号: numbers in an address as digits."""
     return _CN_IN_ADDRESS.sub(lambda m: str(cn_to_int(m.group(1))), text)
+
+
+_BUILDING = re.compile(r"(\d+)\s*(?:幢|栋|号楼)")
+
+
+def buildings(text: str) -> frozenset[str]:
+    """The building numbers a text names: 5幢, 十二栋, 3号楼 -> {"5", "12", "3"}."""
+    return frozenset(_BUILDING.findall(address_digits(text)))

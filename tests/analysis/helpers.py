@@ -28,3 +28,13 @@ def petition(ref: str, day: date, people: list[Petitioner], text: tuple[str, str
 
 def item(p: Petition, category: str = "") -> Item:
     return Item.of(p, CTX, category=category)
+
+
+def half_items(name: str, *refs: str) -> tuple[list[Item], dict[str, Petition]]:
+    """Items of a tuning corpus's petitions ``refs`` with their writer's categories, and every
+    petition of the corpus by ref."""
+    from tests.data.analysis.corpus import half
+
+    ps, truth = half(name)
+    by = {p.ref: p for p in ps}
+    return [item(by[r], truth[r]["category"]) for r in refs], by

@@ -14,6 +14,7 @@ from flows.analysis.numbers import amounts, cn_to_int
 from flows.analysis.settings import BUILTIN_TAXONOMY, AnalysisSettings
 from flows.analysis.text import identity_keys, norm_address, signer_names
 from tests.analysis.helpers import CTX, item
+from tests.analysis.helpers import half_items as _half
 from tests.data.analysis.corpus import load, to_petition
 
 S = AnalysisSettings()
@@ -267,12 +268,6 @@ def _dev8(*refs):
     return _half("dev8", *refs)
 
 
-def _half(name, *refs):
-    from tests.data.analysis.corpus import half
-
-    ps, truth = half(name)
-    by = {p.ref: p for p in ps}
-    return [item(by[r], truth[r]["category"]) for r in refs], by
 
 
 def test_a_lane_split_by_the_segmenter_is_still_one_named_spot():

@@ -12,6 +12,7 @@ import pytest
 from core.errors import ConfigError
 from flows.analysis import words
 from flows.analysis.items import TextContext
+from flows.analysis.numbers import buildings
 from flows.analysis.settings import BUILTIN_TAXONOMY
 from tests.analysis.helpers import SHEN, petition
 
@@ -62,3 +63,8 @@ def test_an_office_teaches_its_own_name_for_a_place_in_its_copy_of_the_thesaurus
     path.write_text(text.replace('"鑫达", "河对面那个厂"]', '"鑫达", "河对面那个厂"'), encoding="utf-8")
     with pytest.raises(ConfigError, match="事项词表读取失败.*matter.toml"):
         words.load_matter(own)
+
+
+def test_building_numbers_in_every_spelling():
+    assert buildings("锦绣禹航十二栋楼下，5幢的人，还有3号楼") == {"12", "5", "3"}
+    assert buildings("村里12组37号") == frozenset()  # a house in a village group is not a building
