@@ -9,6 +9,7 @@ body where no header structure is."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import zipfile
@@ -16,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bots.kit import browser as kit
 from bots.kit.browser import REDACTED, capture_evidence, close_context, scrub_trace
 
 SESSION = "c0ffee-sess-7f3a9c1e5b"  # the live session cookie
@@ -134,3 +136,25 @@ def test_live_cookie_values_are_removed_wherever_a_page_echoed_them(browser, ups
     found += [n for n, d in _members(folder / "trace.zip").items() if SESSION.encode() in d]
     assert not found, found
     assert any(n.endswith(".network") for n in _members(folder / "trace.zip"))
+
+
+def test_a_lane_cancelled_while_its_trace_is_saved_leaves_a_whole_scrubbed_trace(browser, upstream, tmp_path):
+    """Two lanes fail at once: the second failure cancels the first lane while its evidence trace
+    is being saved. The save goes on (shielded), and closing the context waits for it, so the
+    error that leaves the robot finds a whole trace.zip in the bundle and no raw trace (a race
+    the hotline robot's changed-layout test once lost)."""
+    async def go():
+        ctx, _page = await _browse(browser, upstream)
+        lane = asyncio.ensure_future(capture_evidence(None, ctx, tmp_path / "evidence", "lane", trace=True))
+        while id(ctx) not in kit._SAVING and not lane.done():
+            await asyncio.sleep(0)
+        lane.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await lane
+        await close_context(ctx)
+
+    browser.run(go())
+    (folder,) = list((tmp_path / "evidence").iterdir())
+    names = {p.name for p in folder.iterdir()}
+    assert "trace.zip" in names and ".trace-raw.zip" not in names, names
+    assert SESSION.encode() not in (folder / "trace.zip").read_bytes()
