@@ -14,7 +14,8 @@ the other's village (仙宅村 writes "靠近永安村那一边", "溪塔那边�
 place. Neighbours who each write their own account of one matter share few words, so a key object
 or a named spot both mention counts besides the words. One village, one category and one week are
 not yet one matter: the model learnt that from the tuning corpora pooled into one store, where
-two writers' petitions meet as neighbours.
+two writers' petitions meet as neighbours. Two petitions that name different buildings (5幢, 12幢)
+are less likely one matter; two worded as copies (``links.NEAR_COPY``) are one wherever they are.
 
 Blocking: petitions are compared only inside the time window, by sparse matrix products over
 their word weights, so a year of petitions costs seconds.

@@ -44,7 +44,7 @@ SIGNS = {"cosine": 1, "object_share": 1, "amount_same": 1, "amount_differs": -1,
 
 
 def features(s: matter.PairScore, *, one_place: bool, same_locality: bool, beyond_objects: bool,
-             building_differs: bool = False) -> list[float]:
+             building_differs: bool) -> list[float]:
     """The model's inputs for one pair, in ``FEATURES`` order. ``building_differs``: both name a
     building (5幢, 3号楼) and no number is common, as three buildings of one estate with three
     matters do (round ten)."""

@@ -50,7 +50,7 @@ def test_group_petition_at_headcount_threshold():
 
 def _p(s: matter.PairScore, one_place: bool, beyond: bool = True) -> float:
     return links.shipped().probability(links.features(s, one_place=one_place, same_locality=one_place,
-                                                      beyond_objects=beyond))
+                                                      beyond_objects=beyond, building_differs=False))
 
 
 def test_the_shipped_link_model_weighs_the_evidence_as_an_official_would():
