@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
 import json
 import os
 import re
@@ -154,15 +153,15 @@ class Browser:
         self.close()
 
 
-# Trace saves still running for a context (shielded from their lane's cancellation, below): the
+# The trace saves started from each context (shielded from their lane's cancellation, below): the
 # context is not closed, and its failure does not leave the robot, before they are done.
-_SAVING: dict[int, set[asyncio.Future]] = {}
+_SAVING: dict[int, list[asyncio.Future]] = {}
 
 
 async def close_context(ctx: BrowserContext) -> None:
     """Close a context, dropping its trace (traces are kept only on failure), once the evidence
     being saved from it is complete."""
-    pending = _SAVING.get(id(ctx))
+    pending = _SAVING.pop(id(ctx), [])
     if pending:
         await asyncio.gather(*pending, return_exceptions=True)
     try:
@@ -273,14 +272,6 @@ async def _save_trace(ctx: BrowserContext, folder: Path, secrets: list[str]) -> 
                 raw.unlink(missing_ok=True)
 
 
-def _done_saving(key: int, saving: asyncio.Future) -> None:
-    pending = _SAVING.get(key)
-    if pending is not None:
-        pending.discard(saving)
-        if not pending:
-            del _SAVING[key]
-
-
 async def capture_evidence(page: Page | None, ctx: BrowserContext | None, evidence_dir: Path | None,
                            label: str, *, trace: bool = True, secrets: Iterable[str] = ()) -> Path | None:
     """Screenshot, HTML of the page and each frame (password values blanked) and the context's
@@ -324,8 +315,6 @@ async def capture_evidence(page: Page | None, ctx: BrowserContext | None, eviden
         # the scrub; cancelled half-way, the raw trace (cookies and all) would stay on disk. The
         # cancelled lane does not wait for it: close_context does.
         saving = asyncio.ensure_future(_save_trace(ctx, folder, hidden))
-        key = id(ctx)
-        _SAVING.setdefault(key, set()).add(saving)
-        saving.add_done_callback(functools.partial(_done_saving, key))
+        _SAVING.setdefault(id(ctx), []).append(saving)
         await asyncio.shield(saving)
     return folder

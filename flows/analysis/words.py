@@ -87,8 +87,8 @@ class Matter:
 
 def _trie(words: Iterable[str]) -> str:
     """One pattern matching any of ``words``, the longest one at a place (土地流转 wins over 流转 and
-    停车位 over 停车), unless it is part of a place's name. Built as a trie: with some 3,000 phrases a flat alternation tried each one at
-    every character (0.26 ms a petition)."""
+    停车位 over 停车), unless it is part of a place's name. A trie of the phrases, not a flat
+    alternation, which tried each of some 3,000 phrases at every character (0.26 ms a petition)."""
     root: dict = {}
     for w in words:
         node = root
@@ -97,18 +97,15 @@ def _trie(words: Iterable[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        end = "" in node
         kids = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
         if not kids:
             return ""
         body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
         # a phrase may end here: the longer ones are tried first, then this one
-        return f"(?:{body})?" if end else body
+        return f"(?:{body})?" if "" in node else body
 
-    # the set of first characters up front lets the engine skip the places no phrase starts at; a
-    # phrase followed by 弄/巷/路/街/村/镇 is part of a place's name (木桥弄, 石桥村), not the object
-    first = "".join(re.escape(ch) for ch in sorted(root) if ch)
-    return f"(?=[{first}]){emit(root)}(?![弄巷路街村镇])"
+    # a phrase followed by 弄/巷/路/街/村/镇 is part of a place's name (木桥弄, 石桥村), not the object
+    return emit(root) + "(?![弄巷路街村镇])"
 
 
 def load_matter(folder: Path) -> Matter:
