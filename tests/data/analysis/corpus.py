@@ -32,13 +32,17 @@
                             whole as "dev16"
     blind17/...             corpus 17 (a seventeenth writer, written at the same time as corpus 16),
                             held out whole as "test17"
+    blind18/...             corpus 18 (an eighteenth writer, round eleven's note: many repeats and hard
+                            NOT-repeats), tuning data whole as "dev18"
+    blind19/...             corpus 19 (a nineteenth writer, written at the same time as corpus 18),
+                            held out whole as "test19"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
-"dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17". Tuning may read "dev",
+"dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19". Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
-"dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14" and "dev16"; "test2", "test3", "test5",
-"test7", "test9", "test11", "test13", "test15" and "test17" are read only by bench/analysis.py, to
-report.
+"dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16" and "dev18"; "test2", "test3",
+"test5", "test7", "test9", "test11", "test13", "test15", "test17" and "test19" are read only by
+bench/analysis.py, to report.
 """
 
 from __future__ import annotations
@@ -71,6 +75,8 @@ BLIND14 = HERE / "blind14"
 BLIND15 = HERE / "blind15"
 BLIND16 = HERE / "blind16"
 BLIND17 = HERE / "blind17"
+BLIND18 = HERE / "blind18"
+BLIND19 = HERE / "blind19"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -81,10 +87,11 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev10": (BLIND10, None), "test11": (BLIND11, None),
                                                "dev12": (BLIND12, None), "test13": (BLIND13, None),
                                                "dev14": (BLIND14, None), "test15": (BLIND15, None),
-                                               "dev16": (BLIND16, None), "test17": (BLIND17, None)}
+                                               "dev16": (BLIND16, None), "test17": (BLIND17, None),
+                                               "dev18": (BLIND18, None), "test19": (BLIND19, None)}
 # What tuning may read; the others are held out.
 TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16")
-HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17")
+HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
