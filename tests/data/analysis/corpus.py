@@ -90,7 +90,7 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev16": (BLIND16, None), "test17": (BLIND17, None),
                                                "dev18": (BLIND18, None), "test19": (BLIND19, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18")
 HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19")
 
 
