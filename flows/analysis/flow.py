@@ -61,10 +61,8 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
     classifier.remember_clerks(petitions, weight=settings.habit_weight, cosine=settings.habit_similarity)
     suggestions = classifier.suggest_many(petitions)
     items = [Item.of(p, ctx, category=s.category) for p, s in zip(petitions, suggestions, strict=True)]
-    reps = repeats.detect(items, confident=settings.repeat_similarity, suspect=settings.repeat_suspect_similarity,
-                          review_window_days=settings.review_window_days, weights=weights, decisions=decisions,
-                          weak_confident=settings.repeat_weak_similarity,
-                          person_cosine=settings.repeat_person_cosine)
+    reps = repeats.detect(items, confident=settings.repeat_probability, suspect=settings.repeat_suspect_probability,
+                          review_window_days=settings.review_window_days, weights=weights, decisions=decisions)
     suggestions = inherit_categories(petitions, suggestions, reps, tax)
     exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
     alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(

@@ -96,6 +96,7 @@ class Item:
     category: str = ""  # the best category known (clerk, upstream or suggested), for agreement
     _f: words.Features | None = field(default=None, repr=False)
     _buildings: frozenset[str] | None = field(default=None, repr=False)
+    _asks: dict[str, float] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, p: Petition, ctx: TextContext | None = None, category: str = "") -> Item:
@@ -118,6 +119,14 @@ class Item:
             p = self.petition
             self._buildings = buildings(f"{p.title}\n{p.content}\n{p.demand}")
         return self._buildings
+
+    @property
+    def asks(self) -> dict[str, float]:
+        """The word weights of the title and the demand alone (what is asked for): the features
+        keep those words as the demand's extra count (``demand_weight`` 2, the only one used)."""
+        if self._asks is None:
+            self._asks = words.weigh(self.f.boost)
+        return self._asks
 
     def closed_on(self) -> date | None:
         v = self.petition.clerk.get("closed_on")

@@ -57,27 +57,31 @@ def features(s: matter.PairScore, *, one_place: bool, same_locality: bool, beyon
 
 @dataclass(frozen=True)
 class LinkModel:
+    """A logistic model over named inputs. The cluster link uses ``FEATURES``; the repeat link
+    (``repeats.FEATURES``) is the same kind of model over its own inputs."""
+
     coef: tuple[float, ...]
     intercept: float
+    features: tuple[str, ...] = FEATURES
 
     def weighs(self, feature: str) -> bool:
         """Whether the input counts at all: one weighed at 0 need not be computed."""
-        return self.coef[FEATURES.index(feature)] != 0
+        return self.coef[self.features.index(feature)] != 0
 
     def probability(self, x: list[float]) -> float:
         z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
     def dump(self) -> str:
-        return json.dumps({"features": list(FEATURES), "coef": [round(c, 6) for c in self.coef],
+        return json.dumps({"features": list(self.features), "coef": [round(c, 6) for c in self.coef],
                            "intercept": round(self.intercept, 6)}, ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
-    def load(cls, path: Path) -> LinkModel:
+    def load(cls, path: Path, features: tuple[str, ...] = FEATURES) -> LinkModel:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        if raw.get("features") != list(FEATURES):
-            raise ValueError(f"{path.name}: built for other inputs {raw.get('features')}, expected {list(FEATURES)}")
-        return cls(tuple(float(c) for c in raw["coef"]), float(raw["intercept"]))
+        if raw.get("features") != list(features):
+            raise ValueError(f"{path.name}: built for other inputs {raw.get('features')}, expected {list(features)}")
+        return cls(tuple(float(c) for c in raw["coef"]), float(raw["intercept"]), features)
 
 
 @cache

@@ -2,23 +2,22 @@
 
 Identity first: an inverted index from identity keys to earlier items is the blocking step, so
 only petitions that share an ID, a phone with the name, a name with the address (or, weakly, a
-name with the village) are ever compared by matter. Then a "same matter" score built for
-paraphrase (``matter.py``). Two tiers: 重件 (confident) and 疑似重件, which a clerk confirms or
-rejects in the ledger; the clerk's answer is remembered and wins over the score on every later run.
+name with the village) are ever compared. Then a learned weighing of the evidence that the two are
+one person's one matter (``FEATURES``): how sure the identity is, the "same matter" score's parts
+(``matter.py``), the words of the two letters once the person's own address is left out, the words
+of the two titles and demands, key objects the new letter names and the old one does not, and
+whether the petitioner says it is another matter. Two tiers: 重件 (probability
+at least ``[analysis] repeat_probability``) and 疑似重件, which a clerk confirms or rejects in the
+ledger; the clerk's answer is remembered and wins over the model on every later run.
 
-A weak identity (the same name in the same village, one side without an ID) is confident only
-when the matter is plainly the same (``weak_confident``, well above ``confident``): two people of
-one name in one village are common, two of them raising the same matter in the same words are not.
-A strong identity (the same resident ID, or the same phone and name) is the other end: the person
-is certain and only the matter is in question, and the words the two letters share answer it
-(``person_cosine``). The score's other parts say little there: one person's matters often share a
-category and a common object (two enrolment questions, a child's 入学 twice), and a later letter
-about the same matter often names a new amount. On the six tuning halves the same person's other
-matters have a word cosine of at most 0.14 (61 pairs; one farmer's polytunnel and his subsidy), the
-same matter rewritten mostly 0.16 and more (82 pairs; four at 0.09–0.14, which stay 疑似 or are
-重件 by the score). Any identity with words that alike is at least 疑似重件. On the same halves
-every pair linked by a weak or medium key that was not a repeat scored −0.14 or less, the weak-key
-repeats 0.05–1.00; hence ``weak_confident`` 0.45.
+Until round eleven hand-set rules decided (a score threshold per identity strength, and "the same
+person and a word cosine of 0.15"). Two corpora written with many hard NOT-repeats (one person's
+two matters about one shop, one employer, one estate) showed what those rules miss: the letters of
+one person share the names of the places in that person's life, and a cosine of 0.15 is reached by
+those names alone, while what is asked for differs (rules: 6 of 35 NOT-repeats linked as 重件 on corpus 18, 7 of 32 on the held-out
+corpus 19). The model, trained on the tuning corpora's candidate pairs, links fewer of them with the
+same recall (docs/analysis.md, round eleven). Its weights ship in ``data/repeat_model.json``, rebuilt
+by ``tests/data/analysis/build_repeats.py``; nothing is fitted at run time.
 """
 
 from __future__ import annotations
@@ -26,8 +25,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
-from flows.analysis import matter, words
+from flows.analysis import links, matter, words
 from flows.analysis.items import Item
 from flows.analysis.text import (
     KIND_STRENGTH,
@@ -45,8 +46,25 @@ from flows.analysis.text import (
 
 CONFIDENT, SUSPECTED = "重件", "疑似重件"
 CONFIRM, REJECT = "confirm", "reject"
-WEAK_CONFIDENT = 0.45  # default of [analysis] repeat_weak_similarity
-PERSON_COSINE = 0.15  # default of [analysis] repeat_person_cosine
+REPEAT_MODEL = Path(__file__).resolve().parent / "data" / "repeat_model.json"
+# The model's inputs for one candidate pair, in order (repeat_model.json names them).
+FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "asks", "object_share",
+            "objects_new", "amount_same", "amount_differs", "category_same", "category_differs", "gap",
+            "other_matter", "strong_own_words")
+# The way each input may push, fixed before fitting (as for the cluster link): evidence of one
+# matter never counts against it, so the explanation reads the way the model weighed the pair. The
+# identity inputs are cumulative (a strong key is also "medium or strong"), so a surer identity never
+# weighs less: the writers gave one person's other matters the same ID far more often than a new
+# phone, and a free "medium" input learned that artefact (a name and address outweighed an ID).
+SIGNS = {"strong": 1, "medium_or_strong": 1, "relative": -1, "cosine": 1, "own_words": 1, "asks": 1,
+         "object_share": 1, "objects_new": -1, "amount_same": 1, "amount_differs": -1, "category_same": 1,
+         "category_differs": -1, "gap": -1, "other_matter": -1, "strong_own_words": 1}
+GAP_DAYS = 180  # the gap input grows to this many days, then stays at 1
+
+
+@cache
+def shipped() -> links.LinkModel:
+    return links.LinkModel.load(REPEAT_MODEL, FEATURES)
 
 
 @dataclass
@@ -58,6 +76,7 @@ class Repeat:
     shared: list[str]  # masked identities the two share
     similarity: float  # the same-matter score
     tier: str = CONFIDENT
+    probability: float = 0.0  # the model's: one person's one matter
     strength: int = 0
     pair: matter.PairScore | None = None
     by_clerk: bool = False  # a clerk confirmed this link
@@ -88,6 +107,8 @@ class Repeat:
             parts.append(f"来件人称此次反映的是另一件事（“{self.other_matter}”），请核对")
         if self.pair is not None:
             parts.append(self.pair.explain())
+        if not self.by_clerk:
+            parts.append(f"为同一人同一事项的可能性 {self.probability:.2f}")
         parts.append(f"首件 {self.repeat_of}，此前已来 {self.count} 次")
         return "；".join(parts)
 
@@ -100,12 +121,11 @@ class Candidate:
 
 
 class RepeatIndex:
-    def __init__(self, confident: float = 0.55, suspect: float = 0.30, review_window_days: int = 30, *,
+    def __init__(self, confident: float = 0.75, suspect: float = 0.2, review_window_days: int = 30, *,
                  weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
-                 weak_confident: float = WEAK_CONFIDENT, person_cosine: float = PERSON_COSINE):
-        self.confident, self.suspect = confident, suspect
-        self.weak_confident = max(weak_confident, confident)
-        self.person_cosine = person_cosine
+                 model: links.LinkModel | None = None):
+        self.confident, self.suspect = confident, suspect  # probabilities of the repeat model
+        self.model = model  # None: the shipped one, loaded when first needed
         self.weights = weights or matter.Weights()
         self.review_window = timedelta(days=review_window_days)
         self.decisions = decisions or {}
@@ -171,24 +191,19 @@ class RepeatIndex:
             if answer == REJECT:
                 continue  # a clerk said no: never proposed again
             pair = matter.score(item, c.other, self.weights)
-            if answer == CONFIRM:
+            p = (self.model or shipped()).probability(evidence(item, c, pair, other_matter))
+            if answer == CONFIRM or p >= self.confident:
                 tier = CONFIDENT
-            elif pair.total >= self.confident and c.strength >= MEDIUM:
-                tier = CONFIDENT
-            elif c.strength >= STRONG and self._own_words(item, c.other) >= self.person_cosine:
-                tier = CONFIDENT  # the person is certain and the letters tell one matter
-            elif pair.total >= self.weak_confident:
-                tier = CONFIDENT  # weak identity, plainly the same matter
-            elif pair.total >= self.suspect or pair.cosine >= self.person_cosine:
+            elif p >= self.suspect:
                 tier = SUSPECTED
             else:
                 continue
             if tier == CONFIDENT and other_matter and answer != CONFIRM:
                 tier = SUSPECTED  # the petitioner says it is another matter: the clerk decides
-            rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3),
-                         tier=tier, strength=c.strength, pair=pair, by_clerk=answer == CONFIRM,
+            rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3), tier=tier,
+                         probability=round(p, 3), strength=c.strength, pair=pair, by_clerk=answer == CONFIRM,
                          other_matter=other_matter)
-            rank = (answer == CONFIRM, tier == CONFIDENT, c.strength >= MEDIUM, pair.total, c.other.day)
+            rank = (answer == CONFIRM, tier == CONFIDENT, p, c.other.day)
             if best is None or rank > best[0]:
                 best = (rank, rep)
         if best is None:
@@ -199,12 +214,6 @@ class RepeatIndex:
         rep.count = len(rep.chain)
         self._supervision(rep, self.by_ref[rep.matched], item)
         return rep
-
-    @staticmethod
-    def _own_words(item: Item, other: Item) -> float:
-        """The word cosine of two letters of one person, their own address and places left out."""
-        drop = address_words(item.f.vec.keys() | other.f.vec.keys(), item.petition, other.petition)
-        return words.cosine_without(item.f.vec, other.f.vec, drop)
 
     def link(self, item: Item, rep: Repeat | None) -> None:
         """Record ``item`` (after ``match``) so later items can find it and its chain; only a
@@ -235,11 +244,10 @@ def _shared(keys: list[str]) -> list[str]:
 
 def detect(items: list[Item], *, confident: float, suspect: float, review_window_days: int,
            weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
-           index: RepeatIndex | None = None, weak_confident: float = WEAK_CONFIDENT,
-           person_cosine: float = PERSON_COSINE) -> dict[str, Repeat]:
+           index: RepeatIndex | None = None, model: links.LinkModel | None = None) -> dict[str, Repeat]:
     """Every item in date order against the ones before it; ``index`` may hold the past already."""
     index = index or RepeatIndex(confident, suspect, review_window_days, weights=weights, decisions=decisions,
-                                 weak_confident=weak_confident, person_cosine=person_cosine)
+                                 model=model)
     out: dict[str, Repeat] = {}
     for item in sorted(items, key=lambda x: (x.day, x.ref)):
         rep = index.match(item)
@@ -247,3 +255,24 @@ def detect(items: list[Item], *, confident: float, suspect: float, review_window
         if rep is not None:
             out[item.ref] = rep
     return out
+
+
+def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str) -> list[float]:
+    """The repeat model's inputs for ``item`` and an earlier candidate, in ``FEATURES`` order.
+
+    - own words: the word cosine without the two petitioners' own addresses and places, which
+      every letter of one person shares;
+    - asks: the cosine of the two titles and demands alone (what is asked for): one person's
+      other matter at the same shop or factory shares the place's name, rarely the demand;
+    - objects new: the share of the new item's key objects the earlier one does not name."""
+    a, b = item.f, c.other.f
+    own_words = words.cosine_without(a.vec, b.vec, address_words(a.vec.keys() | b.vec.keys(), item.petition,
+                                                                 c.other.petition))
+    asks = words.cosine_without(item.asks, c.other.asks, address_words(item.asks.keys() | c.other.asks.keys(),
+                                                                       item.petition, c.other.petition))
+    new = len(a.objects - b.objects) / len(a.objects) if a.objects and b.objects else 0.0
+    strong = float(c.strength >= STRONG)
+    return [strong, float(c.strength >= MEDIUM), float(any(kind_of(k) == "relative" for k in c.keys)), pair.cosine,
+            own_words, asks, pair.object_share, new, float(pair.amounts == "same"),
+            float(pair.amounts == "differ"), float(pair.category == "same"), float(pair.category == "differ"),
+            min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words]

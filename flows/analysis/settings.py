@@ -27,14 +27,11 @@ class AnalysisSettings(Section):
                                 description="本办习惯：信访员改过的分类对相近新件的分类建议最多占多少（0 即不用本办习惯）")
     habit_similarity: float = Field(0.2, gt=0, le=1,
                                     description="本办习惯：新件与改过分类的件“词语相似”达到多少才参考其分类")
-    repeat_similarity: float = Field(0.38, gt=0, le=2, description="同一信访人的两件“同一事项得分”达到多少算重件（确定）")
-    repeat_weak_similarity: float = Field(0.45, gt=0, le=2,
-                                          description="只有“姓名和村社”相同（一方无身份证号）时，同一事项得分达到多少才算重件（确定）；应高于上一项")
-    repeat_person_cosine: float = Field(
-        0.15, gt=0, le=2, description="确定是同一人（身份证号相同，或电话和姓名都相同）时，两件的“词语相似”达到多少即算重件（确定）；"
-                                      "其他身份依据的达到此值列为疑似重件；大于 1 即关闭此规则")
-    repeat_suspect_similarity: float = Field(0.22, gt=0, le=2,
-                                             description="达到多少列为疑似重件，由信访员在“重件确认”列确认或否定")
+    repeat_probability: float = Field(
+        0.75, gt=0, le=1, description="同一身份依据的两件为同一人同一事项的可能性（0–1，由重件模型估计）达到多少算重件（确定）；"
+                                      "调低多报，调高漏报")
+    repeat_suspect_probability: float = Field(
+        0.2, gt=0, le=1, description="可能性达到多少列为疑似重件，由信访员在“重件确认”列确认或否定；应低于上一项")
     review_window_days: int = Field(30, ge=0, le=365, description="办结后多少天内再来，仍建议督办（复查申请期）")
     rising_ratio: float = Field(0.5, gt=0, le=10, description="比前三个月平均高出多少（0.5 即 50%）算上升")
     rising_min_count: int = Field(5, ge=1, le=10000, description="当月至少多少件才判断上升，避免小数字误报")
@@ -68,5 +65,8 @@ class AnalysisSettings(Section):
 COLOURS = ("绿", "蓝", "黄", "橙", "红")
 # Keys earlier versions read -> what replaced them (said in the warning).
 _LINKED = "聚集改由关联模型判断两件是否同一事项，见 cluster_link_probability"
-RETIRED = {"repeat_id_similarity": "身份证号相同时改看两件的“词语相似”，见 repeat_person_cosine",
+_REPEAT_MODEL = "重件改由重件模型估计两件为同一人同一事项的可能性，见 repeat_probability 和 repeat_suspect_probability"
+RETIRED = {"repeat_id_similarity": _REPEAT_MODEL, "repeat_similarity": _REPEAT_MODEL,
+           "repeat_weak_similarity": _REPEAT_MODEL, "repeat_person_cosine": _REPEAT_MODEL,
+           "repeat_suspect_similarity": _REPEAT_MODEL,
            "cluster_similarity": _LINKED, "matter_similarity": _LINKED, "cluster_related_similarity": _LINKED}

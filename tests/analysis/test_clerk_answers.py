@@ -21,10 +21,10 @@ FIRST, AGAIN = "YH2026-0025", "YH2026-0094"
 
 @pytest.fixture
 def app(tmp_path):
-    # The pair is linked by name + village only (a weak key); keep it a 疑似重件 whatever its matter
-    # score, so that the clerk's answer is what decides.
+    # The pair is linked by name + village only (a weak key); keep it a 疑似重件 whatever the model
+    # says (no probability reaches 1), so that the clerk's answer is what decides.
     a = App(config.Settings(storage=config.StorageSettings(workdir=tmp_path),
-                            analysis=AnalysisSettings(repeat_weak_similarity=2.0)), as_of=date(2026, 11, 20))
+                            analysis=AnalysisSettings(repeat_probability=1.0)), as_of=date(2026, 11, 20))
     petitions, _ = load()
     for d in petitions:
         if d["ref"] in (FIRST, AGAIN):

@@ -9,7 +9,7 @@ from flows.analysis.settings import AnalysisSettings
 from tests.analysis.helpers import QIAN, SHEN, ZHOU, item, petition
 
 S = AnalysisSettings()
-D = {"confident": S.repeat_similarity, "suspect": S.repeat_suspect_similarity, "review_window_days": 30}
+D = {"confident": S.repeat_probability, "suspect": S.repeat_suspect_probability, "review_window_days": 30}
 AGAIN = ("再次反映模具厂噪声", "上次反映村口模具厂晚上开机器噪声很大的问题，到现在还是开到半夜，影响休息。", "要求停止夜间生产")
 
 
@@ -86,13 +86,17 @@ def test_weak_key_is_confident_only_when_the_matter_is_plainly_the_same():
     a = petition("W1", date(2026, 9, 1), [replace(SHEN, id_number="", address="永福村")])
     b_same = petition("W2", date(2026, 9, 25), [replace(SHEN, phone="19817720593", address="永福村")])
     found = run(a, b_same)
-    assert found["W2"].tier == "重件" and found["W2"].similarity >= S.repeat_weak_similarity
+    assert found["W2"].tier == "重件" and found["W2"].probability >= S.repeat_probability
     assert "同名同村" in found["W2"].explain() and "仅作参考" not in found["W2"].explain()
-    # The same pair just above the confident threshold but under the weak one stays suspected.
-    strict = detect([item(a), item(b_same)], **D, weak_confident=found["W2"].similarity + 0.01)
-    assert strict["W2"].tier == "疑似重件"
-    # A medium or strong key needs only the ordinary threshold: the weak one is never below it.
-    assert detect([item(a), item(b_same)], **D, weak_confident=0.01)["W2"].tier == "重件"
+    assert f"为同一人同一事项的可能性 {found['W2'].probability:.2f}" in found["W2"].explain()
+    # The same pair under a stricter threshold is only suspected: the clerk decides.
+    strict = detect([item(a), item(b_same)], **{**D, "confident": found["W2"].probability + 0.01})
+    assert strict["W2"].tier == "疑似重件" and "疑似重件" in strict["W2"].explain()
+    # The weak key weighs less than a sure one: the same letters with one ID are more likely one
+    # person's one matter.
+    b_id = petition("W3", date(2026, 9, 25), [replace(SHEN, phone="19817720593", address="永福村")])
+    a_id = petition("W0", date(2026, 9, 1), [replace(SHEN, address="永福村")])
+    assert run(a_id, b_id)["W3"].probability > found["W2"].probability
 
 
 def test_a_daughter_writing_for_her_father_is_linked_as_a_relative():
@@ -107,8 +111,8 @@ def test_a_daughter_writing_for_her_father_is_linked_as_a_relative():
     assert found["R2"].matched == "R1" and "代亲属反映" in " ".join(found["R2"].shared)
     assert "俞根法" not in found["R2"].explain()  # masked
     # A weak link: confident only when the matter is plainly the same, and said so; else 疑似.
-    assert found["R2"].similarity >= S.repeat_weak_similarity and "来件人代亲属反映" in found["R2"].explain()
-    strict = detect([item(first), item(again)], **D, weak_confident=found["R2"].similarity + 0.01)
+    assert found["R2"].tier == "重件" and "来件人代亲属反映" in found["R2"].explain()
+    strict = detect([item(first), item(again)], **{**D, "confident": found["R2"].probability + 0.01})
     assert strict["R2"].tier == "疑似重件"
     # A name that is not next to a word of kinship is not read (a cadre named in a complaint).
     cadre = ("反映低保审核", "村干部俞根法说低保申请要把子女收入算进去，两个月了还没办下来。", "请按政策重新审核低保申请")
@@ -117,11 +121,68 @@ def test_a_daughter_writing_for_her_father_is_linked_as_a_relative():
     assert "R4" not in run(first, petition("R4", date(2026, 9, 15), [daughter], text, locality="仙宅村"))
 
 
-def test_a_retired_setting_is_dropped_with_a_warning_and_a_misspelt_one_is_an_error(capsys):
+def test_a_retired_setting_is_dropped_with_a_warning_and_a_misspelt_one_is_an_error():
+    from loguru import logger
     from pydantic import ValidationError
 
-    s = AnalysisSettings(repeat_id_similarity=0.3)  # read by the previous version
-    assert s.repeat_person_cosine == AnalysisSettings().repeat_person_cosine and not hasattr(s, "repeat_id_similarity")
-    assert "repeat_id_similarity 已停用" in capsys.readouterr().err
+    said: list[str] = []
+    sink = logger.add(said.append, level="WARNING", format="{message}")  # loguru's stderr sink predates capsys
+    try:
+        s = AnalysisSettings(repeat_id_similarity=0.3, repeat_person_cosine=0.2)  # read by earlier versions
+    finally:
+        logger.remove(sink)
+    assert s.repeat_probability == AnalysisSettings().repeat_probability and not hasattr(s, "repeat_person_cosine")
+    err = "".join(said)
+    assert "repeat_id_similarity 已停用" in err and "repeat_person_cosine 已停用" in err and "repeat_probability" in err
     with pytest.raises(ValidationError):
-        AnalysisSettings(repeat_person_cosin=0.3)
+        AnalysisSettings(repeat_probabilty=0.8)
+
+
+def test_the_repeat_model_ships_for_its_inputs_and_keeps_each_weight_to_its_sign(tmp_path):
+    from flows.analysis import links, repeats
+
+    model = repeats.shipped()
+    assert model.features == repeats.FEATURES
+    for f, c in zip(repeats.FEATURES, model.coef, strict=True):
+        assert c * repeats.SIGNS[f] >= 0, f
+    # a file built for other inputs is refused, not misread
+    other = tmp_path / "repeat_model.json"
+    other.write_text(links.LinkModel(model.coef[:-1], model.intercept, repeats.FEATURES[:-1]).dump(), encoding="utf-8")
+    with pytest.raises(ValueError, match="built for other inputs"):
+        links.LinkModel.load(other, repeats.FEATURES)
+
+
+def test_evidence_reads_what_is_asked_beside_the_persons_own_words():
+    from flows.analysis import matter, repeats
+
+    # One person, one shop, two matters: the shop's name is in both letters and both titles.
+    shop = ("惠民超市收银员被辞退", "我在惠民超市做收银员三年，上个月被辞退，没有补偿。", "要求惠民超市支付经济补偿")
+    milk = ("惠民超市卖过期牛奶", "在惠民超市买的牛奶过期了二十多天，超市只肯退货。", "要求查处过期食品并赔偿")
+    a, b = item(petition("M1", date(2026, 9, 1), [SHEN], shop)), item(petition("M2", date(2026, 10, 1), [SHEN], milk))
+    index = repeats.RepeatIndex()
+    index.add(a)
+    c = index.candidates(b)["M1"]
+    x = dict(zip(repeats.FEATURES, repeats.evidence(b, c, matter.score(b, a), ""), strict=True))
+    assert x["strong"] == x["medium_or_strong"] == 1.0 and x["relative"] == 0.0
+    assert x["own_words"] > 0.2  # 惠民超市 is where the person's life happens
+    assert x["objects_new"] > 0 and x["gap"] == 30 / repeats.GAP_DAYS
+    again = item(petition("M3", date(2026, 10, 1), [SHEN], ("再次反映被辞退没补偿", "超市辞退我不给补偿，到现在还没解决。",
+                                                             "要求惠民超市支付经济补偿")))
+    y = dict(zip(repeats.FEATURES, repeats.evidence(again, index.candidates(again)["M1"], matter.score(again, a), ""),
+                 strict=True))
+    assert y["asks"] > x["asks"] + 0.2  # the same demand again
+    assert repeats.shipped().probability(list(y.values())) > repeats.shipped().probability(list(x.values()))
+
+
+def test_the_shipped_repeat_model_is_what_its_script_builds_from_the_tuning_corpora():
+    # repeat_model.json is not edited by hand and learns from no held-out corpus: rebuilding it
+    # from the tuning corpora's candidate pairs gives the same weights.
+    from flows.analysis import repeats
+    from tests.data.analysis import build_repeats, corpus
+
+    built, data, _, _ = build_repeats.build()
+    assert not set(data) & set(corpus.HELD_OUT)
+    assert sum(sum(y) for _, y in data.values()) > 200  # the writers' chains are in the training pairs
+    shipped = repeats.shipped()
+    assert max(abs(a - b) for a, b in zip(built.coef, shipped.coef, strict=True)) < 1e-4
+    assert abs(built.intercept - shipped.intercept) < 1e-4

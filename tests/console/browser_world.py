@@ -126,7 +126,7 @@ def browser_world(tmp: Path) -> Iterator[BrowserWorld]:
         # Every repeat the analysis finds is "suspected" here, so a clerk has one to confirm; the
         # office has set this year's caps of a few villages, so the 五色图 has every colour.
         write_config(cfg, url=sim.url, username=user["username"],
-                     extra=demo_config(localities, mail.port) + "\n[analysis]\nrepeat_similarity = 1.9\nrepeat_person_cosine = 1.9\n"
+                     extra=demo_config(localities, mail.port) + "\n[analysis]\nrepeat_probability = 1.0\n"
                      + caps_table(localities))
         os.environ["PETITIONBOT_UPSTREAM_PASSWORD"] = user["password"]
         settings = config.load(cfg)

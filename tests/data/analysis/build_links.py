@@ -47,9 +47,10 @@ def pairs(names: tuple[str, ...], cats: dict[str, str], ctx: TextContext) -> tup
     return x, y
 
 
-def fit(x: list[list[float]], y: list[int]) -> links.LinkModel:
+def fit(x: list[list[float]], y: list[int], features: tuple[str, ...] = links.FEATURES,
+        signs: dict[str, int] = links.SIGNS) -> links.LinkModel:
     """Logistic regression with classes weighed equally (few pairs are one matter), an L2 penalty of
-    strength 1/C, and each weight held to its sign in ``links.SIGNS`` (L-BFGS-B bounds)."""
+    strength 1/C, and each weight held to its sign in ``signs`` (L-BFGS-B bounds)."""
     import numpy as np
     from scipy.optimize import minimize
 
@@ -66,14 +67,15 @@ def fit(x: list[list[float]], y: list[int]) -> links.LinkModel:
         reg = 0.5 * w[:-1] @ w[:-1]
         return C * nll + reg, C * grad + np.append(w[:-1], 0.0)
 
-    bounds = [(0, None) if links.SIGNS[f] > 0 else (None, 0) for f in links.FEATURES] + [(None, None)]
+    bounds = [(0, None) if signs[f] > 0 else (None, 0) for f in features] + [(None, None)]
     w = minimize(loss, np.zeros(xb.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds,
                  options={"maxiter": 5000, "gtol": 1e-8}).x
-    return links.LinkModel(tuple(float(c) for c in w[:-1]), float(w[-1]))
+    return links.LinkModel(tuple(float(c) for c in w[:-1]), float(w[-1]), features)
 
 
-def build() -> tuple[links.LinkModel, list[int], dict[str, str], TextContext]:
-    """The link model of the tuning corpora, its pairs' labels, the categories and the context used."""
+def tuning() -> tuple[dict[str, str], TextContext]:
+    """The tuning corpora's categories as a run would see them (5-fold cross-validated) and the text
+    context of the base model, for the link and repeat models alike."""
     names = build_model.TRAIN_HALVES
     assert not set(names) & set(corpus.HELD_OUT), "a held-out half"
     every, truth = corpus.halves(*names)
@@ -81,7 +83,13 @@ def build() -> tuple[links.LinkModel, list[int], dict[str, str], TextContext]:
     ctx = build_model.context([*every, *gen[0]])
     cats = tune.cv_predict(every, truth, gen, ctx, gen_weight=build_model.GEN_WEIGHT, l2=build_model.L2,
                            lexicon_weight=classify.LEXICON_WEIGHT)
-    x, y = pairs(names, cats, ctx)
+    return cats, ctx
+
+
+def build() -> tuple[links.LinkModel, list[int], dict[str, str], TextContext]:
+    """The link model of the tuning corpora, its pairs' labels, the categories and the context used."""
+    cats, ctx = tuning()
+    x, y = pairs(build_model.TRAIN_HALVES, cats, ctx)
     return fit(x, y), y, cats, ctx
 
 

@@ -121,7 +121,7 @@ def rep() -> None:
     ps, truth, items = dev_items()
     s = AnalysisSettings()
     want = ev.truth_repeats(ps, truth)
-    index = repeats.RepeatIndex(s.repeat_similarity, s.repeat_suspect_similarity)
+    index = repeats.RepeatIndex(s.repeat_probability, s.repeat_suspect_probability)
     rows = []
     for it in sorted(items, key=lambda x: (x.day, x.ref)):
         for c in index.candidates(it).values():
