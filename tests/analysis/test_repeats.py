@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from core.model import Petitioner
+from flows.analysis import repeats
 from flows.analysis.repeats import detect
 from flows.analysis.settings import AnalysisSettings
 from tests.analysis.helpers import QIAN, SHEN, ZHOU, item, petition
@@ -15,6 +16,12 @@ AGAIN = ("再次反映模具厂噪声", "上次反映村口模具厂晚上开机
 
 def run(*ps):
     return detect([item(p) for p in ps], **D)
+
+
+def _candidate(first, later):
+    index = repeats.RepeatIndex()
+    index.add(item(first))
+    return index.candidates(item(later))[first.ref]
 
 
 def test_repeat_through_a_co_signers_id():
@@ -93,10 +100,14 @@ def test_weak_key_is_confident_only_when_the_matter_is_plainly_the_same():
     strict = detect([item(a), item(b_same)], **{**D, "confident": found["W2"].probability + 0.01})
     assert strict["W2"].tier == "疑似重件" and "疑似重件" in strict["W2"].explain()
     # The weak key weighs less than a sure one: the same letters with one ID are more likely one
-    # person's one matter.
+    # person's one matter (the person is certain, so the words they share count for more).
     b_id = petition("W3", date(2026, 9, 25), [replace(SHEN, phone="19817720593", address="永福村")])
     a_id = petition("W0", date(2026, 9, 1), [replace(SHEN, address="永福村")])
-    assert run(a_id, b_id)["W3"].probability > found["W2"].probability
+    sure = run(a_id, b_id)["W3"]
+    assert sure.strength > found["W2"].strength and sure.tier == "重件"
+    weak_z, sure_z = (repeats.shipped().probability(repeats.evidence(item(b), c, r.pair, ""))
+                      for b, c, r in ((b_same, _candidate(a, b_same), found["W2"]), (b_id, _candidate(a_id, b_id), sure)))
+    assert sure_z > weak_z
 
 
 def test_a_daughter_writing_for_her_father_is_linked_as_a_relative():

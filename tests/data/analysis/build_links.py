@@ -48,9 +48,9 @@ def pairs(names: tuple[str, ...], cats: dict[str, str], ctx: TextContext) -> tup
 
 
 def fit(x: list[list[float]], y: list[int], features: tuple[str, ...] = links.FEATURES,
-        signs: dict[str, int] = links.SIGNS) -> links.LinkModel:
+        signs: dict[str, int] = links.SIGNS, c: float = C) -> links.LinkModel:
     """Logistic regression with classes weighed equally (few pairs are one matter), an L2 penalty of
-    strength 1/C, and each weight held to its sign in ``signs`` (L-BFGS-B bounds)."""
+    strength 1/c, and each weight held to its sign in ``signs`` (L-BFGS-B bounds)."""
     import numpy as np
     from scipy.optimize import minimize
 
@@ -65,7 +65,7 @@ def fit(x: list[list[float]], y: list[int], features: tuple[str, ...] = links.FE
         nll = np.sum(sw * (np.logaddexp(0, z) - ya * z))
         grad = xb.T @ (sw * (p - ya))
         reg = 0.5 * w[:-1] @ w[:-1]
-        return C * nll + reg, C * grad + np.append(w[:-1], 0.0)
+        return c * nll + reg, c * grad + np.append(w[:-1], 0.0)
 
     bounds = [(0, None) if signs[f] > 0 else (None, 0) for f in features] + [(None, None)]
     w = minimize(loss, np.zeros(xb.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds,
