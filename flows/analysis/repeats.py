@@ -13,11 +13,12 @@ ledger; the clerk's answer is remembered and wins over the model on every later 
 Until round eleven hand-set rules decided (a score threshold per identity strength, and "the same
 person and a word cosine of 0.15"). Two corpora written with many hard NOT-repeats (one person's
 two matters about one shop, one employer, one estate) showed what those rules miss: the letters of
-one person share the names of the places in that person's life, and a cosine of 0.15 is reached by
-those names alone, while what is asked for differs (rules: 6 of 35 NOT-repeats linked as 重件 on corpus 18, 7 of 32 on the held-out
-corpus 19). The model, trained on the tuning corpora's candidate pairs, links fewer of them with the
-same recall (docs/analysis.md, round eleven). Its weights ship in ``data/repeat_model.json``, rebuilt
-by ``tests/data/analysis/build_repeats.py``; nothing is fitted at run time.
+one person share the names of the places in that person's life, a cosine of 0.15 is reached by
+those names alone, and what is asked for differs (rules: 6 of 35 NOT-repeats linked as 重件 on
+corpus 18, 7 of 32 on the held-out corpus 19). The model, trained on the tuning corpora's candidate
+pairs, links far fewer of them and leaves more repeats to the clerk as 疑似重件 (docs/analysis.md,
+round eleven). Its weights ship in ``data/repeat_model.json``, rebuilt by
+``tests/data/analysis/build_repeats.py``; nothing is fitted at run time.
 """
 
 from __future__ import annotations

@@ -55,6 +55,13 @@ class AnalysisSettings(Section):
                     logger.warning("[analysis] {} 已停用，本次忽略：{}", key, why)
         return data
 
+    @model_validator(mode="after")
+    def _tiers_in_order(self) -> AnalysisSettings:
+        if self.repeat_suspect_probability > self.repeat_probability:
+            raise ValueError(f"repeat_suspect_probability（{self.repeat_suspect_probability}）应不高于 "
+                             f"repeat_probability（{self.repeat_probability}），否则不会有疑似重件")
+        return self
+
     def taxonomy_path(self, base: Path | None = None) -> Path:
         if not self.taxonomy_dir:
             return BUILTIN_TAXONOMY

@@ -147,6 +147,8 @@ def test_a_retired_setting_is_dropped_with_a_warning_and_a_misspelt_one_is_an_er
     assert "repeat_id_similarity 已停用" in err and "repeat_person_cosine 已停用" in err and "repeat_probability" in err
     with pytest.raises(ValidationError):
         AnalysisSettings(repeat_probabilty=0.8)
+    with pytest.raises(ValidationError, match="否则不会有疑似重件"):
+        AnalysisSettings(repeat_probability=0.3, repeat_suspect_probability=0.5)
 
 
 def test_the_repeat_model_ships_for_its_inputs_and_keeps_each_weight_to_its_sign(tmp_path):
