@@ -122,7 +122,7 @@ class Candidate:
 
 
 class RepeatIndex:
-    def __init__(self, confident: float = 0.75, suspect: float = 0.2, review_window_days: int = 30, *,
+    def __init__(self, confident: float = 0.8, suspect: float = 0.2, review_window_days: int = 30, *,
                  weights: matter.Weights | None = None, decisions: dict[frozenset[str], str] | None = None,
                  model: links.LinkModel | None = None):
         self.confident, self.suspect = confident, suspect  # probabilities of the repeat model

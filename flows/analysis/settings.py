@@ -28,7 +28,7 @@ class AnalysisSettings(Section):
     habit_similarity: float = Field(0.2, gt=0, le=1,
                                     description="本办习惯：新件与改过分类的件“词语相似”达到多少才参考其分类")
     repeat_probability: float = Field(
-        0.75, gt=0, le=1, description="同一身份依据的两件为同一人同一事项的可能性（0–1，由重件模型估计）达到多少算重件（确定）；"
+        0.8, gt=0, le=1, description="同一身份依据的两件为同一人同一事项的可能性（0–1，由重件模型估计）达到多少算重件（确定）；"
                                       "调低多报，调高漏报")
     repeat_suspect_probability: float = Field(
         0.2, gt=0, le=1, description="可能性达到多少列为疑似重件，由信访员在“重件确认”列确认或否定；应低于上一项")
