@@ -85,7 +85,7 @@ LABEL = {"dev": "blind1-dev", "test": "blind1-test", "dev2": "dev2", "dev4": "de
          "dev10": "dev10", "dev12": "dev12", "dev14": "dev14", "dev16": "dev16", "dev18": "dev18", "test2": "TEST2 (seen)",
          "test3": "TEST3 (seen)", "test5": "TEST5 (seen)", "test7": "TEST7 (seen)", "test9": "TEST9 (seen twice)",
          "test11": "TEST11 (seen twice)", "test13": "TEST13 (seen twice)", "test15": "TEST15 (seen twice)",
-         "test17": "TEST17 (seen once)", "test19": "TEST19 (fresh)"}
+         "test17": "TEST17 (seen once)", "test19": "TEST19 (new; seen)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from core.model import Petitioner
-from flows.analysis import repeats
+from flows.analysis import links, matter, repeats
 from flows.analysis.repeats import detect
 from flows.analysis.settings import AnalysisSettings
 from tests.analysis.helpers import QIAN, SHEN, ZHOU, item, petition
@@ -152,8 +152,6 @@ def test_a_retired_setting_is_dropped_with_a_warning_and_a_misspelt_one_is_an_er
 
 
 def test_the_repeat_model_ships_for_its_inputs_and_keeps_each_weight_to_its_sign(tmp_path):
-    from flows.analysis import links, repeats
-
     model = repeats.shipped()
     assert model.features == repeats.FEATURES
     for f, c in zip(repeats.FEATURES, model.coef, strict=True):
@@ -166,8 +164,6 @@ def test_the_repeat_model_ships_for_its_inputs_and_keeps_each_weight_to_its_sign
 
 
 def test_evidence_reads_what_is_asked_beside_the_persons_own_words():
-    from flows.analysis import matter, repeats
-
     # One person, one shop, two matters: the shop's name is in both letters and both titles.
     shop = ("惠民超市收银员被辞退", "我在惠民超市做收银员三年，上个月被辞退，没有补偿。", "要求惠民超市支付经济补偿")
     milk = ("惠民超市卖过期牛奶", "在惠民超市买的牛奶过期了二十多天，超市只肯退货。", "要求查处过期食品并赔偿")
@@ -190,7 +186,6 @@ def test_evidence_reads_what_is_asked_beside_the_persons_own_words():
 def test_the_shipped_repeat_model_is_what_its_script_builds_from_the_tuning_corpora():
     # repeat_model.json is not edited by hand and learns from no held-out corpus: rebuilding it
     # from the tuning corpora's candidate pairs gives the same weights.
-    from flows.analysis import repeats
     from tests.data.analysis import build_repeats, corpus
 
     built, data, _, _ = build_repeats.build()
