@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -73,9 +74,11 @@ def fit(x: list[list[float]], y: list[int], features: tuple[str, ...] = links.FE
     return links.LinkModel(tuple(float(c) for c in w[:-1]), float(w[-1]), features)
 
 
+@cache
 def tuning() -> tuple[dict[str, str], TextContext]:
     """The tuning corpora's categories as a run would see them (5-fold cross-validated) and the text
-    context of the base model, for the link and repeat models alike."""
+    context of the base model, for the link and repeat models alike (computed once a process: the
+    cross-validation takes a quarter of a minute; callers only read them)."""
     names = build_model.TRAIN_HALVES
     assert not set(names) & set(corpus.HELD_OUT), "a held-out half"
     every, truth = corpus.halves(*names)
