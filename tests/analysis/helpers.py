@@ -38,3 +38,14 @@ def half_items(name: str, *refs: str) -> tuple[list[Item], dict[str, Petition]]:
     ps, truth = half(name)
     by = {p.ref: p for p in ps}
     return [item(by[r], truth[r]["category"]) for r in refs], by
+
+
+def repeat_evidence(new: Item, old: Item, said: str = "") -> dict[str, float]:
+    """The repeat model's inputs for ``new`` against the earlier ``old`` (which must share an
+    identity key with it), by input name; ``said``: the petitioner's "another matter" words."""
+    from flows.analysis import matter, repeats
+
+    index = repeats.RepeatIndex()
+    index.add(old)
+    x = repeats.evidence(new, index.candidates(new)[old.ref], matter.score(new, old), said)
+    return dict(zip(repeats.FEATURES, x, strict=True))

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 
 from core.model import Petitioner
-from flows.analysis import classify, clusters, matter, repeats, taxonomy
+from flows.analysis import classify, clusters, repeats, taxonomy
 from flows.analysis.numbers import amounts, cn_to_int
 from flows.analysis.settings import BUILTIN_TAXONOMY, AnalysisSettings
 from flows.analysis.text import identity_keys, norm_address, signer_names
-from tests.analysis.helpers import CTX, item
+from tests.analysis.helpers import CTX, item, repeat_evidence
 from tests.analysis.helpers import half_items as _half
 from tests.data.analysis.corpus import load, to_petition
 
@@ -339,10 +339,7 @@ def test_a_co_signers_own_address_does_not_make_her_next_letter_a_repeat():
     items, _ = _half("dev10", "BT10-2026-0051", "BT10-2026-0112", "BT10-2026-0211")
     found = repeats.detect(items, **OPTS)
     assert all(found[r].tier == repeats.SUSPECTED for r in ("BT10-2026-0112", "BT10-2026-0211") if r in found)
-    index = repeats.RepeatIndex()
-    index.add(items[0])
-    x = repeats.evidence(items[1], index.candidates(items[1])[items[0].ref], matter.score(items[1], items[0]), "")
-    assert x[repeats.FEATURES.index("own_words")] < 0.05
+    assert repeat_evidence(items[1], items[0])["own_words"] < 0.05
 
 
 def test_a_market_closure_and_a_land_rent_told_in_everyday_words_make_their_clusters():
@@ -411,13 +408,7 @@ def test_one_persons_two_matters_at_one_supermarket_are_a_repeat_and_another_mat
     found = repeats.detect(items, **OPTS)
     assert found["BT18-2026-0138"].tier == repeats.CONFIDENT and found["BT18-2026-0138"].matched == "BT18-2026-0067"
     assert "BT18-2026-0207" not in found or found["BT18-2026-0207"].tier == repeats.SUSPECTED
-    def evidence(new, old):
-        index = repeats.RepeatIndex()
-        index.add(old)
-        x = repeats.evidence(new, index.candidates(new)[old.ref], matter.score(new, old), "")
-        return dict(zip(repeats.FEATURES, x, strict=True))
-
-    again, other = evidence(items[1], items[0]), evidence(items[2], items[1])
+    again, other = repeat_evidence(items[1], items[0]), repeat_evidence(items[2], items[1])
     assert other["own_words"] > 0.1 and other["category_differs"] == 1.0  # the shop's name, another kind
     assert again["asks"] > other["asks"] + 0.2  # what she asks for: compensation, twice
 

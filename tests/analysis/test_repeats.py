@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 
 from core.model import Petitioner
-from flows.analysis import links, matter, repeats
+from flows.analysis import links, repeats
 from flows.analysis.repeats import detect
 from flows.analysis.settings import AnalysisSettings
-from tests.analysis.helpers import QIAN, SHEN, ZHOU, item, petition
+from tests.analysis.helpers import QIAN, SHEN, ZHOU, item, petition, repeat_evidence
 
 S = AnalysisSettings()
 D = {"confident": S.repeat_probability, "suspect": S.repeat_suspect_probability, "review_window_days": 30}
@@ -16,12 +16,6 @@ AGAIN = ("再次反映模具厂噪声", "上次反映村口模具厂晚上开机
 
 def run(*ps):
     return detect([item(p) for p in ps], **D)
-
-
-def _candidate(first, later):
-    index = repeats.RepeatIndex()
-    index.add(item(first))
-    return index.candidates(item(later))[first.ref]
 
 
 def test_repeat_through_a_co_signers_id():
@@ -105,8 +99,8 @@ def test_weak_key_is_confident_only_when_the_matter_is_plainly_the_same():
     a_id = petition("W0", date(2026, 9, 1), [replace(SHEN, address="永福村")])
     sure = run(a_id, b_id)["W3"]
     assert sure.strength > found["W2"].strength and sure.tier == "重件"
-    weak_z, sure_z = (repeats.shipped().probability(repeats.evidence(item(b), c, r.pair, ""))
-                      for b, c, r in ((b_same, _candidate(a, b_same), found["W2"]), (b_id, _candidate(a_id, b_id), sure)))
+    weak_z, sure_z = (repeats.shipped().probability(list(repeat_evidence(item(b), item(a)).values()))
+                      for a, b in ((a, b_same), (a_id, b_id)))
     assert sure_z > weak_z
 
 
@@ -168,17 +162,13 @@ def test_evidence_reads_what_is_asked_beside_the_persons_own_words():
     shop = ("惠民超市收银员被辞退", "我在惠民超市做收银员三年，上个月被辞退，没有补偿。", "要求惠民超市支付经济补偿")
     milk = ("惠民超市卖过期牛奶", "在惠民超市买的牛奶过期了二十多天，超市只肯退货。", "要求查处过期食品并赔偿")
     a, b = item(petition("M1", date(2026, 9, 1), [SHEN], shop)), item(petition("M2", date(2026, 10, 1), [SHEN], milk))
-    index = repeats.RepeatIndex()
-    index.add(a)
-    c = index.candidates(b)["M1"]
-    x = dict(zip(repeats.FEATURES, repeats.evidence(b, c, matter.score(b, a), ""), strict=True))
+    x = repeat_evidence(b, a)
     assert x["strong"] == x["medium_or_strong"] == 1.0 and x["relative"] == 0.0
     assert x["own_words"] > 0.2  # 惠民超市 is where the person's life happens
     assert x["objects_new"] > 0 and x["gap"] == 30 / repeats.GAP_DAYS
     again = item(petition("M3", date(2026, 10, 1), [SHEN], ("再次反映被辞退没补偿", "超市辞退我不给补偿，到现在还没解决。",
                                                              "要求惠民超市支付经济补偿")))
-    y = dict(zip(repeats.FEATURES, repeats.evidence(again, index.candidates(again)["M1"], matter.score(again, a), ""),
-                 strict=True))
+    y = repeat_evidence(again, a)
     assert y["asks"] > x["asks"] + 0.2  # the same demand again
     assert repeats.shipped().probability(list(y.values())) > repeats.shipped().probability(list(x.values()))
 
