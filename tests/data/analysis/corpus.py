@@ -36,12 +36,17 @@
                             NOT-repeats), tuning data whole as "dev18"
     blind19/...             corpus 19 (a nineteenth writer, written at the same time as corpus 18),
                             held out whole as "test19"
+    blind20/...             corpus 20 (a twentieth writer, round eleven's note again), judged unseen,
+                            then tuning data whole as "dev20"
+    blind21/...             corpus 21 (a twenty-first writer, written at the same time as corpus 20),
+                            held out whole as "test21"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
-"dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19". Tuning may read "dev",
+"dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21".
+Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
-"dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16" and "dev18"; "test2", "test3",
-"test5", "test7", "test9", "test11", "test13", "test15", "test17" and "test19" are read only by
+"dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18" and "dev20"; "test2", "test3",
+"test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19" and "test21" are read only by
 bench/analysis.py, to report.
 """
 
@@ -77,6 +82,8 @@ BLIND16 = HERE / "blind16"
 BLIND17 = HERE / "blind17"
 BLIND18 = HERE / "blind18"
 BLIND19 = HERE / "blind19"
+BLIND20 = HERE / "blind20"
+BLIND21 = HERE / "blind21"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -88,10 +95,11 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev12": (BLIND12, None), "test13": (BLIND13, None),
                                                "dev14": (BLIND14, None), "test15": (BLIND15, None),
                                                "dev16": (BLIND16, None), "test17": (BLIND17, None),
-                                               "dev18": (BLIND18, None), "test19": (BLIND19, None)}
+                                               "dev18": (BLIND18, None), "test19": (BLIND19, None),
+                                               "dev20": (BLIND20, None), "test21": (BLIND21, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18")
-HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20")
+HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
