@@ -51,7 +51,7 @@ REPEAT_MODEL = Path(__file__).resolve().parent / "data" / "repeat_model.json"
 # The model's inputs for one candidate pair, in order (repeat_model.json names them).
 FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "asks", "object_share",
             "objects_new", "amount_same", "amount_differs", "category_same", "category_differs", "gap",
-            "other_matter", "strong_own_words")
+            "other_matter", "strong_own_words", "category_only")
 # The way each input may push, fixed before fitting (as for the cluster link): evidence of one
 # matter never counts against it, so the explanation reads the way the model weighed the pair. The
 # identity inputs are cumulative (a strong key is also "medium or strong"), so a surer identity never
@@ -59,8 +59,16 @@ FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "as
 # phone, and a free "medium" input learned that artefact (a name and address outweighed an ID).
 SIGNS = {"strong": 1, "medium_or_strong": 1, "relative": -1, "cosine": 1, "own_words": 1, "asks": 1,
          "object_share": 1, "objects_new": -1, "amount_same": 1, "amount_differs": -1, "category_same": 1,
-         "category_differs": -1, "gap": -1, "other_matter": -1, "strong_own_words": 1}
+         "category_differs": -1, "gap": -1, "other_matter": -1, "strong_own_words": 1, "category_only": -1}
 GAP_DAYS = 180  # the gap input grows to this many days, then stays at 1
+# "category only": one category, and neither the person's own words nor the titles and demands reach
+# this cosine. A linear weighing adds the category's weight whatever else the letters share, so one
+# person's other matter of the same kind (two 城乡建设 letters about one estate) reached 0.7 on the
+# category alone; this input grows as the shared words fall below it and takes that weight back.
+# Round twelve, chosen on the eleven tuning corpora before corpus 20 was judged, then judged there
+# unseen (repeats as 重件 30 -> 31 of 33, the same two NOT-repeats); with corpus 20, leaving one
+# corpus out at 0.8: 重件 206 -> 211 of 234, NOT-repeats 3 of 212 either way. 0.2 and 0.3 did as well.
+THIN_TEXT = 0.25
 
 
 @cache
@@ -265,7 +273,8 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
       every letter of one person shares;
     - asks: the cosine of the two titles and demands alone (what is asked for): one person's
       other matter at the same shop or factory shares the place's name, rarely the demand;
-    - objects new: the share of the new item's key objects the earlier one does not name."""
+    - objects new: the share of the new item's key objects the earlier one does not name;
+    - category only: the same category with little else in common (``THIN_TEXT``)."""
     a, b = item.f, c.other.f
     own_words = words.cosine_without(a.vec, b.vec, address_words(a.vec.keys() | b.vec.keys(), item.petition,
                                                                  c.other.petition))
@@ -273,7 +282,9 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
                                                                        item.petition, c.other.petition))
     new = len(a.objects - b.objects) / len(a.objects) if a.objects and b.objects else 0.0
     strong = float(c.strength >= STRONG)
+    same_category = float(pair.category == "same")
+    category_only = same_category * max(0.0, THIN_TEXT - max(own_words, asks)) / THIN_TEXT
     return [strong, float(c.strength >= MEDIUM), float(any(kind_of(k) == "relative" for k in c.keys)), pair.cosine,
             own_words, asks, pair.object_share, new, float(pair.amounts == "same"),
-            float(pair.amounts == "differ"), float(pair.category == "same"), float(pair.category == "differ"),
-            min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words]
+            float(pair.amounts == "differ"), same_category, float(pair.category == "differ"),
+            min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words, category_only]
