@@ -5,8 +5,8 @@ only petitions that share an ID, a phone with the name, a name with the address 
 name with the village) are ever compared. Then a learned weighing of the evidence that the two are
 one person's one matter (``FEATURES``): how sure the identity is, the "same matter" score's parts
 (``matter.py``), the words of the two letters once the person's own address is left out, the words
-of the two titles and demands, key objects the new letter names and the old one does not, and
-whether the petitioner says it is another matter. Two tiers: 重件 (probability
+of the two titles and demands, key objects the new letter names and the old one does not, one
+category with little else in common, and whether the petitioner says it is another matter. Two tiers: 重件 (probability
 at least ``[analysis] repeat_probability``) and 疑似重件, which a clerk confirms or rejects in the
 ledger; the clerk's answer is remembered and wins over the model on every later run.
 
