@@ -1,14 +1,15 @@
 """重复件: the same person (any shared identity, any co-signer), essentially the same matter, again.
 
-Identity first: an inverted index from identity keys to earlier items is the blocking step, so
-only petitions that share an ID, a phone with the name, a name with the address (or, weakly, a
-name with the village) are ever compared. Then a learned weighing of the evidence that the two are
-one person's one matter (``FEATURES``): how sure the identity is, the "same matter" score's parts
+Identity first: an inverted index from identity keys to earlier items is the blocking step, so only
+petitions that share an ID, a phone with the name, a name with the address (or, weakly, a name with
+the village) are ever compared. Then a learned weighing of the evidence that the two are one
+person's one matter (``FEATURES``): how sure the identity is, the "same matter" score's parts
 (``matter.py``), the words of the two letters once the person's own address is left out, the words
 of the two titles and demands, key objects the new letter names and the old one does not, one
-category with little else in common, and whether the petitioner says it is another matter. Two tiers: 重件 (probability
-at least ``[analysis] repeat_probability``) and 疑似重件, which a clerk confirms or rejects in the
-ledger; the clerk's answer is remembered and wins over the model on every later run.
+category with little else in common, and whether the petitioner says it is another matter. Two
+tiers: 重件 (probability at least ``[analysis] repeat_probability``) and 疑似重件, which a clerk confirms
+or rejects in the ledger; the clerk's answer is remembered and wins over the model on every later
+run.
 
 Until round eleven hand-set rules decided (a score threshold per identity strength, and "the same
 person and a word cosine of 0.15"). Two corpora written with many hard NOT-repeats (one person's
@@ -68,7 +69,7 @@ GAP_DAYS = 180  # the gap input grows to this many days, then stays at 1
 # Round twelve, chosen on the eleven tuning corpora before corpus 20 was judged, then judged there
 # unseen (repeats as 重件 30 -> 31 of 33, the same two NOT-repeats); with corpus 20, leaving one
 # corpus out at 0.8: 重件 206 -> 211 of 234, NOT-repeats 3 of 212 either way. 0.2 and 0.3 did as well.
-THIN_TEXT = 0.25
+CATEGORY_ONLY_BELOW = 0.25
 
 
 @cache
@@ -274,7 +275,7 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
     - asks: the cosine of the two titles and demands alone (what is asked for): one person's
       other matter at the same shop or factory shares the place's name, rarely the demand;
     - objects new: the share of the new item's key objects the earlier one does not name;
-    - category only: the same category with little else in common (``THIN_TEXT``)."""
+    - category only: the same category with little else in common (``CATEGORY_ONLY_BELOW``)."""
     a, b = item.f, c.other.f
     own_words = words.cosine_without(a.vec, b.vec, address_words(a.vec.keys() | b.vec.keys(), item.petition,
                                                                  c.other.petition))
@@ -283,7 +284,7 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
     new = len(a.objects - b.objects) / len(a.objects) if a.objects and b.objects else 0.0
     strong = float(c.strength >= STRONG)
     same_category = float(pair.category == "same")
-    category_only = same_category * max(0.0, THIN_TEXT - max(own_words, asks)) / THIN_TEXT
+    category_only = same_category * max(0.0, CATEGORY_ONLY_BELOW - max(own_words, asks)) / CATEGORY_ONLY_BELOW
     return [strong, float(c.strength >= MEDIUM), float(any(kind_of(k) == "relative" for k in c.keys)), pair.cosine,
             own_words, asks, pair.object_share, new, float(pair.amounts == "same"),
             float(pair.amounts == "differ"), same_category, float(pair.category == "differ"),

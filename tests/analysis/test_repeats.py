@@ -180,7 +180,7 @@ def test_one_category_and_little_else_in_common_takes_the_categorys_weight_back(
     fee = ("停车费涨价", "小区地面停车费从一百五涨到三百，没有开业主大会。", "要求按原价收取停车费")
     a = item(petition("C1", date(2026, 9, 1), [SHEN], lift), "城乡建设")
     x = repeat_evidence(item(petition("C2", date(2026, 10, 1), [SHEN], fee), "城乡建设"), a)
-    assert max(x["own_words"], x["asks"]) < repeats.THIN_TEXT and x["category_same"] == 1.0
+    assert max(x["own_words"], x["asks"]) < repeats.CATEGORY_ONLY_BELOW and x["category_same"] == 1.0
     assert x["category_only"] > 0.5
     other_kind = repeat_evidence(item(petition("C3", date(2026, 10, 1), [SHEN], fee), "商贸旅游"), a)
     assert other_kind["category_only"] == 0.0  # another category says so already
