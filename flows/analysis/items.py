@@ -22,7 +22,7 @@ from flows.analysis.text import Who, identity_keys, signer_names, village_of
 # item; what an upstream status means is its site's business (Petition.closed, set at intake).
 CLOSED_STATUSES = ("已办结", "已存档")
 # Changing how features are built invalidates every cached feature: bump with the code.
-FEATURES_VERSION = "w6"  # w6: a synonym followed by 弄/巷/路/街/村/镇 is left as part of a place name
+FEATURES_VERSION = "w7"  # w7: a flat's number after its building (3幢1201) is not an amount
 
 
 @dataclass

@@ -49,6 +49,9 @@ def test_amounts_in_every_spelling_are_one_amount():
     # A number people dial is not money (dev4: "12345工单" explained a category as "12345元").
     assert amounts("我提的12345工单没人联系；打了12315也没用；拨打96345") == []
     assert [v for *_, v in amounts("欠了95000没还，押金3000")] == [95000, 3000]
+    # A flat's number after its building is an address (dev22: "凤鸣苑3幢1201").
+    assert amounts("凤鸣苑3幢1201，2单元1502，5栋 1801，7号楼1203室") == []
+    assert [v for *_, v in amounts("3幢的邻居借了12600没还")] == [12600]
 
 
 def test_paraphrased_repeat_is_confident_and_another_matter_of_the_same_man_is_not(corpus):
@@ -425,8 +428,8 @@ def test_a_wage_claim_and_then_the_same_factorys_noise_are_not_one_matter():
 
     items, by = _half("dev18", "BT18-2026-0128", "BT18-2026-0203")
     assert "BT18-2026-0203" not in repeats.detect(items, **OPTS)
-    rep = repeats.detect(items, **{**OPTS, "confident": 0.1, "suspect": 0.05})["BT18-2026-0203"]
-    assert rep.probability >= 0.1 and rep.tier == repeats.SUSPECTED and "不是为工资的事" in rep.explain()
+    rep = repeats.detect(items, **{**OPTS, "confident": 0.05, "suspect": 0.01})["BT18-2026-0203"]
+    assert rep.probability >= 0.05 and rep.tier == repeats.SUSPECTED and "不是为工资的事" in rep.explain()
     assert says_other_matter(by["BT18-2026-0150"]) == "这次不是地的事"
     assert not says_other_matter(replace(by["BT18-2026-0128"], content="这不是一天两天的事了，两边社区都说不是自己的事。"))
 
@@ -443,3 +446,34 @@ def test_one_persons_two_police_matters_share_the_category_and_little_else():
     assert repeats.shipped().probability(list(x.values())) < 0.5
     found = repeats.detect(items, **OPTS)
     assert "BT20-2026-0214" not in found or found["BT20-2026-0214"].tier == repeats.SUSPECTED
+
+
+def test_one_flats_leak_and_then_its_lift_share_no_amount_and_are_not_one_matter():
+    # dev22 (corpus 22, judged once as held out, then tuning data): 夏晓梅 of 凤鸣苑3幢1201 writes about
+    # rain coming through the outer wall (BT22-2026-0016), then calls about the building's lift
+    # trapping her (0142; same_person_other_matter). Her flat's number 1201 was read as an amount
+    # both letters share, which outweighed the "category only" input: 重件 at 0.86.
+    items, by = _half("dev22", "BT22-2026-0016", "BT22-2026-0142")
+    assert "1201" in by["BT22-2026-0016"].content and "1201" in by["BT22-2026-0142"].content
+    x = repeat_evidence(items[1], items[0])
+    assert x["amount_same"] == 0.0 and x["category_same"] == 1.0 and x["category_only"] > 0.5
+    found = repeats.detect(items, **OPTS)
+    assert "BT22-2026-0142" not in found or found["BT22-2026-0142"].tier == repeats.SUSPECTED
+
+
+def test_a_petitioner_who_says_it_has_nothing_to_do_with_the_last_time_is_at_most_suspected():
+    # dev22: 孔德胜 lost 38000 to a click-farming scam (BT22-2026-0048), then a deposit for a
+    # second-hand digger (0200): "这次跟上次刷单那个不是一回事". 高霞 complained of 金顺五金厂's night
+    # noise (0014), then claims her wages there (0164): "她认为两件事不相干". Round twelve linked both
+    # as 重件 (0.96 and 0.87). A chain letter that says "跟厂里没关系" names no earlier matter.
+    from flows.analysis.text import says_other_matter
+
+    items, by = _half("dev22", "BT22-2026-0014", "BT22-2026-0048", "BT22-2026-0164", "BT22-2026-0200")
+    assert says_other_matter(by["BT22-2026-0200"]) == "跟上次刷单那个不是一回事"
+    assert says_other_matter(by["BT22-2026-0164"]) == "两件事不相干"
+    low = repeats.detect(items, **{**OPTS, "confident": 0.05, "suspect": 0.01})
+    for ref in ("BT22-2026-0164", "BT22-2026-0200"):
+        assert low[ref].tier == repeats.SUSPECTED and says_other_matter(by[ref]) in low[ref].explain()
+    _, dev20 = _half("dev20", "BT20-2026-0217")
+    assert not says_other_matter(dev20["BT20-2026-0217"])
+    assert says_other_matter(replace(dev20["BT20-2026-0217"], content="这件事与之前反映的保健品被骗无关。"))

@@ -41,18 +41,23 @@
     blind21/...             corpus 21 (a twenty-first writer, written at the same time as corpus 20),
                             held out whole as "test21"
     blind22/...             corpus 22 (a twenty-second writer: round twelve's note with more of one
-                            person's other matter of the same kind), held out whole as "test22"
+                            person's other matter of the same kind), judged once as held out ("test22"), then
+                            tuning data whole as "dev22" (round thirteen)
     blind23/...             corpus 23 (a twenty-third writer, written at the same time as corpus 22),
                             held out whole as "test23"
+    blind24/...             corpus 24 (a twenty-fourth writer, corpus 22's note), judged unseen as round
+                            thirteen's adoption check, then tuning data whole as "dev24"
+    blind25/...             corpus 25 (a twenty-fifth writer, written at the same time as corpus 24),
+                            held out whole as "test25"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
-"dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "test22",
-"test23".
+"dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
+"test23", "dev24", "test25".
 Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
-"dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18" and "dev20"; "test2", "test3",
-"test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21", "test22" and "test23"
-are read only by
+"dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20", "dev22" and "dev24";
+"test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21",
+"test23" and "test25" are read only by
 bench/analysis.py, to report.
 """
 
@@ -92,6 +97,8 @@ BLIND20 = HERE / "blind20"
 BLIND21 = HERE / "blind21"
 BLIND22 = HERE / "blind22"
 BLIND23 = HERE / "blind23"
+BLIND24 = HERE / "blind24"
+BLIND25 = HERE / "blind25"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -105,11 +112,13 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev16": (BLIND16, None), "test17": (BLIND17, None),
                                                "dev18": (BLIND18, None), "test19": (BLIND19, None),
                                                "dev20": (BLIND20, None), "test21": (BLIND21, None),
-                                               "test22": (BLIND22, None), "test23": (BLIND23, None)}
+                                               "dev22": (BLIND22, None), "test23": (BLIND23, None),
+                                               "dev24": (BLIND24, None), "test25": (BLIND25, None)}
 # What tuning may read; the others are held out.
-TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20")
-HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21", "test22",
-            "test23")
+TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20",
+                 "dev22", "dev24")
+HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21",
+            "test23", "test25")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
