@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from core.model import Petition
-from flows.analysis import words
+from flows.analysis import taxonomy, words
 from flows.analysis.numbers import buildings
 from flows.analysis.text import Who, identity_keys, signer_names, village_of
 
@@ -32,6 +32,7 @@ class TextContext:
 
     matter: words.Matter
     places: frozenset[str] = frozenset()
+    lexicon: frozenset[str] = frozenset()  # the taxonomy's keywords (kind_words)
     demand_weight: int = 2
     # ref -> (digest, features or their JSON as the store keeps them)
     cache: dict[str, tuple[str, words.Features | str]] = field(default_factory=dict)
@@ -39,7 +40,16 @@ class TextContext:
 
     @classmethod
     def load(cls, taxonomy_dir: Path, places: set[str] | frozenset[str] = frozenset()) -> TextContext:
-        return cls(words.load_matter(taxonomy_dir), frozenset(places))
+        return cls(words.load_matter(taxonomy_dir), frozenset(places), taxonomy.lexicon_words(taxonomy_dir))
+
+    @property
+    def kind_words(self) -> frozenset[str]:
+        """The words of a kind of matter rather than of one matter: the key objects' names and the
+        lexicon's keywords (预付卡, 退费, 物业, 诈骗). One person's two matters of one kind share them."""
+        k = self.__dict__.get("_kind")
+        if k is None:
+            k = self.__dict__["_kind"] = frozenset(self.matter.objects) | self.lexicon
+        return k
 
     def digest(self, p: Petition) -> str:
         names = "|".join(x.name for x in p.petitioners)

@@ -39,10 +39,25 @@ class Taxonomy:
 def load(folder: Path) -> Taxonomy:
     try:
         cats = tomllib.loads((folder / "categories.toml").read_text(encoding="utf-8"))
-        lex = tomllib.loads((folder / "lexicon.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"分类目录读取失败（{folder}）：{exc}") from exc
+    lex = _lexicon(folder)
     tax = Taxonomy(legacy=list(cats["legacy"]), current=list(cats["current"]),
                    legacy_to_current=dict(cats.get("legacy_to_current", {})), scheme=cats.get("scheme", "legacy"))
     tax.lexicon = {tax.canonical(k) or k: list(v) for k, v in lex.items()}
     return tax
+
+
+def _lexicon(folder: Path) -> dict[str, list[str]]:
+    try:
+        return tomllib.loads((folder / "lexicon.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"分类目录读取失败（{folder}）：{exc}") from exc
+
+
+def lexicon_words(folder: Path) -> frozenset[str]:
+    """Every keyword of the lexicon, whatever its category (none when the folder has no lexicon):
+    the vocabulary of a kind of matter, which two letters of one kind share whatever their matter."""
+    if not (folder / "lexicon.toml").exists():
+        return frozenset()
+    return frozenset(w for words in _lexicon(folder).values() for w in words)
