@@ -122,6 +122,7 @@ class Who(NamedTuple):
     name: str
     id_number: str  # normalised, "" when the petition did not carry one
     signer: bool = False  # only named in the petition's signature list, not one of its petitioners
+    household: str = ""  # the village group or building of the address, without the village (2组, 凤新家园5幢)
 
 
 # A 联名信 lists its petitioners (often the first few) and, at its foot, every signer: "联名人：顾建华
@@ -189,6 +190,7 @@ def identity_keys(p: Petition) -> dict[str, Who]:
             continue  # 卢女士, 金先生: with the phone it is someone; with an address, anyone of that surname
         bare = _ADMIN.sub("", norm(person.address))
         addr = _house(bare)
+        unit = ""
         if len(addr) >= 4 and _DIGIT.search(addr):  # a house, not only a village
             keys[f"name_addr:{name}|{addr}"] = who
             if unit := _unit(addr):
@@ -196,7 +198,7 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         m = _VILLAGE.match(bare)
         village = m.group(1) if m else (locality if locality is not None else (locality := norm(p.locality)))
         if village:
-            keys[f"name_village:{name}|{village}"] = who
+            keys[f"name_village:{name}|{village}"] = who._replace(household=_VILLAGE.sub("", unit))
     if p.petitioners and (names := signer_names(p)):
         first = p.petitioners[0]
         m = _VILLAGE.match(_ADMIN.sub("", norm(first.address)))
@@ -268,7 +270,9 @@ def usable(key: str, a: Who, b: Who) -> bool:
     if vetoed(a, b):
         return False
     if kind == "name_village":
-        return not (a.id_number and b.id_number)  # only when one side has no ID
+        # only when one side has no ID, and not between two households: 张敏 of 永安村二组 and 张敏 of
+        # 永安村十组 are two people (round thirteen: six such pairs in the tuning corpora, all two people)
+        return not (a.id_number and b.id_number) and not (a.household and b.household and a.household != b.household)
     if kind == "phone":
         return norm(a.name) != norm(b.name) and names_alike(a.name, b.name)  # one name: its phone_name key
     return True

@@ -327,11 +327,11 @@ def test_a_petitioner_who_says_it_is_another_matter_is_at_most_suspected():
     # shared out (BT10-2026-0068); a month later he writes "这次我想问另外一件事" about his pension
     # after the requisition. Same person, same category, 征地 in both: the old rules said 重件.
     items, _ = _half("dev10", "BT10-2026-0068", "BT10-2026-0131")
-    rep = repeats.detect(items, **OPTS)["BT10-2026-0131"]
+    found = repeats.detect(items, **OPTS)
+    assert "BT10-2026-0131" not in found or found["BT10-2026-0131"].tier == repeats.SUSPECTED
+    # however low the bar, the petitioner's own words keep it for the clerk, and say why
+    rep = repeats.detect(items, **{**OPTS, "confident": 0.01, "suspect": 0.005})["BT10-2026-0131"]
     assert rep.tier == repeats.SUSPECTED and "另外一件事" in rep.explain()
-    # however low the bar, the petitioner's own words keep it for the clerk
-    rep = repeats.detect(items, **{**OPTS, "confident": rep.probability / 2})["BT10-2026-0131"]
-    assert rep.tier == repeats.SUSPECTED
 
 
 def test_a_co_signers_own_address_does_not_make_her_next_letter_a_repeat():
@@ -443,7 +443,9 @@ def test_one_persons_two_police_matters_share_the_category_and_little_else():
     items, _ = _half("dev20", "BT20-2026-0174", "BT20-2026-0214")
     x = repeat_evidence(items[1], items[0])
     assert x["category_same"] == 1.0 and x["category_only"] > 0.5
-    assert repeats.shipped().probability(list(x.values())) < 0.5
+    p = repeats.shipped().probability
+    # round thirteen's model gives 0.54 (under the 重件 bar); without this input it would be 0.92
+    assert p(list(x.values())) < S.repeat_probability < p(list({**x, "category_only": 0.0}.values()))
     found = repeats.detect(items, **OPTS)
     assert "BT20-2026-0214" not in found or found["BT20-2026-0214"].tier == repeats.SUSPECTED
 
@@ -477,3 +479,23 @@ def test_a_petitioner_who_says_it_has_nothing_to_do_with_the_last_time_is_at_mos
     _, dev20 = _half("dev20", "BT20-2026-0217")
     assert not says_other_matter(dev20["BT20-2026-0217"])
     assert says_other_matter(replace(dev20["BT20-2026-0217"], content="这件事与之前反映的保健品被骗无关。"))
+
+
+def test_two_people_of_one_name_in_two_groups_of_one_village_are_never_compared():
+    # dev26 (corpus 26, judged unseen, then tuning data): 张敏 of 永安村二组 (with her ID) asks for a
+    # name written wrong on the land-contract certificate (BT26-2026-0062); 张敏 of 永安村十组 (a man,
+    # no ID) calls about a neighbour farming his contracted land (0196; truth: same_name_other_person).
+    # Only the weak name + village key joined them, and both are 农村农业 about 承包地: 重件 at 0.96.
+    # Two village groups are two households. One building written with and without its community
+    # (凤新社区凤新家园5幢 / 凤新家园5幢) is one household.
+    items, by = _half("dev26", "BT26-2026-0062", "BT26-2026-0196")
+    assert repeats.detect(items, **{**OPTS, "confident": 0.01, "suspect": 0.005}) == {}
+    k = "name_village:张敏|永安村"
+    a, b = identity_keys(by["BT26-2026-0062"])[k], identity_keys(by["BT26-2026-0196"])[k]
+    assert (a.household, b.household) == ("2组", "10组")
+    from flows.analysis.text import usable
+    assert not usable(k, a, b) and usable(k, a, b._replace(household=""))
+    one = [identity_keys(replace(by["BT26-2026-0196"], petitioners=[Petitioner("周美娟", "", "", addr)]))
+           for addr in ("凤新社区凤新家园5幢", "凤新社区凤新家园5幢2单元")]
+    k = "name_village:周美娟|凤新社区"
+    assert one[0][k].household == one[1][k].household == "凤新家园5幢" and usable(k, one[0][k], one[1][k])
