@@ -111,6 +111,13 @@ def _unit(house: str) -> str:
     return m.group(1) if m and _VILLAGE.match(m.group(1)) or (m and "幢" in m.group(1)) else ""
 
 
+def _household(unit: str) -> str:
+    """A unit without its village (仙宅村12组 -> 12组): one building written with and without its
+    community is one household."""
+    m = _VILLAGE.match(unit)
+    return unit[m.end():] if m else unit
+
+
 def village_of(address: str, locality: str = "") -> str:
     m = _VILLAGE.match(_ADMIN.sub("", norm(address)))
     return m.group(1) if m else norm(locality)
@@ -198,7 +205,8 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         m = _VILLAGE.match(bare)
         village = m.group(1) if m else (locality if locality is not None else (locality := norm(p.locality)))
         if village:
-            keys[f"name_village:{name}|{village}"] = who._replace(household=_VILLAGE.sub("", unit))
+            keys[f"name_village:{name}|{village}"] = Who(person.name, who.id_number, False, _household(unit)) \
+                if unit else who
     if p.petitioners and (names := signer_names(p)):
         first = p.petitioners[0]
         m = _VILLAGE.match(_ADMIN.sub("", norm(first.address)))
