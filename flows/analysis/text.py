@@ -185,7 +185,11 @@ def identity_keys(p: Petition) -> dict[str, Who]:
     locality: str | None = None
     for person in p.petitioners:
         name = norm(person.name)
-        who = Who(person.name, norm_id(person.id_number))
+        bare = _ADMIN.sub("", norm(person.address))
+        addr = _house(bare)
+        house = len(addr) >= 4 and _DIGIT.search(addr)  # a house, not only a village
+        unit = _unit(addr) if house else ""
+        who = Who(person.name, norm_id(person.id_number), False, _household(unit) if unit else "")
         if who.id_number:
             keys[f"id:{who.id_number}"] = who
         if not (2 <= len(name) <= 6) or name in PLACEHOLDER_NAMES:
@@ -195,18 +199,14 @@ def identity_keys(p: Petition) -> dict[str, Who]:
             keys.setdefault(f"phone:{ph}", who)  # links only to a name written another way (see usable)
         if _TITLE_ONLY.fullmatch(name):
             continue  # 卢女士, 金先生: with the phone it is someone; with an address, anyone of that surname
-        bare = _ADMIN.sub("", norm(person.address))
-        addr = _house(bare)
-        unit = ""
-        if len(addr) >= 4 and _DIGIT.search(addr):  # a house, not only a village
+        if house:
             keys[f"name_addr:{name}|{addr}"] = who
-            if unit := _unit(addr):
+            if unit:
                 keys[f"name_unit:{name}|{unit}"] = who
         m = _VILLAGE.match(bare)
         village = m.group(1) if m else (locality if locality is not None else (locality := norm(p.locality)))
         if village:
-            keys[f"name_village:{name}|{village}"] = Who(person.name, who.id_number, False, _household(unit)) \
-                if unit else who
+            keys[f"name_village:{name}|{village}"] = who
     if p.petitioners and (names := signer_names(p)):
         first = p.petitioners[0]
         m = _VILLAGE.match(_ADMIN.sub("", norm(first.address)))
@@ -240,7 +240,7 @@ def relative_names(p: Petition) -> list[str]:
 # 事"; not "这不是一天两天的事"), or that it has nothing to do with the earlier one ("这次跟上次刷单
 # 那个不是一回事", "与之前反映的保健品被骗无关", "两件事不相干"; not "跟厂里没关系", which names no
 # earlier matter). On the tuning corpora these words stood only in letters that were not repeats
-# (fourteen, all one person's other matter).
+# (twenty-one in the fifteen tuning corpora, all one person's other matter).
 _OTHER_MATTER = re.compile("另外一件事|另一件事|另外一个事|另一个事|另外的事|另一回事|另一事项|别的事情"
                            r"|(?:这次|此次|这回)并?不是[^，。；！？\s]{1,10}的事|不是(?:为了?|反映)[^，。；！？\s]{1,8}的事"
                            r"|(?:跟|和|与)其?(?:上次|上回|之前|以前|此前|前次)[^，。；！？\s]{0,12}"
