@@ -280,10 +280,11 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
     - category only: the same category and little in common beyond the words of that kind of
       matter (``CATEGORY_ONLY_BELOW``)."""
     a, b = item.f, c.other.f
-    own = address_words(a.vec.keys() | b.vec.keys(), item.petition, c.other.petition)
+    both = a.vec.keys() | b.vec.keys()
+    own = address_words(both, item.petition, c.other.petition)
     own_words = words.cosine_without(a.vec, b.vec, own)
     kind = item.ctx.kind_words if item.ctx is not None else frozenset()
-    specific = words.cosine_without(a.vec, b.vec, own | {w for w in a.vec.keys() | b.vec.keys() if w in kind})
+    specific = words.cosine_without(a.vec, b.vec, own | (both & kind))
     asks = words.cosine_without(item.asks, c.other.asks, address_words(item.asks.keys() | c.other.asks.keys(),
                                                                        item.petition, c.other.petition))
     new = len(a.objects - b.objects) / len(a.objects) if a.objects and b.objects else 0.0

@@ -270,6 +270,12 @@ def vetoed(a: Who, b: Who) -> bool:
     return bool(a.id_number and b.id_number and a.id_number != b.id_number)
 
 
+def two_households(a: Who, b: Who) -> bool:
+    """Two different village groups or buildings: 张敏 of 永安村二组 and 张敏 of 永安村十组 are two
+    people (round thirteen: six such pairs in the tuning corpora, all two people)."""
+    return bool(a.household and b.household and a.household != b.household)
+
+
 def usable(key: str, a: Who, b: Who) -> bool:
     """Whether a shared ``key`` links the two people ``a`` and ``b``."""
     kind = kind_of(key)
@@ -278,9 +284,7 @@ def usable(key: str, a: Who, b: Who) -> bool:
     if vetoed(a, b):
         return False
     if kind == "name_village":
-        # only when one side has no ID, and not between two households: 张敏 of 永安村二组 and 张敏 of
-        # 永安村十组 are two people (round thirteen: six such pairs in the tuning corpora, all two people)
-        return not (a.id_number and b.id_number) and not (a.household and b.household and a.household != b.household)
+        return not (a.id_number and b.id_number) and not two_households(a, b)  # only when one side has no ID
     if kind == "phone":
         return norm(a.name) != norm(b.name) and names_alike(a.name, b.name)  # one name: its phone_name key
     return True
