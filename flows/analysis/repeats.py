@@ -6,10 +6,10 @@ the village) are ever compared. Then a learned weighing of the evidence that the
 person's one matter (``FEATURES``): how sure the identity is, the "same matter" score's parts
 (``matter.py``), the words of the two letters once the person's own address is left out, the words
 of the two titles and demands, key objects the new letter names and the old one does not, one
-category with little else in common, and whether the petitioner says it is another matter. Two
-tiers: 重件 (probability at least ``[analysis] repeat_probability``) and 疑似重件, which a clerk confirms
-or rejects in the ledger; the clerk's answer is remembered and wins over the model on every later
-run.
+category with little else in common, and whether the petitioner says it is another matter or that
+they come back to an earlier one. Two tiers: 重件 (probability at least ``[analysis]
+repeat_probability``) and 疑似重件, which a clerk confirms or rejects in the ledger; the clerk's answer
+is remembered and wins over the model on every later run.
 
 Until round eleven hand-set rules decided (a score threshold per identity strength, and "the same
 person and a word cosine of 0.15"). Two corpora written with many hard NOT-repeats (one person's
@@ -41,6 +41,7 @@ from flows.analysis.text import (
     describe_key,
     kind_of,
     relative_names,
+    says_again,
     says_other_matter,
     usable,
     village_of,
@@ -52,7 +53,7 @@ REPEAT_MODEL = Path(__file__).resolve().parent / "data" / "repeat_model.json"
 # The model's inputs for one candidate pair, in order (repeat_model.json names them).
 FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "asks", "object_share",
             "objects_new", "amount_same", "amount_differs", "category_same", "category_differs", "gap",
-            "other_matter", "strong_own_words", "category_only")
+            "other_matter", "strong_own_words", "category_only", "again")
 # The way each input may push, fixed before fitting (as for the cluster link): evidence of one
 # matter never counts against it, so the explanation reads the way the model weighed the pair. The
 # identity inputs are cumulative (a strong key is also "medium or strong"), so a surer identity never
@@ -60,7 +61,8 @@ FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "as
 # phone, and a free "medium" input learned that artefact (a name and address outweighed an ID).
 SIGNS = {"strong": 1, "medium_or_strong": 1, "relative": -1, "cosine": 1, "own_words": 1, "asks": 1,
          "object_share": 1, "objects_new": -1, "amount_same": 1, "amount_differs": -1, "category_same": 1,
-         "category_differs": -1, "gap": -1, "other_matter": -1, "strong_own_words": 1, "category_only": -1}
+         "category_differs": -1, "gap": -1, "other_matter": -1, "strong_own_words": 1, "category_only": -1,
+         "again": 1}
 GAP_DAYS = 180  # the gap input grows to this many days, then stays at 1
 # "category only": one category, and the person's own words, without the words of a kind of matter
 # (``TextContext.kind_words``), do not reach this cosine. A linear weighing adds the category's
@@ -96,6 +98,7 @@ class Repeat:
     why_supervise: str = ""
     chain: list[str] = field(default_factory=list)
     other_matter: str = ""  # the words in which the petitioner says this is another matter
+    again: str = ""  # the words in which the petitioner says they come back to an earlier petition
 
     def explain(self) -> str:
         who = "；".join(self.shared) or "信访员确认为同一人"
@@ -117,6 +120,8 @@ class Repeat:
         parts = [head]
         if self.other_matter:
             parts.append(f"来件人称此次反映的是另一件事（“{self.other_matter}”），请核对")
+        elif self.again:
+            parts.append(f"来件提到此前已反映过（“{self.again}”）")
         if self.pair is not None:
             parts.append(self.pair.explain())
         if not self.by_clerk:
@@ -198,12 +203,13 @@ class RepeatIndex:
                     cands[other] = Candidate(o, [], 0)
         best: tuple[tuple, Repeat] | None = None
         other_matter = says_other_matter(item.petition) if cands else ""
+        again = says_again(item.petition) if cands else ""
         for c in cands.values():
             answer = self.decisions.get(frozenset((item.ref, c.other.ref)))
             if answer == REJECT:
                 continue  # a clerk said no: never proposed again
             pair = matter.score(item, c.other, self.weights)
-            p = (self.model or shipped()).probability(evidence(item, c, pair, other_matter))
+            p = (self.model or shipped()).probability(evidence(item, c, pair, other_matter, again))
             if answer == CONFIRM or p >= self.confident:
                 tier = CONFIDENT
             elif p >= self.suspect:
@@ -214,7 +220,7 @@ class RepeatIndex:
                 tier = SUSPECTED  # the petitioner says it is another matter: the clerk decides
             rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3), tier=tier,
                          probability=round(p, 3), strength=c.strength, pair=pair, by_clerk=answer == CONFIRM,
-                         other_matter=other_matter)
+                         other_matter=other_matter, again=again)
             rank = (answer == CONFIRM, tier == CONFIDENT, p, c.other.day)
             if best is None or rank > best[0]:
                 best = (rank, rep)
@@ -269,7 +275,7 @@ def detect(items: list[Item], *, confident: float, suspect: float, review_window
     return out
 
 
-def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str) -> list[float]:
+def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str = "") -> list[float]:
     """The repeat model's inputs for ``item`` and an earlier candidate, in ``FEATURES`` order.
 
     - own words: the word cosine without the two petitioners' own addresses and places, which
@@ -278,7 +284,8 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
       other matter at the same shop or factory shares the place's name, rarely the demand;
     - objects new: the share of the new item's key objects the earlier one does not name;
     - category only: the same category and little in common beyond the words of that kind of
-      matter (``CATEGORY_ONLY_BELOW``)."""
+      matter (``CATEGORY_ONLY_BELOW``);
+    - again: the new letter says it comes back to an earlier petition (``text.says_again``)."""
     a, b = item.f, c.other.f
     both = a.vec.keys() | b.vec.keys()
     own = address_words(both, item.petition, c.other.petition)
@@ -294,4 +301,5 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
     return [strong, float(c.strength >= MEDIUM), float(any(kind_of(k) == "relative" for k in c.keys)), pair.cosine,
             own_words, asks, pair.object_share, new, float(pair.amounts == "same"),
             float(pair.amounts == "differ"), same_category, float(pair.category == "differ"),
-            min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words, category_only]
+            min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words, category_only,
+            float(bool(again))]

@@ -40,12 +40,15 @@ def half_items(name: str, *refs: str) -> tuple[list[Item], dict[str, Petition]]:
     return [item(by[r], truth[r]["category"]) for r in refs], by
 
 
-def repeat_evidence(new: Item, old: Item, said: str = "") -> dict[str, float]:
+def repeat_evidence(new: Item, old: Item) -> dict[str, float]:
     """The repeat model's inputs for ``new`` against the earlier ``old`` (which must share an
-    identity key with it), by input name; ``said``: the petitioner's "another matter" words."""
+    identity key with it), by input name, with what ``new`` says of earlier petitions, as
+    ``RepeatIndex.match`` weighs them."""
     from flows.analysis import matter, repeats
+    from flows.analysis.text import says_again, says_other_matter
 
     index = repeats.RepeatIndex()
     index.add(old)
-    x = repeats.evidence(new, index.candidates(new)[old.ref], matter.score(new, old), said)
+    x = repeats.evidence(new, index.candidates(new)[old.ref], matter.score(new, old),
+                         says_other_matter(new.petition), says_again(new.petition))
     return dict(zip(repeats.FEATURES, x, strict=True))

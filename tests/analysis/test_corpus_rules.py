@@ -499,3 +499,30 @@ def test_two_people_of_one_name_in_two_groups_of_one_village_are_never_compared(
            for addr in ("凤新社区凤新家园5幢", "凤新社区凤新家园5幢2单元")]
     k = "name_village:周美娟|凤新社区"
     assert one[0][k].household == one[1][k].household == "凤新家园5幢" and usable(k, one[0][k], one[1][k])
+
+
+def test_a_letter_that_says_it_comes_back_weighs_for_one_matter_and_story_words_do_not():
+    # dev22 (tuning data): 方金根 of 下陡门村 visits about his house rebuild that the office has not
+    # approved for a year (BT22-2026-0034), then writes without his ID or phone (0173): "八月里来过一趟
+    # 说造房子批不下来", and the crack the typhoon left. Only the name and village link the two, and
+    # they share few words (round thirteen: 0.07 leaving his corpus out); he says he comes back.
+    from flows.analysis.text import says_again
+
+    items, by = _half("dev22", "BT22-2026-0034", "BT22-2026-0173")
+    assert says_again(by["BT22-2026-0173"]) == "八月里来过一趟说造房子批不"
+    x = repeat_evidence(items[1], items[0])
+    assert x["again"] == 1.0 and x["strong"] == 0.0
+    p = repeats.shipped().probability
+    assert p(list({**x, "again": 0.0}.values())) < S.repeat_probability <= p(list(x.values()))
+    found = repeats.detect(items, **OPTS)["BT22-2026-0173"]
+    assert found.tier == repeats.CONFIDENT and "来件提到此前已反映过（“八月里来过一趟" in found.explain()
+    # The words are quoted whole: 沈阿根's visit (dev24 0091) "来访人称8月初已来信".
+    _, dev24 = _half("dev24", "BT24-2026-0091", "BT24-2026-0212")
+    assert says_again(dev24["BT24-2026-0091"]) == "来访人称8月初已来信"
+    # Story words are no return to this office: 汪彩凤's neighbours "好多年没回来过" (dev24 0212), a
+    # new plant "又来一个" (dev20 0113); a letter that says it is another matter never comes back.
+    assert "没回来过" in dev24["BT24-2026-0212"].content and says_again(dev24["BT24-2026-0212"]) == ""
+    _, dev20 = _half("dev20", "BT20-2026-0113")
+    assert "又来一个" in dev20["BT20-2026-0113"].content and says_again(dev20["BT20-2026-0113"]) == ""
+    _, dev22 = _half("dev22", "BT22-2026-0200")
+    assert "上次" in dev22["BT22-2026-0200"].content and says_again(dev22["BT22-2026-0200"]) == ""

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 import petitionbot.config  # noqa: E402,F401
 from flows.analysis import links, matter, repeats  # noqa: E402
 from flows.analysis.items import Item, TextContext  # noqa: E402
-from flows.analysis.text import says_other_matter  # noqa: E402
+from flows.analysis.text import says_again, says_other_matter  # noqa: E402
 from tests.data.analysis import build_links, build_model, corpus  # noqa: E402
 from tests.data.analysis import evaluate as ev  # noqa: E402
 
@@ -42,8 +42,9 @@ def pairs(name: str, cats: dict[str, str], ctx: TextContext) -> tuple[list[list[
     for item in sorted((Item.of(p, ctx, category=cats[p.ref]) for p in ps), key=lambda i: (i.day, i.ref)):
         cands = index.candidates(item)
         said = says_other_matter(item.petition) if cands else ""
+        again = says_again(item.petition) if cands else ""
         for c in cands.values():
-            x.append(repeats.evidence(item, c, matter.score(item, c.other, explain=False), said))
+            x.append(repeats.evidence(item, c, matter.score(item, c.other, explain=False), said, again))
             ca, cb = truth[item.ref].get("chain"), truth[c.other.ref].get("chain")
             y.append(int(bool(ca) and ca == cb))
         index.add(item)
