@@ -256,15 +256,16 @@ def says_other_matter(p: Petition) -> str:
 
 # A letter that refers back to its writer's earlier petition ("再次反映", "上个月来过", "又来催",
 # "8月上旬已来信反映"). The writers retold a matter in other words, and the later letter shares few
-# words with the first, but it says that it is coming back: on the fifteen tuning corpora, of the
-# candidate pairs with a strong identity (an ID, or a phone with the name), such words stood in half
-# of the true repeats and an eighth of one person's other matters, most of those the letters that
-# say it is another matter (which never count as "again"). Story words of the matter itself
+# words with the first, but it says that it is coming back: on the seventeen tuning corpora, of the
+# candidate pairs with a strong identity (an ID, or a phone with the name), such words stand in 56 %
+# of the true repeats and 9 % of the other pairs, many of those letters that say it is another
+# matter (which never count as "again"). Story words of the matter itself
 # (至今没有处理, 仍未解决, 老样子) are left out: a police case "至今没有处理结果" is no return to this
-# office; so are 回来过, 出来过 and 没来过, and 又来 only counts before 反映, 找, 问, 催 and the like
-# ("又来一个搅拌站" does not).
-_AGAIN = re.compile("再次|又一次|第[二三四]次|上次|上回|前次|之前[来已曾]?反映|此前[已曾]?反映|曾经?反映|已经?反映"
-                    "|反映过|催办|再催|又催|(?:又|再)来(?:反映|信访|上访|找|问|催|说|街道|了)|(?<![回出没起进])来过"
+# office; so are 回来过, 出来过 and 没来过, and 又来 and 第二次 only count before 反映, 找, 问, 催 and
+# the like ("又来一个搅拌站", "第二次被骗了" do not).
+_AGAIN = re.compile("再次|又一次|第[二三四]次(?:来|反映|写信|打电话|上访|信访|找|催|问)|上次|上回|前次"
+                    "|之前[来已曾]?反映|此前[已曾]?反映|曾经?反映|已经?反映|反映过|催办|再催|又催"
+                    "|(?:又|再)来(?:反映|信访|上访|找|问|催|说|街道|了)|(?<![回出没起进])来过"
                     "|(?:已经?|曾经?|之前|此前|先前|早就)(?:来信|来电|来访|写信|写过信|上访)|写过信|来信反映过")
 _CLAUSE_END = re.compile(r"[，。；！？、：（）\s]")
 
