@@ -272,8 +272,8 @@ _CLAUSE_END = re.compile(r"[，。；！？、：（）\s]")
 
 def says_again(p: Petition) -> str:
     """The words in which ``p`` says it comes back to an earlier petition (the match in its clause:
-    from the clause's start if it is at most 10 characters before, and at most 8 characters after),
-    or ''; never for a letter about another matter."""
+    from the clause's start if it is at most 10 characters before, to its end if it is at most 10
+    characters after, else cut with "…"), or ''; never for a letter about another matter."""
     text = f"{p.title}。{p.content}。{p.demand}"
     if _OTHER_MATTER.search(text):
         return ""
@@ -283,7 +283,8 @@ def says_again(p: Petition) -> str:
     before = [c.end() for c in _CLAUSE_END.finditer(text, 0, m.start())]
     start = before[-1] if before and m.start() - before[-1] <= 10 else m.start()  # whole words, or none
     end = _CLAUSE_END.search(text, m.end())
-    return text[start:min(end.start() if end else len(text), m.end() + 8)]
+    stop = end.start() if end else len(text)
+    return text[start:stop] if stop - m.end() <= 10 else text[start:m.end() + 8] + "…"
 
 
 def address_words(tokens: Iterable[str], *petitions: Petition) -> set[str]:

@@ -509,16 +509,19 @@ def test_a_letter_that_says_it_comes_back_weighs_for_one_matter_and_story_words_
     from flows.analysis.text import says_again
 
     items, by = _half("dev22", "BT22-2026-0034", "BT22-2026-0173")
-    assert says_again(by["BT22-2026-0173"]) == "八月里来过一趟说造房子批不"
+    assert says_again(by["BT22-2026-0173"]) == "八月里来过一趟说造房子批不下来"
     x = repeat_evidence(items[1], items[0])
     assert x["again"] == 1.0 and x["strong"] == 0.0
     p = repeats.shipped().probability
     assert p(list({**x, "again": 0.0}.values())) < S.repeat_probability <= p(list(x.values()))
     found = repeats.detect(items, **OPTS)["BT22-2026-0173"]
     assert found.tier == repeats.CONFIDENT and "来件提到此前已反映过（“八月里来过一趟" in found.explain()
-    # The words are quoted whole: 沈阿根's visit (dev24 0091) "来访人称8月初已来信".
+    # The words are quoted in their clause, cut with "…" when it runs on: 沈阿根's visit (dev24 0091)
+    # "来访人称8月初已来信"; the title of dev30 0044 "再次反映永盛竹木厂夜间生产扰民" is cut 8 characters on.
     _, dev24 = _half("dev24", "BT24-2026-0091", "BT24-2026-0212")
     assert says_again(dev24["BT24-2026-0091"]) == "来访人称8月初已来信"
+    _, dev30 = _half("dev30", "BT30-2026-0044")
+    assert says_again(dev30["BT30-2026-0044"]) == "再次反映永盛竹木厂夜…"
     # Story words are no return to this office: 汪彩凤's neighbours "好多年没回来过" (dev24 0212), a
     # new plant "又来一个" (dev20 0113); a letter that says it is another matter never comes back.
     assert "没回来过" in dev24["BT24-2026-0212"].content and says_again(dev24["BT24-2026-0212"]) == ""
