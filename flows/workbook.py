@@ -275,10 +275,12 @@ def text_lines(text: str, width: float, font_size: float = 10) -> int:
 
     Neither Excel nor LibreOffice fits a row's height to wrapped text when it opens a file, so a
     writer that wraps must set the height itself: a CJK character is about two width units at
-    11 pt, a Latin one about one, scaled by the font size."""
+    11 pt, a Latin one about one, scaled by the font size. A tenth of each line is left as slack: a
+    renderer does not start a line with 、，） nor break "0571-****7741", so its lines hold fewer
+    characters than the width (the ledger rendered by LibreOffice lost the last line of full cells)."""
     if not text:
         return 1
-    room = max(width - 1.0, 1.0) * 11 / font_size
+    room = max(width - 1.0, 1.0) * 11 / font_size * 0.9
     lines = 0
     for para in text.split("\n"):
         # Wide characters counted in C: a CJK character is 3 bytes of UTF-8 (an emoji 4), ASCII 1.
