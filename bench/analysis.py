@@ -87,7 +87,7 @@ LABEL = {"dev": "blind1-dev", "test": "blind1-test", "dev2": "dev2", "dev4": "de
          "test17": "TEST17 (seen once)", "test19": "TEST19 (seen four times)", "test21": "TEST21 (seen once)",
          "test23": "TEST23 (seen once)",
          "test25": "TEST25 (seen twice)", "test27": "TEST27 (seen once)",
-         "test29": "TEST29 (new)", "test31": "TEST31 (new)"}
+         "test29": "TEST29 (new)", "test31": "TEST31 (new)", "test33": "TEST33 (new)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
