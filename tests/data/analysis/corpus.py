@@ -61,16 +61,19 @@
                             of round fourteen's second candidate, then tuning data whole as "dev30"
     blind31/...             corpus 31 (a thirty-first writer, written at the same time as corpora 28-30),
                             held out whole as "test31"
+    blind32/...             corpus 32 (a thirty-second writer, corpus 22's note), judged unseen as the
+                            check of round fourteen's third candidate (not adopted), then tuning data
+                            whole as "dev32"
     blind33/...             corpus 33 (a thirty-third writer, corpus 22's note, written at the same time
                             as corpus 32), held out whole as "test33"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
-"test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "test33".
+"test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "dev32", "test33".
 Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
 "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20", "dev22", "dev24",
-"dev26", "dev28" and "dev30"; "test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17",
+"dev26", "dev28", "dev30" and "dev32"; "test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17",
 "test19", "test21", "test23", "test25", "test27", "test29", "test31" and "test33" are read only by
 bench/analysis.py, to report.
 """
@@ -119,6 +122,7 @@ BLIND28 = HERE / "blind28"
 BLIND29 = HERE / "blind29"
 BLIND30 = HERE / "blind30"
 BLIND31 = HERE / "blind31"
+BLIND32 = HERE / "blind32"
 BLIND33 = HERE / "blind33"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
@@ -138,10 +142,10 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev26": (BLIND26, None), "test27": (BLIND27, None),
                                                "dev28": (BLIND28, None), "test29": (BLIND29, None),
                                                "dev30": (BLIND30, None), "test31": (BLIND31, None),
-                                               "test33": (BLIND33, None)}
+                                               "dev32": (BLIND32, None), "test33": (BLIND33, None)}
 # What tuning may read; the others are held out.
 TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20",
-                 "dev22", "dev24", "dev26", "dev28", "dev30")
+                 "dev22", "dev24", "dev26", "dev28", "dev30", "dev32")
 HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21",
             "test23", "test25", "test27", "test29", "test31", "test33")
 
