@@ -476,6 +476,9 @@ def test_a_petitioner_who_says_it_has_nothing_to_do_with_the_last_time_is_at_mos
     low = repeats.detect(items, **{**OPTS, "confident": 0.05, "suspect": 0.01})
     for ref in ("BT22-2026-0164", "BT22-2026-0200"):
         assert low[ref].tier == repeats.SUSPECTED and says_other_matter(by[ref]) in low[ref].explain()
+    # dev32 (tuning data since round fourteen): "这个事跟我上回反映的被厂里辞退是两码事" (0106).
+    _, dev32 = _half("dev32", "BT32-2026-0106")
+    assert says_other_matter(dev32["BT32-2026-0106"]) == "跟我上回反映的被厂里辞退是两码事"
     _, dev20 = _half("dev20", "BT20-2026-0217")
     assert not says_other_matter(dev20["BT20-2026-0217"])
     assert says_other_matter(replace(dev20["BT20-2026-0217"], content="这件事与之前反映的保健品被骗无关。"))
