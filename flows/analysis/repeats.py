@@ -275,7 +275,7 @@ def detect(items: list[Item], *, confident: float, suspect: float, review_window
     return out
 
 
-def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str = "") -> list[float]:
+def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str) -> list[float]:
     """The repeat model's inputs for ``item`` and an earlier candidate, in ``FEATURES`` order.
 
     - own words: the word cosine without the two petitioners' own addresses and places, which
