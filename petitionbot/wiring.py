@@ -276,7 +276,7 @@ def run_train(app: App, *, progress: Progress | None = None, stop: threading.Eve
     s, tax = hooks.analysis_setup(app.settings)
     with app.run("analysis-train", progress=progress, stop=stop) as run:
         petitions = list(app.store.petitions())
-        ctx = context(app.store, s, petitions, hooks.config_base(app.settings))
+        ctx = context(app.store, s, petitions, tax, hooks.config_base(app.settings))
         rep = classify.train(petitions, tax, app.workdir, ctx=ctx, min_per_category=s.min_train_per_category)
         app.store.save_word_features(ctx.fresh_rows())
         run.extra["train"] = {"samples": rep.samples, "accuracy": rep.accuracy, "macro_f1": rep.macro_f1}

@@ -56,7 +56,8 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
             weights: matter.Weights | None = None
             ) -> tuple[list[dict[str, Any]], list[clusters.Alert], dict[str, repeats.Repeat]]:
     """Pure analysis of ``petitions`` (no store): rows per petition, alerts, repeats."""
-    ctx = ctx or TextContext.load(settings.taxonomy_path(), {p.locality for p in petitions if p.locality})
+    ctx = ctx or TextContext.load(settings.taxonomy_path(), {p.locality for p in petitions if p.locality},
+                                  tax.keywords)
     classifier = classify.Classifier(tax, model, ctx)
     classifier.remember_clerks(petitions, weight=settings.habit_weight, cosine=settings.habit_similarity)
     suggestions = classifier.suggest_many(petitions)
@@ -121,10 +122,12 @@ def record_answers(store: Store, petitions: list[Petition], before: dict[str, di
     return len(new)
 
 
-def context(store: Store, settings: AnalysisSettings, petitions: list[Petition], base: Path | None = None
-            ) -> TextContext:
-    """The text context with the store's feature cache loaded."""
-    ctx = TextContext.load(settings.taxonomy_path(base), {p.locality for p in petitions if p.locality})
+def context(store: Store, settings: AnalysisSettings, petitions: list[Petition], tax: Taxonomy,
+            base: Path | None = None) -> TextContext:
+    """The text context with the store's feature cache loaded (the lexicon's words from ``tax``,
+    already read)."""
+    ctx = TextContext.load(settings.taxonomy_path(base), {p.locality for p in petitions if p.locality},
+                           tax.keywords)
     ctx.cache = dict(store.word_features())
     return ctx
 
@@ -160,7 +163,7 @@ def run_analysis(store: Store, settings: AnalysisSettings, tax: Taxonomy, clock:
                  workdir: Path, draft_supervision: SupervisionDrafter | None = None,
                  taxonomy_base: Path | None = None) -> AnalysisResult:
     petitions = [p for p in store.petitions() if p.upstream_state != "withdrawn"]
-    ctx = context(store, settings, petitions, taxonomy_base)
+    ctx = context(store, settings, petitions, tax, taxonomy_base)
     model, kind = office_model(petitions, tax, ctx, workdir, run)
     result = AnalysisResult(petitions=len(petitions), model_used=model is not None, model_kind=kind)
     if model is None:

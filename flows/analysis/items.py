@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from core.model import Petition
@@ -39,17 +40,18 @@ class TextContext:
     fresh: dict[str, tuple[str, words.Features]] = field(default_factory=dict)  # computed this run
 
     @classmethod
-    def load(cls, taxonomy_dir: Path, places: set[str] | frozenset[str] = frozenset()) -> TextContext:
-        return cls(words.load_matter(taxonomy_dir), frozenset(places), taxonomy.lexicon_words(taxonomy_dir))
+    def load(cls, taxonomy_dir: Path, places: set[str] | frozenset[str] = frozenset(),
+             lexicon: frozenset[str] | None = None) -> TextContext:
+        """``lexicon``: the keywords of the taxonomy already loaded (``Taxonomy.keywords``); None
+        reads them from ``taxonomy_dir``."""
+        return cls(words.load_matter(taxonomy_dir), frozenset(places),
+                   taxonomy.lexicon_words(taxonomy_dir) if lexicon is None else lexicon)
 
-    @property
+    @cached_property
     def kind_words(self) -> frozenset[str]:
         """The words of a kind of matter rather than of one matter: the key objects' names and the
         lexicon's keywords (预付卡, 退费, 物业, 诈骗). One person's two matters of one kind share them."""
-        k = self.__dict__.get("_kind")
-        if k is None:
-            k = self.__dict__["_kind"] = frozenset(self.matter.objects) | self.lexicon
-        return k
+        return frozenset(self.matter.objects) | self.lexicon
 
     def digest(self, p: Petition) -> str:
         names = "|".join(x.name for x in p.petitioners)

@@ -21,6 +21,11 @@ class Taxonomy:
     def categories(self) -> list[str]:
         return self.legacy if self.scheme == "legacy" else self.current
 
+    @property
+    def keywords(self) -> frozenset[str]:
+        """Every keyword of the lexicon, whatever its category (``TextContext.kind_words``)."""
+        return frozenset(w for words in self.lexicon.values() for w in words)
+
     def canonical(self, name: str) -> str:
         """Any name an upstream or a clerk writes, in the office's scheme ('' when unknown)."""
         name = (name or "").strip().split("/")[0].split("-")[0].strip()  # 'X/子类' or 'X-子类': first level
@@ -56,8 +61,9 @@ def _lexicon(folder: Path) -> dict[str, list[str]]:
 
 
 def lexicon_words(folder: Path) -> frozenset[str]:
-    """Every keyword of the lexicon, whatever its category (none when the folder has no lexicon):
-    the vocabulary of a kind of matter, which two letters of one kind share whatever their matter."""
+    """Every keyword of the lexicon in ``folder``, whatever its category (none when the folder has
+    no lexicon), for a caller without a loaded ``Taxonomy`` (its ``keywords``): the vocabulary of a
+    kind of matter, which two letters of one kind share whatever their matter."""
     if not (folder / "lexicon.toml").exists():
         return frozenset()
     return frozenset(w for words in _lexicon(folder).values() for w in words)

@@ -189,7 +189,7 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         addr = _house(bare)
         house = len(addr) >= 4 and _DIGIT.search(addr)  # a house, not only a village
         unit = _unit(addr) if house else ""
-        who = Who(person.name, norm_id(person.id_number), False, _household(unit) if unit else "")
+        who = Who(person.name, norm_id(person.id_number), False, _household(unit))
         if who.id_number:
             keys[f"id:{who.id_number}"] = who
         if not (2 <= len(name) <= 6) or name in PLACEHOLDER_NAMES:
