@@ -87,8 +87,8 @@ LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "b
          "test11": "TEST11 (seen twice)", "test13": "TEST13 (seen twice)", "test15": "TEST15 (seen twice)",
          "test17": "TEST17 (seen once)", "test19": "TEST19 (seen four times)", "test21": "TEST21 (seen once)",
          "test23": "TEST23 (seen once)",
-         "test25": "TEST25 (seen twice)", "test27": "TEST27 (seen once)",
-         "test29": "TEST29 (new)", "test31": "TEST31 (new)", "test33": "TEST33 (new)"}
+         "test25": "TEST25 (seen three times)", "test27": "TEST27 (seen twice)",
+         "test29": "TEST29 (seen once)", "test31": "TEST31 (seen once)", "test33": "TEST33 (seen once)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
