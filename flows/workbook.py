@@ -323,8 +323,12 @@ class Look:
 class RowStreamer:
     """Writes rows as ``<row>`` XML with the same storage rules as :meth:`Sheet.write`."""
 
-    def __init__(self, out: IO[str], columns: int, *, notes: Callable[[int, int, list[str]], None] | None = None):
+    def __init__(self, out: IO[str], columns: int, *, notes: Callable[[int, int, list[str]], None] | None = None,
+                 blanks: bool = False):
         self.out, self.letters, self.notes = out, [col_letter(c) for c in range(columns)], notes
+        # blanks: an empty value is still a cell with its style, so a printed table keeps the lines
+        # of its empty cells (a white row has no row style to lend them)
+        self.blanks = blanks
         self.buf: list[str] = []
 
     def row(self, r: int, values: Sequence[Any], look: Look, height: float | None = None) -> None:
@@ -340,7 +344,11 @@ class RowStreamer:
                         v = xml_text(v)
                     parts.append(f'<c r="{letters[c]}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
                                  f'{v}</t></is></c>')
+                elif self.blanks:
+                    parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}"/>')
             elif v is None:
+                if self.blanks:
+                    parts.append(f'<c r="{letters[c]}{r}" s="{sx[c]}"/>')
                 continue
             elif t is date:
                 parts.append(f'<c r="{letters[c]}{r}" s="{look.date}"><v>{(v - _EPOCH).days}</v></c>')

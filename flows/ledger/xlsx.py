@@ -312,7 +312,7 @@ def _member(names: list[str], sheet: str) -> str:
 def _stream_rows(out: Any, pout: Any, spec: BookSpec, looks: dict[str, Look], printed: _Printed) -> None:
     # The rows come from sync.iter_rows, whose text is already through safe_text (with 校验 notes).
     ledger = RowStreamer(out, len(spec.columns))
-    paper = RowStreamer(pout, len(printed.columns))
+    paper = RowStreamer(pout, len(printed.columns), blanks=True)  # printed: every cell has its lines
     plain, pplain = looks[""], printed.looks[""]
     idx = printed.columns
     # Rows as tall as their wrapped cells need (no reader fits them on opening): on 台账 the

@@ -14,7 +14,7 @@ import openpyxl
 
 from flows.convert import to_pdf
 from flows.deadlines import STATUS_LABELS, status_fills
-from flows.ledger.xlsx import PRINT_COLUMNS
+from flows.ledger.xlsx import _PRINT_TOP, PRINT_COLUMNS
 from tests.factories import make_petition, make_petitioner
 from tests.ledger.helpers import header, open_book, rows_by_ref, set_cell
 
@@ -153,6 +153,21 @@ def test_every_sheet_prints_landscape_and_fits_the_width_and_every_row_is_border
     ws = wb["台账"]
     plain = rows_by_ref(sync.book)["YH2026110001"]["_row"]  # 正常: no fill
     assert ws.cell(plain, 1).fill.fill_type is None and ws.cell(plain, 1).border.left.style == "thin"
+
+
+def test_printed_empty_cells_keep_their_lines(store, sync):
+    # A white row has no row style, so an empty cell written as no cell at all printed without lines
+    # (a hole in the table): every printed cell is written with its style, empty or not.
+    _seed(store)
+    sync()
+    ws = open_book(sync.book)["打印"]
+    plain = [r for r in range(_PRINT_TOP + 1, ws.max_row + 1) if ws.cell(r, 2).value == "YH2026110001"]
+    assert plain, "the 正常 row is printed"
+    empty = [c for c in range(1, len(PRINT_COLUMNS) + 1) if ws.cell(plain[0], c).value in (None, "")]
+    assert empty, "the seeded row has an empty printed cell (else this test checks nothing)"
+    for c in range(1, len(PRINT_COLUMNS) + 1):
+        cell = ws.cell(plain[0], c)
+        assert cell.border.left.style and cell.border.bottom.style, (c, cell.value)
 
 
 def test_book_properties_name_the_office_and_the_clock(store, sync):
