@@ -49,7 +49,8 @@ def features(s: matter.PairScore, *, one_place: bool, same_locality: bool, beyon
     building (5幢, 3号楼) and no number is common, as three buildings of one estate with three
     matters do (round ten)."""
     same_cat = s.category == "same"
-    return [s.cosine, s.object_share, float(s.amounts == "same"), float(s.amounts == "differ"),
+    # near amounts agree here: neighbours retelling one matter round a figure each their own way
+    return [s.cosine, s.object_share, float(s.amounts in ("same", "near")), float(s.amounts == "differ"),
             float(bool(s.spots)), float(same_cat), float(s.category == "differ"), float(one_place),
             float(same_locality), min(s.gap_days, 7) / 7, float(beyond_objects), s.total,
             one_place * s.cosine, float(one_place and same_cat), float(building_differs)]

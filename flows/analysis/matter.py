@@ -3,8 +3,9 @@
 Parts (each shown in the explanation):
 - words: cosine of the jieba TF-IDF weights (names, places and boilerplate removed);
 - key objects: the share of the matter's objects (彩钢棚, 工资, 低保…) both name;
-- amounts: the same amount in both (18600 == 一万八千六百 == 1.86万) adds, two different
-  amounts (two different debts) take away;
+- amounts: the same amount in both (18600 == 一万八千六百 == 1.86万), or two within 5 % ("near":
+  一万八 for 18600), adds; two different amounts (two different debts) take away. The explanation
+  says which: 金额一致 or 金额相近 (the repeat model weighs only the first, ``repeats.evidence``);
 - spots: a named place both mention (金星模具厂, 禹航路);
 - category: the same category adds, two different ones take away;
 - time: a gap of more than a year takes a little away.
@@ -37,8 +38,9 @@ class PairScore:
     cosine: float
     objects: list[str] = field(default_factory=list)
     object_share: float = 0.0
-    amounts: str = ""  # same | differ | ""
-    amount_values: list[int] = field(default_factory=list)
+    amounts: str = ""  # same (one amount in both) | near (within 5 %, ``numbers.same_amount``) | differ | ""
+    amount_values: list[int] = field(default_factory=list)  # the new item's amounts that agree
+    near_values: list[int] = field(default_factory=list)  # for "near": the earlier item's amounts they are near
     spots: list[str] = field(default_factory=list)
     category: str = ""  # same | differ | ""
     category_names: tuple[str, str] = ("", "")
@@ -53,6 +55,9 @@ class PairScore:
             bits.append(f"关键对象：{'、'.join(self.objects)}")
         if self.amounts == "same":
             bits.append(f"金额一致：{'、'.join(f'{v}元' for v in self.amount_values)}")
+        elif self.amounts == "near":
+            bits.append(f"金额相近：本件{'、'.join(f'{v}元' for v in self.amount_values)}，"
+                        f"前件{'、'.join(f'{v}元' for v in self.near_values)}")
         elif self.amounts == "differ":
             bits.append("金额不同")
         if self.spots:
@@ -83,9 +88,16 @@ def score(a: Item, b: Item, w: Weights | None = None, *, cos: float | None = Non
         s.object_share = len(both) / min(len(fa.objects), len(fb.objects))
         total += w.objects * s.object_share
     if fa.amounts and fb.amounts:
-        same = sorted({x for x in fa.amounts for y in fb.amounts if same_amount(x, y)})
-        s.amounts, s.amount_values = ("same", same) if same else ("differ", [])
-        total += w.amount_same if same else -w.amount_differs
+        same = sorted({x for x in fa.amounts if x in fb.amounts})
+        near = [(x, y) for x in fa.amounts for y in fb.amounts if same_amount(x, y)]
+        if same:
+            s.amounts, s.amount_values = "same", same
+        elif near:
+            s.amounts = "near"
+            s.amount_values, s.near_values = sorted({x for x, _ in near}), sorted({y for _, y in near})
+        else:
+            s.amounts = "differ"
+        total += w.amount_same if near else -w.amount_differs
     spots = sorted(fa.spots & fb.spots)
     if spots:
         s.spots = spots

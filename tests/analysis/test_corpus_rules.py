@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from core.model import Petitioner
-from flows.analysis import classify, clusters, repeats, taxonomy
+from flows.analysis import classify, clusters, matter, repeats, taxonomy
 from flows.analysis.numbers import amounts, cn_to_int
 from flows.analysis.settings import BUILTIN_TAXONOMY, AnalysisSettings
 from flows.analysis.text import identity_keys, norm_address, signer_names
@@ -532,3 +532,31 @@ def test_a_letter_that_says_it_comes_back_weighs_for_one_matter_and_story_words_
     assert "又来一个" in dev20["BT20-2026-0113"].content and says_again(dev20["BT20-2026-0113"]) == ""
     _, dev22 = _half("dev22", "BT22-2026-0200")
     assert "上次" in dev22["BT22-2026-0200"].content and says_again(dev22["BT22-2026-0200"]) == ""
+
+
+
+def test_amounts_only_near_each_other_say_so_and_weigh_nothing_for_a_repeat():
+    # dev28: 孙女士's gym closed with 19 private lessons left, "5130元" (BT28-2026-0088, a repeat of
+    # her first letter); later a beauty salon's new owner will not honour a card "充的5000送800"
+    # (0158, same_person_other_matter). 5000 and 5130 are within 5 %: read as one amount, they lifted
+    # the pair over the 重件 bar when corpus 28 was left out (round fifteen).
+    items, by = _half("dev28", "BT28-2026-0088", "BT28-2026-0158")
+    assert "5130" in by["BT28-2026-0088"].content and "5000" in by["BT28-2026-0158"].content
+    x = repeat_evidence(items[1], items[0])
+    assert x["amount_same"] == 0.0 and x["amount_differs"] == 0.0
+    pair = matter.score(items[1], items[0])
+    assert pair.amounts == "near" and "金额相近：本件5000元，前件5130元" in pair.explain()
+    found = repeats.detect(items, **OPTS)
+    assert "BT28-2026-0158" not in found or found["BT28-2026-0158"].tier == repeats.SUSPECTED
+
+
+def test_a_repeat_that_rounds_its_amount_loses_only_that_evidence():
+    # dev6: 姚建华 is owed "18600元" (BT6-2026-0020), then writes "一万八千多块钱" (0094, a repeat with
+    # a new phone). The amounts are near, not one: the explanation says 金额相近 and the model does
+    # not count them, yet the rest of the letter still makes it a 重件.
+    items, _ = _half("dev6", "BT6-2026-0020", "BT6-2026-0094")
+    pair = matter.score(items[1], items[0])
+    assert pair.amounts == "near" and pair.amount_values == [18000] and pair.near_values == [18600]
+    assert repeat_evidence(items[1], items[0])["amount_same"] == 0.0
+    found = repeats.detect(items, **OPTS)
+    assert found["BT6-2026-0094"].tier == repeats.CONFIDENT and "金额相近" in found["BT6-2026-0094"].explain()
