@@ -53,7 +53,7 @@ REPEAT_MODEL = Path(__file__).resolve().parent / "data" / "repeat_model.json"
 # The model's inputs for one candidate pair, in order (repeat_model.json names them).
 FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "asks", "object_share",
             "objects_new", "amount_same", "amount_differs", "category_same", "category_differs", "gap",
-            "other_matter", "strong_own_words", "category_only", "again")
+            "other_matter", "strong_own_words", "category_only", "again", "shops_differ")
 # The way each input may push, fixed before fitting (as for the cluster link): evidence of one
 # matter never counts against it, so the explanation reads the way the model weighed the pair. The
 # identity inputs are cumulative (a strong key is also "medium or strong"), so a surer identity never
@@ -62,7 +62,7 @@ FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "as
 SIGNS = {"strong": 1, "medium_or_strong": 1, "relative": -1, "cosine": 1, "own_words": 1, "asks": 1,
          "object_share": 1, "objects_new": -1, "amount_same": 1, "amount_differs": -1, "category_same": 1,
          "category_differs": -1, "gap": -1, "other_matter": -1, "strong_own_words": 1, "category_only": -1,
-         "again": 1}
+         "again": 1, "shops_differ": -1}
 GAP_DAYS = 180  # the gap input grows to this many days, then stays at 1
 # "category only": one category, and the person's own words, without the words of a kind of matter
 # (``TextContext.kind_words``), do not reach this cosine. A linear weighing adds the category's
@@ -74,6 +74,12 @@ GAP_DAYS = 180  # the gap input grows to this many days, then stays at 1
 # it is, not which one. Round thirteen leaves them out (leaving one corpus out, fourteen corpora, at
 # 0.8: NOT-repeats as 重件 5 -> 2 of 275, 重件 261 -> 257 of 299, + 疑似 0.977 -> 0.983).
 CATEGORY_ONLY_BELOW = 0.25
+# Kinds of shop among the key objects (matter.toml). One person's second prepaid card is often at
+# another kind of shop (a 干洗店 after a 美发店, a 美容院 after a 健身房): "shops differ" when both
+# letters name kinds of shop and none is common (round fifteen; on the tuning corpora it stood in four
+# of one person's other matters and in no repeat).
+SHOP_KINDS = frozenset(("培训机构", "健身房", "汽修店", "饭店", "早餐店", "美容院", "足浴店", "宾馆", "超市", "网吧",
+                        "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店"))
 
 
 @cache
@@ -99,6 +105,7 @@ class Repeat:
     chain: list[str] = field(default_factory=list)
     other_matter: str = ""  # the words in which the petitioner says this is another matter
     again: str = ""  # the words in which the petitioner says they come back to an earlier petition
+    shops: tuple[list[str], list[str]] = ([], [])  # kinds of shop named (this item, the earlier) when none is common
 
     def explain(self) -> str:
         who = "；".join(self.shared) or "信访员确认为同一人"
@@ -122,6 +129,8 @@ class Repeat:
             parts.append(f"来件人称此次反映的是另一件事（“{self.other_matter}”），请核对")
         elif self.again:
             parts.append(f"来件提到此前已反映过（“{self.again}”）")
+        if self.shops[0]:
+            parts.append(f"两件说的不是同一类店（本件：{'、'.join(self.shops[0])}；前件：{'、'.join(self.shops[1])}）")
         if self.pair is not None:
             parts.append(self.pair.explain())
         if not self.by_clerk:
@@ -220,7 +229,7 @@ class RepeatIndex:
                 tier = SUSPECTED  # the petitioner says it is another matter: the clerk decides
             rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3), tier=tier,
                          probability=round(p, 3), strength=c.strength, pair=pair, by_clerk=answer == CONFIRM,
-                         other_matter=other_matter, again=again)
+                         other_matter=other_matter, again=again, shops=shops_differ(item, c.other))
             rank = (answer == CONFIRM, tier == CONFIDENT, p, c.other.day)
             if best is None or rank > best[0]:
                 best = (rank, rep)
@@ -275,6 +284,13 @@ def detect(items: list[Item], *, confident: float, suspect: float, review_window
     return out
 
 
+def shops_differ(item: Item, other: Item) -> tuple[list[str], list[str]]:
+    """The kinds of shop each names (``SHOP_KINDS``) when both name one and none is common, else two
+    empty lists."""
+    a, b = item.f.objects & SHOP_KINDS, other.f.objects & SHOP_KINDS
+    return (sorted(a), sorted(b)) if a and b and not a & b else ([], [])
+
+
 def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str) -> list[float]:
     """The repeat model's inputs for ``item`` and an earlier candidate, in ``FEATURES`` order.
 
@@ -289,7 +305,8 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
       balance on another), and the model fitted them a weight of 0 (round fifteen);
     - category only: the same category and little in common beyond the words of that kind of
       matter (``CATEGORY_ONLY_BELOW``);
-    - again: the new letter says it comes back to an earlier petition (``text.says_again``)."""
+    - again: the new letter says it comes back to an earlier petition (``text.says_again``);
+    - shops differ: both name kinds of shop, none in common (``SHOP_KINDS``)."""
     a, b = item.f, c.other.f
     both = a.vec.keys() | b.vec.keys()
     own = address_words(both, item.petition, c.other.petition)
@@ -306,4 +323,4 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
             own_words, asks, pair.object_share, new, float(pair.amounts == "same"),
             float(pair.amounts == "differ"), same_category, float(pair.category == "differ"),
             min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words, category_only,
-            float(bool(again))]
+            float(bool(again)), float(bool(shops_differ(item, c.other)[0]))]

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from core.model import Petitioner
-from flows.analysis import classify, clusters, matter, repeats, taxonomy
+from flows.analysis import classify, clusters, matter, repeats, taxonomy, words
 from flows.analysis.numbers import amounts, cn_to_int
 from flows.analysis.settings import BUILTIN_TAXONOMY, AnalysisSettings
 from flows.analysis.text import identity_keys, norm_address, signer_names
@@ -560,3 +560,33 @@ def test_a_repeat_that_rounds_its_amount_loses_only_that_evidence():
     assert repeat_evidence(items[1], items[0])["amount_same"] == 0.0
     found = repeats.detect(items, **OPTS)
     assert found["BT6-2026-0094"].tier == repeats.CONFIDENT and "金额相近" in found["BT6-2026-0094"].explain()
+
+
+def test_a_second_card_at_another_kind_of_shop_is_at_most_suspected():
+    # dev24: 朱丽娟's hair salon 丝域造型 vanished with her card (BT24-2026-0014); later a dry cleaner's
+    # shrank her coat and will not refund its card (0145, same_person_other_matter). Both are prepaid
+    # cards with refunds (商贸旅游); the kinds of shop differ (round fifteen: 干洗店 became a key
+    # object, and "shops differ" an input of the repeat model).
+    items, _ = _half("dev24", "BT24-2026-0014", "BT24-2026-0145")
+    assert repeats.shops_differ(items[1], items[0]) == (["干洗店"], ["美容院"])
+    x = repeat_evidence(items[1], items[0])
+    assert x["shops_differ"] == 1.0 and x["category_same"] == 1.0
+    # round fourteen's model gave 0.95 (a 重件); now the new kind of shop is a key object the first
+    # letter does not name, the amounts (2980, 3000) are only near, and the kinds of shop differ
+    p = repeats.shipped().probability
+    assert p(list(x.values())) < 0.4 < p(list({**x, "shops_differ": 0.0}.values())) < S.repeat_probability
+    assert "BT24-2026-0145" not in repeats.detect(items, **OPTS)  # under the 疑似 bar too
+    # where other evidence still makes it a 疑似重件, the clerk is told what differs
+    rep = repeats.Repeat("BT24-2026-0145", "BT24-2026-0014", "BT24-2026-0014", 1, ["身份证号 3301…"], 0.4,
+                         tier=repeats.SUSPECTED, shops=repeats.shops_differ(items[1], items[0]))
+    assert "两件说的不是同一类店（本件：干洗店；前件：美容院）" in rep.explain()
+
+
+
+def test_a_retold_card_at_one_shop_names_one_kind_of_shop():
+    # dev28: 孙女士's two letters about 力美健身 (BT28-2026-0014, then 0088 in other words) name the same
+    # kind of shop, so "shops differ" never counts against them; each kind is a key object.
+    items, _ = _half("dev28", "BT28-2026-0014", "BT28-2026-0088")
+    assert items[0].f.objects & items[1].f.objects & repeats.SHOP_KINDS == {"健身房"}
+    assert repeats.shops_differ(items[1], items[0]) == ([], [])
+    assert repeats.SHOP_KINDS <= set(words.load_matter(BUILTIN_TAXONOMY).objects)
