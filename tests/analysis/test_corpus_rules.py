@@ -590,3 +590,21 @@ def test_a_retold_card_at_one_shop_names_one_kind_of_shop():
     assert items[0].f.objects & items[1].f.objects & repeats.SHOP_KINDS == {"健身房"}
     assert repeats.shops_differ(items[1], items[0]) == ([], [])
     assert repeats.SHOP_KINDS <= set(words.load_matter(BUILTIN_TAXONOMY).objects)
+
+
+def test_another_question_or_this_time_another_thing_is_another_matter():
+    # dev22: "纪委领导：我再写一封信，这回是别的事" (BT22-2026-0218, same_person_other_matter of 0081).
+    # Round fifteen added this wording, and "问的是另外一个问题", after corpus 34's 朱美华 (same land
+    # requisition, a question about pensions this time) was linked as a 重件.
+    from flows.analysis.text import says_again, says_other_matter
+
+    items, by = _half("dev22", "BT22-2026-0081", "BT22-2026-0218")
+    assert says_other_matter(by["BT22-2026-0218"]) == "这回是别的事"
+    assert not says_again(by["BT22-2026-0218"])  # "我再写一封信" is no return to the earlier matter
+    found = repeats.detect(items, **OPTS)
+    assert "BT22-2026-0218" not in found or found["BT22-2026-0218"].tier == repeats.SUSPECTED
+    asked = replace(by["BT22-2026-0218"], title="", demand="",
+                    content="补偿的事情上次大家一起来讲过。她问的是另外一个问题：地征掉以后养老保险怎么办。")
+    assert says_other_matter(asked) == "问的是另外一个问题"
+    # one matter's other side, said in like words, is not "another matter"
+    assert not says_other_matter(replace(asked, content="车位不够是另外的问题，体育场地不能被占吧？"))
