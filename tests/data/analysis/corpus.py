@@ -66,15 +66,26 @@
                             whole as "dev32"
     blind33/...             corpus 33 (a thirty-third writer, corpus 22's note, written at the same time
                             as corpus 32), held out whole as "test33"
+    blind34/...             corpus 34 (a thirty-fourth writer, corpus 22's note), judged unseen as the
+                            check of round fifteen's first change, then tuning data whole as "dev34"
+    blind35/...             corpus 35 (a thirty-fifth writer, written at the same time as corpora 34,
+                            36 and 37), held out whole as "test35"
+    blind36/...             corpus 36 (a thirty-sixth writer, corpus 22's note), judged unseen as the
+                            check of round fifteen's second change, then tuning data whole as "dev36"
+    blind37/...             corpus 37 (a thirty-seventh writer, written at the same time as corpora
+                            34-36), held out whole as "test37"
+    blind38/...             corpus 38 (a thirty-eighth writer, corpus 22's note), judged unseen as the
+                            check of round fifteen's third change, then tuning data whole as "dev38"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
-"test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "dev32", "test33".
+"test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "dev32", "test33", "dev34",
+"test35", "dev36", "test37", "dev38".
 Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
 "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20", "dev22", "dev24",
-"dev26", "dev28", "dev30" and "dev32"; "test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17",
-"test19", "test21", "test23", "test25", "test27", "test29", "test31" and "test33" are read only by
+"dev26", "dev28", "dev30", "dev32", "dev34", "dev36" and "dev38"; "test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17",
+"test19", "test21", "test23", "test25", "test27", "test29", "test31", "test33", "test35" and "test37" are read only by
 bench/analysis.py, to report.
 """
 
@@ -124,6 +135,11 @@ BLIND30 = HERE / "blind30"
 BLIND31 = HERE / "blind31"
 BLIND32 = HERE / "blind32"
 BLIND33 = HERE / "blind33"
+BLIND34 = HERE / "blind34"
+BLIND35 = HERE / "blind35"
+BLIND36 = HERE / "blind36"
+BLIND37 = HERE / "blind37"
+BLIND38 = HERE / "blind38"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -142,12 +158,15 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev26": (BLIND26, None), "test27": (BLIND27, None),
                                                "dev28": (BLIND28, None), "test29": (BLIND29, None),
                                                "dev30": (BLIND30, None), "test31": (BLIND31, None),
-                                               "dev32": (BLIND32, None), "test33": (BLIND33, None)}
+                                               "dev32": (BLIND32, None), "test33": (BLIND33, None),
+                                               "dev34": (BLIND34, None), "test35": (BLIND35, None),
+                                               "dev36": (BLIND36, None), "test37": (BLIND37, None),
+                                               "dev38": (BLIND38, None)}
 # What tuning may read; the others are held out.
 TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20",
-                 "dev22", "dev24", "dev26", "dev28", "dev30", "dev32")
+                 "dev22", "dev24", "dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38")
 HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21",
-            "test23", "test25", "test27", "test29", "test31", "test33")
+            "test23", "test25", "test27", "test29", "test31", "test33", "test35", "test37")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
