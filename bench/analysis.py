@@ -90,7 +90,8 @@ LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "b
          "test23": "TEST23 (seen once)",
          "test25": "TEST25 (seen four times)", "test27": "TEST27 (seen three times)",
          "test29": "TEST29 (seen twice)", "test31": "TEST31 (seen twice)", "test33": "TEST33 (seen twice)",
-         "test35": "TEST35 (seen once)", "test37": "TEST37 (seen once)"}
+         "test35": "TEST35 (seen once)", "test37": "TEST37 (seen once)",
+         "test39": "TEST39 (seen once)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:

@@ -162,8 +162,13 @@ def test_three_buildings_of_one_estate_are_three_matters_and_one_pump_station_to
     alerts = cluster_alerts(items, **OPTS)
     assert [a.refs for a in alerts] == [list(pump)]
     assert "关键对象 泵站" in alerts[0].explanation
-    a, b = items[0], items[1]
-    x = pair_features(a, b, matter.score(a, b), links.shipped())
-    assert links.shipped().probability(x) < S.cluster_link_probability
-    x[links.FEATURES.index("building_differs")] = 0.0  # the same pair were the numbers not there
-    assert links.shipped().probability(x) >= S.cluster_link_probability
+    # Each pair of the estate's letters weighs less for its two building numbers. (Until round
+    # fourteen this alone kept 5幢 and 12幢 under the bar; the link model of round fifteen, fitted on
+    # 21 corpora, gives them 0.90 with the numbers and 0.97 without, and no third letter joins them.)
+    p = links.shipped().probability
+    for a, b in ((items[0], items[1]), (items[0], items[2]), (items[1], items[2])):
+        x = pair_features(a, b, matter.score(a, b), links.shipped())
+        assert x[links.FEATURES.index("building_differs")] == 1.0
+        with_numbers = p(x)
+        x[links.FEATURES.index("building_differs")] = 0.0  # the same pair were the numbers not there
+        assert with_numbers < p(x) - 0.05

@@ -594,8 +594,7 @@ def test_a_retold_card_at_one_shop_names_one_kind_of_shop():
 
 def test_another_question_or_this_time_another_thing_is_another_matter():
     # dev22: "纪委领导：我再写一封信，这回是别的事" (BT22-2026-0218, same_person_other_matter of 0081).
-    # Round fifteen added this wording, and "问的是另外一个问题", after corpus 34's 朱美华 (same land
-    # requisition, a question about pensions this time) was linked as a 重件.
+    # Round fifteen added this wording and those below.
     from flows.analysis.text import says_again, says_other_matter
 
     items, by = _half("dev22", "BT22-2026-0081", "BT22-2026-0218")
@@ -603,8 +602,14 @@ def test_another_question_or_this_time_another_thing_is_another_matter():
     assert not says_again(by["BT22-2026-0218"])  # "我再写一封信" is no return to the earlier matter
     found = repeats.detect(items, **OPTS)
     assert "BT22-2026-0218" not in found or found["BT22-2026-0218"].tier == repeats.SUSPECTED
-    asked = replace(by["BT22-2026-0218"], title="", demand="",
-                    content="补偿的事情上次大家一起来讲过。她问的是另外一个问题：地征掉以后养老保险怎么办。")
-    assert says_other_matter(asked) == "问的是另外一个问题"
-    # one matter's other side, said in like words, is not "another matter"
-    assert not says_other_matter(replace(asked, content="车位不够是另外的问题，体育场地不能被占吧？"))
+    # dev34 0205: 朱美华, after her group's visit about the land requisition's compensation, calls
+    # about pensions; dev36: wages then an injury at one factory (0169), a second neighbour (0195),
+    # a second fraud (0218). Each was a 重件 before round fifteen read these words.
+    _, dev34 = _half("dev34", "BT34-2026-0205")
+    assert says_other_matter(dev34["BT34-2026-0205"]) == "问的是另外一个问题"
+    _, dev36 = _half("dev36", "BT36-2026-0169", "BT36-2026-0195", "BT36-2026-0218")
+    assert [says_other_matter(dev36[r]) for r in ("BT36-2026-0169", "BT36-2026-0195", "BT36-2026-0218")] == [
+        "这次只说受伤的事", "与之前反映的排水沟不是同一户", "跟我上次那个不是一个案子"]
+    # one matter's other side, said in like words, is not "another matter" (dev20 0216's words)
+    assert not says_other_matter(replace(dev34["BT34-2026-0205"], title="", demand="",
+                                         content="车位不够是另外的问题，体育场地不能被占吧？"))

@@ -14,7 +14,7 @@ from tests.analysis.helpers import CTX
 from tests.data.analysis.corpus import half
 
 TAX = taxonomy.load(BUILTIN_TAXONOMY)
-LIFT, STAIRS, VILLAGE = "BT10-2026-0021", "BT10-2026-0223", "BT10-2026-0154"
+LIFT, SHOP, VILLAGE = "BT10-2026-0021", "BT10-2026-0191", "BT10-2026-0154"
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +28,15 @@ def classifier() -> classify.Classifier:
 
 
 def test_a_corrected_category_pulls_a_close_new_petition_and_says_why(dev10):
-    # An e-bike pushed into the lift to be charged at home (corrected to 政法), then a phone note
-    # about a dozen e-bikes charged under the stairs of a rented house (word cosine 0.31).
+    # An e-bike pushed into the lift to be charged at home (corrected to 政法), then a visit about an
+    # e-bike repair shop charging a dozen bikes on the pavement below a flat (word cosine 0.30).
+    # (Until round fourteen the case here was 0223, e-bikes charged under the stairs of a rented
+    # house; the base model fitted on 21 corpora reads that one as 政法 on its own.)
     plain = classifier()
-    assert plain.predict([dev10[LIFT], dev10[STAIRS]]) == ["城乡建设", "城乡建设"]
+    assert plain.predict([dev10[LIFT], dev10[SHOP]]) == ["城乡建设", "城乡建设"]
     office = classifier()
     assert office.remember([(dev10[LIFT], "政法")]) == 1
-    s = office.suggest_many([dev10[STAIRS]], use_labels=False)[0]
+    s = office.suggest_many([dev10[SHOP]], use_labels=False)[0]
     assert s.category == "政法" and "本办习惯" in s.why and LIFT in s.why
 
 
@@ -47,17 +49,17 @@ def test_a_faint_likeness_or_an_agreeing_label_moves_nothing(dev10):
     # A label the suggestion already agrees with teaches nothing and is not kept.
     agreeing = classifier()
     assert agreeing.remember([(dev10[LIFT], "城乡建设")]) == 0 and agreeing.habits is not None
-    assert agreeing.predict([dev10[STAIRS]]) == ["城乡建设"]
+    assert agreeing.predict([dev10[SHOP]]) == ["城乡建设"]
 
 
 def test_the_analysis_run_remembers_what_the_clerks_confirmed(dev10):
     corrected = replace(dev10[LIFT], clerk={"category_confirmed": "政法"})
-    rows, _, _ = flow.analyse([corrected, dev10[STAIRS]], AnalysisSettings(), TAX, classify.base_model(), ctx=CTX)
-    row = {r["ref"]: r for r in rows}[STAIRS]
+    rows, _, _ = flow.analyse([corrected, dev10[SHOP]], AnalysisSettings(), TAX, classify.base_model(), ctx=CTX)
+    row = {r["ref"]: r for r in rows}[SHOP]
     assert (row["category_suggested"], row["category_source"]) == ("政法", "model")
     assert "本办习惯" in row["category_why"]
-    rows, _, _ = flow.analyse([dev10[LIFT], dev10[STAIRS]], AnalysisSettings(), TAX, classify.base_model(), ctx=CTX)
-    assert {r["ref"]: r for r in rows}[STAIRS]["category_suggested"] == "城乡建设"  # no clerk, no habit
+    rows, _, _ = flow.analyse([dev10[LIFT], dev10[SHOP]], AnalysisSettings(), TAX, classify.base_model(), ctx=CTX)
+    assert {r["ref"]: r for r in rows}[SHOP]["category_suggested"] == "城乡建设"  # no clerk, no habit
 
 
 def test_training_reports_the_habits_it_keeps(tmp_path):
