@@ -371,14 +371,15 @@ def legend_entries(fills: dict[str, str]) -> list[tuple[str, str]]:
 
 def _look(book: Workbook, base: dict[str, Any], kinds: list[str], fill: str) -> Look:
     # Every cell bordered (a light grey line): a solid fill hides the grid lines, on screen and on
-    # paper, and the printed ledger is read as a table whether a row is coloured or not.
+    # paper, and the printed ledger is read as a table whether a row is coloured or not. The row
+    # carries the look too, so a cell left empty (no cell is written for it) keeps its lines.
     base = {**_LINE, **base}
     if fill:
         base = {**base, "bg_color": "#" + fill, "pattern": 1}
     f = {k: book.format(base, **props) for k, props in _KIND.items()}
     quoted = {k: book.format(base, **_KIND[k], quote_prefix=True) for k in set(kinds)}
     return Look(cells=[f[k] for k in kinds], quoted=[quoted[k] for k in kinds], date=f["date"],
-                datetime=f["datetime"], time=f["time"], row=f["text"] if fill else None,
+                datetime=f["datetime"], time=f["time"], row=f["text"],
                 dates={EstimatedDate: f["estimate"]})
 
 

@@ -153,6 +153,10 @@ def test_every_sheet_prints_landscape_and_fits_the_width_and_every_row_is_border
     ws = wb["台账"]
     plain = rows_by_ref(sync.book)["YH2026110001"]["_row"]  # 正常: no fill
     assert ws.cell(plain, 1).fill.fill_type is None and ws.cell(plain, 1).border.left.style == "thin"
+    # the clerk columns of a new row are empty (no cell is written): the row's own look lends them
+    # their lines, as a coloured row's does (Excel and LibreOffice draw an empty cell in its row's style)
+    row = ws.row_dimensions[plain]
+    assert row.customFormat and row.border.left.style == "thin" and row.fill.fill_type is None
 
 
 def test_printed_empty_cells_keep_their_lines(store, sync):
