@@ -568,7 +568,7 @@ def test_a_second_card_at_another_kind_of_shop_is_at_most_suspected():
     # cards with refunds (商贸旅游); the kinds of shop differ (round fifteen: 干洗店 became a key
     # object, and "shops differ" an input of the repeat model).
     items, _ = _half("dev24", "BT24-2026-0014", "BT24-2026-0145")
-    assert repeats.shops_differ(items[1], items[0]) == (["干洗店"], ["美容院"])
+    assert repeats.shops_differ(items[1], items[0]) == (("干洗店",), ("美容院",))
     x = repeat_evidence(items[1], items[0])
     assert x["shops_differ"] == 1.0 and x["category_same"] == 1.0
     # round fourteen's model gave 0.95 (a 重件); now the new kind of shop is a key object the first
@@ -588,7 +588,7 @@ def test_a_retold_card_at_one_shop_names_one_kind_of_shop():
     # kind of shop, so "shops differ" never counts against them; each kind is a key object.
     items, _ = _half("dev28", "BT28-2026-0014", "BT28-2026-0088")
     assert items[0].f.objects & items[1].f.objects & repeats.SHOP_KINDS == {"健身房"}
-    assert repeats.shops_differ(items[1], items[0]) == ([], [])
+    assert repeats.shops_differ(items[1], items[0]) == ((), ())
     assert repeats.SHOP_KINDS <= set(words.load_matter(BUILTIN_TAXONOMY).objects)
 
 
