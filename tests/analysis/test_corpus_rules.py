@@ -268,8 +268,6 @@ def _dev8(*refs):
     return _half("dev8", *refs)
 
 
-
-
 def test_a_lane_split_by_the_segmenter_is_still_one_named_spot():
     # dev6 (corpus 6, tuning data), cluster K4: three neighbours in 直街社区 about one house in
     # 木桥弄 let out as dormitory rooms. The phone note and the letter share few words; what ties
@@ -534,7 +532,6 @@ def test_a_letter_that_says_it_comes_back_weighs_for_one_matter_and_story_words_
     assert "上次" in dev22["BT22-2026-0200"].content and says_again(dev22["BT22-2026-0200"]) == ""
 
 
-
 def test_amounts_only_near_each_other_say_so_and_weigh_nothing_for_a_repeat():
     # dev28: 孙女士's gym closed with 19 private lessons left, "5130元" (BT28-2026-0088, a repeat of
     # her first letter); later a beauty salon's new owner will not honour a card "充的5000送800"
@@ -571,7 +568,7 @@ def test_a_second_card_at_another_kind_of_shop_is_at_most_suspected():
     assert repeats.shops_differ(items[1], items[0]) == (("干洗店",), ("美容院",))
     x = repeat_evidence(items[1], items[0])
     assert x["shops_differ"] == 1.0 and x["category_same"] == 1.0
-    # round fourteen's model gave 0.95 (a 重件); now the new kind of shop is a key object the first
+    # round fourteen's code linked it as a 重件; now the new kind of shop is a key object the first
     # letter does not name, the amounts (2980, 3000) are only near, and the kinds of shop differ
     p = repeats.shipped().probability
     assert p(list(x.values())) < 0.4 < p(list({**x, "shops_differ": 0.0}.values())) < S.repeat_probability
@@ -580,7 +577,6 @@ def test_a_second_card_at_another_kind_of_shop_is_at_most_suspected():
     rep = repeats.Repeat("BT24-2026-0145", "BT24-2026-0014", "BT24-2026-0014", 1, ["身份证号 3301…"], 0.4,
                          tier=repeats.SUSPECTED, shops=repeats.shops_differ(items[1], items[0]))
     assert "两件说的不是同一类店（本件：干洗店；前件：美容院）" in rep.explain()
-
 
 
 def test_a_retold_card_at_one_shop_names_one_kind_of_shop():
