@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from loguru import logger
+
 from core.errors import ConfigError
+from core.shipped import shipped
 from flows.analysis.numbers import address_digits, amount_token, with_amount_tokens
 
 MATTER_FILE = "matter.toml"
@@ -113,7 +116,13 @@ def load_matter(folder: Path) -> Matter:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return Matter.build({}, {}, [])
+        builtin = shipped("templates/taxonomy")
+        if folder.resolve() == builtin.resolve():
+            return Matter.build({}, {}, [])
+        # An office folder with its own categories and lexicon but no thesaurus: without one, no key
+        # object, spelling fix or stopword would be known, and the shipped models were fitted with them.
+        logger.warning(f"分类目录 {folder} 中没有事项词表 {MATTER_FILE}，使用内置词表（可从 templates/taxonomy 复制后修改）")
+        return load_matter(builtin)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"事项词表读取失败（{path}）：{exc}") from exc
     return Matter.build(dict(data.get("objects", {})), dict(data.get("spelling", {})),

@@ -8,6 +8,7 @@ import tomllib
 from datetime import date
 
 import pytest
+from loguru import logger
 
 from core.errors import ConfigError
 from flows.analysis import words
@@ -63,6 +64,23 @@ def test_an_office_teaches_its_own_name_for_a_place_in_its_copy_of_the_thesaurus
     path.write_text(text.replace('"鑫达", "河对面那个厂"]', '"鑫达", "河对面那个厂"'), encoding="utf-8")
     with pytest.raises(ConfigError, match="事项词表读取失败.*matter.toml"):
         words.load_matter(own)
+
+
+def test_an_office_folder_without_a_thesaurus_uses_the_built_in_one(tmp_path):
+    # an office that copied only categories.toml and lexicon.toml: the run keeps the key objects,
+    # spelling fixes and stopwords the shipped models were fitted with, and says so
+    own = tmp_path / "分类"
+    own.mkdir()
+    for name in ("categories.toml", "lexicon.toml"):
+        shutil.copy(BUILTIN_TAXONOMY / name, own / name)
+    builtin = words.load_matter(BUILTIN_TAXONOMY)
+    said: list[str] = []
+    sink = logger.add(said.append, level="WARNING", format="{message}")
+    try:
+        assert words.load_matter(own).objects == builtin.objects and builtin.objects
+    finally:
+        logger.remove(sink)
+    assert any("没有事项词表 matter.toml，使用内置词表" in m for m in said)
 
 
 def test_building_numbers_in_every_spelling():
