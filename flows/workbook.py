@@ -327,7 +327,7 @@ class RowStreamer:
                  blanks: bool = False):
         self.out, self.letters, self.notes = out, [col_letter(c) for c in range(columns)], notes
         # blanks: an empty value is still a cell with its style, so a printed table keeps the lines
-        # of its empty cells (a white row has no row style to lend them)
+        # of its empty cells in every reader, also in those that ignore the row's own style
         self.blanks = blanks
         self.buf: list[str] = []
 
