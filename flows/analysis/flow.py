@@ -17,7 +17,7 @@ from core.model import Petition
 from core.ports import Clock, Store
 from core.workdir import Workdir
 from flows.analysis import classify, clusters, matter, repeats
-from flows.analysis.items import Item, TextContext
+from flows.analysis.items import Item, TextContext, bulk
 from flows.analysis.settings import AnalysisSettings
 from flows.analysis.taxonomy import Taxonomy
 from flows.runs import Run
@@ -60,15 +60,17 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
                                   tax.keywords)
     classifier = classify.Classifier(tax, model, ctx)
     classifier.remember_clerks(petitions, weight=settings.habit_weight, cosine=settings.habit_similarity)
-    suggestions = classifier.suggest_many(petitions)
-    items = [Item.of(p, ctx, category=s.category) for p, s in zip(petitions, suggestions, strict=True)]
-    reps = repeats.detect(items, confident=settings.repeat_probability, suspect=settings.repeat_suspect_probability,
-                          review_window_days=settings.review_window_days, weights=weights, decisions=decisions)
-    suggestions = inherit_categories(petitions, suggestions, reps, tax)
-    exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
-    alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
-        items, min_size=settings.cluster_min, days=settings.cluster_days, link=settings.cluster_link_probability,
-        weights=weights, exclude_pairs=exclude)
+    with bulk():  # features, items and the index of every petition: long-lived, built at once
+        suggestions = classifier.suggest_many(petitions)
+        items = [Item.of(p, ctx, category=s.category) for p, s in zip(petitions, suggestions, strict=True)]
+        reps = repeats.detect(items, confident=settings.repeat_probability,
+                              suspect=settings.repeat_suspect_probability,
+                              review_window_days=settings.review_window_days, weights=weights, decisions=decisions)
+        suggestions = inherit_categories(petitions, suggestions, reps, tax)
+        exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
+        alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
+            items, min_size=settings.cluster_min, days=settings.cluster_days, link=settings.cluster_link_probability,
+            weights=weights, exclude_pairs=exclude)
     by_ref: dict[str, list[str]] = {}
     for a in alerts:
         for ref in a.refs:
