@@ -79,7 +79,7 @@ CATEGORY_ONLY_BELOW = 0.25
 # letters name kinds of shop and none is common (round fifteen; on the twenty-one tuning corpora it
 # stands in eleven candidate pairs, none of them a repeat).
 SHOP_KINDS = frozenset(("培训机构", "健身房", "汽修店", "饭店", "早餐店", "美容院", "足浴店", "宾馆", "超市", "网吧",
-                        "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店"))
+                        "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店", "美发店"))
 
 
 @cache
@@ -285,10 +285,17 @@ def detect(items: list[Item], *, confident: float, suspect: float, review_window
 
 
 def shops_differ(item: Item, other: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The kinds of shop each names (``SHOP_KINDS``) when both name one and none is common, else two
-    empty tuples."""
-    a, b = item.f.objects & SHOP_KINDS, other.f.objects & SHOP_KINDS
+    """The kinds of shop each is about (``shop_kinds``) when both are about one and none is common,
+    else two empty tuples."""
+    a, b = shop_kinds(item), shop_kinds(other)
     return (tuple(sorted(a)), tuple(sorted(b))) if a and b and not a & b else ((), ())
+
+
+def shop_kinds(item: Item) -> frozenset[str]:
+    """The kinds of shop (``SHOP_KINDS``) a petition is about: those of its title and demand, or of
+    its whole text when those name none. A letter about a gym card may name the earlier hair salon in
+    passing ("跟之前那个美发店就隔了三个门面"); its title and demand name the gym (round sixteen)."""
+    return frozenset(item.f.boost) & SHOP_KINDS or item.f.objects & SHOP_KINDS
 
 
 def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str) -> list[float]:
