@@ -135,7 +135,7 @@ class Repeat:
         if self.shops[0]:
             parts.append(f"两件说的不是同一类店（本件：{'、'.join(self.shops[0])}；前件：{'、'.join(self.shops[1])}）")
         if self.later:
-            parts.append(f"本件所说的事发生在前件来件之后（“{self.later}”）")
+            parts.append(f"本件所述的事发生在前件收件之后（“{self.later}”）")
         if self.pair is not None:
             parts.append(self.pair.explain())
         if not self.by_clerk:
