@@ -37,8 +37,10 @@ from flows.analysis.text import (
     MEDIUM,
     STRONG,
     WEAK,
+    RECENT_DAYS,
     address_words,
     describe_key,
+    event_dates,
     kind_of,
     relative_names,
     says_again,
@@ -53,7 +55,7 @@ REPEAT_MODEL = Path(__file__).resolve().parent / "data" / "repeat_model.json"
 # The model's inputs for one candidate pair, in order (repeat_model.json names them).
 FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "asks", "object_share",
             "objects_new", "amount_same", "amount_differs", "category_same", "category_differs", "gap",
-            "other_matter", "strong_own_words", "category_only", "again", "shops_differ")
+            "other_matter", "strong_own_words", "category_only", "again", "shops_differ", "event_after")
 # The way each input may push, fixed before fitting (as for the cluster link): evidence of one
 # matter never counts against it, so the explanation reads the way the model weighed the pair. The
 # identity inputs are cumulative (a strong key is also "medium or strong"), so a surer identity never
@@ -62,7 +64,7 @@ FEATURES = ("strong", "medium_or_strong", "relative", "cosine", "own_words", "as
 SIGNS = {"strong": 1, "medium_or_strong": 1, "relative": -1, "cosine": 1, "own_words": 1, "asks": 1,
          "object_share": 1, "objects_new": -1, "amount_same": 1, "amount_differs": -1, "category_same": 1,
          "category_differs": -1, "gap": -1, "other_matter": -1, "strong_own_words": 1, "category_only": -1,
-         "again": 1, "shops_differ": -1}
+         "again": 1, "shops_differ": -1, "event_after": -1}
 GAP_DAYS = 180  # the gap input grows to this many days, then stays at 1
 # "category only": one category, and the person's own words, without the words of a kind of matter
 # (``TextContext.kind_words``), do not reach this cosine. A linear weighing adds the category's
@@ -79,7 +81,7 @@ CATEGORY_ONLY_BELOW = 0.25
 # letters name kinds of shop and none is common (round fifteen; on the twenty-one tuning corpora it
 # stands in eleven candidate pairs, none of them a repeat).
 SHOP_KINDS = frozenset(("培训机构", "健身房", "汽修店", "饭店", "早餐店", "美容院", "足浴店", "宾馆", "超市", "网吧",
-                        "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店"))
+                        "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店", "美发店"))
 
 
 @cache
@@ -106,6 +108,7 @@ class Repeat:
     other_matter: str = ""  # the words in which the petitioner says this is another matter
     again: str = ""  # the words in which the petitioner says they come back to an earlier petition
     shops: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # kinds of shop named (this item, the earlier), none common
+    later: str = ""  # the words dating what this item tells after the earlier item's receipt
 
     def explain(self) -> str:
         who = "；".join(self.shared) or "信访员确认为同一人"
@@ -131,6 +134,8 @@ class Repeat:
             parts.append(f"来件提到此前已反映过（“{self.again}”）")
         if self.shops[0]:
             parts.append(f"两件说的不是同一类店（本件：{'、'.join(self.shops[0])}；前件：{'、'.join(self.shops[1])}）")
+        if self.later:
+            parts.append(f"本件所述的事发生在前件收件之后（“{self.later}”）")
         if self.pair is not None:
             parts.append(self.pair.explain())
         if not self.by_clerk:
@@ -229,7 +234,8 @@ class RepeatIndex:
                 tier = SUSPECTED  # the petitioner says it is another matter: the clerk decides
             rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3), tier=tier,
                          probability=round(p, 3), strength=c.strength, pair=pair, by_clerk=answer == CONFIRM,
-                         other_matter=other_matter, again=again, shops=shops_differ(item, c.other))
+                         other_matter=other_matter, again=again, shops=shops_differ(item, c.other),
+                         later=event_after(item, c.other))
             rank = (answer == CONFIRM, tier == CONFIDENT, p, c.other.day)
             if best is None or rank > best[0]:
                 best = (rank, rep)
@@ -285,10 +291,27 @@ def detect(items: list[Item], *, confident: float, suspect: float, review_window
 
 
 def shops_differ(item: Item, other: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The kinds of shop each names (``SHOP_KINDS``) when both name one and none is common, else two
-    empty tuples."""
-    a, b = item.f.objects & SHOP_KINDS, other.f.objects & SHOP_KINDS
+    """The kinds of shop each is about (``shop_kinds``) when both are about one and none is common,
+    else two empty tuples."""
+    a, b = shop_kinds(item), shop_kinds(other)
     return (tuple(sorted(a)), tuple(sorted(b))) if a and b and not a & b else ((), ())
+
+
+def shop_kinds(item: Item) -> frozenset[str]:
+    """The kinds of shop (``SHOP_KINDS``) a petition is about: those of its title and demand, or of
+    its whole text when those name none. A letter about a gym card may name the earlier hair salon in
+    passing ("跟之前那个美发店就隔了三个门面"); its title and demand name the gym (round sixteen)."""
+    return frozenset(item.f.boost) & SHOP_KINDS or item.f.objects & SHOP_KINDS
+
+
+def event_after(item: Item, other: Item) -> str:
+    """The words of the latest date ``item`` gives (``text.event_dates``) when it is more than
+    ``RECENT_DAYS`` after ``other`` was received, else ''."""
+    dates = event_dates(item.petition)
+    if not dates:
+        return ""
+    when, words_ = max(dates, key=lambda d: d[0])
+    return words_ if when > other.day + timedelta(days=RECENT_DAYS) else ""
 
 
 def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str) -> list[float]:
@@ -306,7 +329,8 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
     - category only: the same category and little in common beyond the words of that kind of
       matter (``CATEGORY_ONLY_BELOW``);
     - again: the new letter says it comes back to an earlier petition (``text.says_again``);
-    - shops differ: both name kinds of shop, none in common (``SHOP_KINDS``)."""
+    - shops differ: both name kinds of shop, none in common (``SHOP_KINDS``);
+    - event after: the new letter dates what it tells after the earlier one was received (``event_after``)."""
     a, b = item.f, c.other.f
     both = a.vec.keys() | b.vec.keys()
     own = address_words(both, item.petition, c.other.petition)
@@ -323,4 +347,4 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
             own_words, asks, pair.object_share, new, float(pair.amounts == "same"),
             float(pair.amounts == "differ"), same_category, float(pair.category == "differ"),
             min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words, category_only,
-            float(bool(again)), float(bool(shops_differ(item, c.other)[0]))]
+            float(bool(again)), float(bool(shops_differ(item, c.other)[0])), float(bool(event_after(item, c.other)))]

@@ -15,14 +15,16 @@ petitions to one person, each with its strength.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from core.model import Petition
 from core.privacy import mask_id, mask_name, mask_phone
-from flows.analysis.numbers import address_digits
+from flows.analysis.numbers import address_digits, cn_to_int
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 # Control and format characters (zero-width spaces, bidi marks, BOM): invisible, never part of a name.
@@ -251,7 +253,11 @@ _OTHER_MATTER = re.compile("另外一件事|另一件事|另外一个事|另一�
                            # round fifteen: "她问的是另外一个问题", "我再写一封信，这回是别的事",
                            # "跟我上次那个不是一个案子", "这次只说受伤的事"
                            r"|(?:问的是|说的是|讲的是|是)另外?一个问题|(?:这次|这回|此次)(?:是|反映的是|说的是)?别的事"
-                           r"|(?:这次|这回|此次|本次)只(?:说|反映|讲)[^，。；！？\s]{1,8}的事")
+                           r"|(?:这次|这回|此次|本次)只(?:说|反映|讲)[^，。；！？\s]{1,8}的事"
+                           # round sixteen: a new incident of the same kind ("又被骗了，这次是贷款",
+                           # "又一家！力美健身的卡也用不了", "这次不是那个事"); not "等于又被骗了一次"
+                           r"|(?:这次|这回|此次)并?不是(?:那个|那件|上次那个|上回那个|之前那个)事"
+                           r"|(?<!等于)(?<!相当于)又被骗|又一家")
 
 
 def says_other_matter(p: Petition) -> str:
@@ -291,6 +297,39 @@ def says_again(p: Petition) -> str:
     end = _CLAUSE_END.search(text, m.end())
     stop = end.start() if end else len(text)
     return text[start:stop] if stop - m.end() <= 10 else text[start:m.end() + 8] + "…"
+
+
+# The dates a letter gives for what happened: 10月5日, 10月初, 十月中旬, 2026年9月3号, and the words of
+# the last few days (这个月, 上个礼拜, 前几天, 昨天). One person's second matter of the same kind often
+# happened after the first petition was received ("10月初把围挡往外移了", "上个礼拜想借点钱"); a repeat
+# more often retells the first event (round sixteen). A date without a year is the last such day on
+# or before the receipt.
+_DATE = re.compile(r"(?:(20\d\d)年)?(?<![\d十])(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
+                   r"(?:(3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+                   r"|(初|上旬|中旬|下旬|中|底|末))?")
+_PART_DAY = {"初": 3, "上旬": 5, "中旬": 15, "中": 15, "下旬": 25, "底": 28, "末": 28}
+_RECENT = re.compile("这个月|本月|上个?礼拜|上个?星期|上周|这周|这个礼拜|本周|前几天|前两天|最近几天|前天|昨天|昨晚|今天|今早")
+RECENT_DAYS = 3  # what "recently" means: three days before the receipt
+
+
+def event_dates(p: Petition) -> list[tuple[date, str]]:
+    """The dates ``p``'s title and content give (with the words that gave them), in text order."""
+    text = f"{p.title}。{p.content}"
+    got = p.received_on
+    out = []
+    for m in _DATE.finditer(text):
+        month = int(m.group(2)) if m.group(2).isdigit() else cn_to_int(m.group(2))
+        day = (int(m.group(3)) if m.group(3).isdigit() else cn_to_int(m.group(3)) or 1) if m.group(3) else \
+            _PART_DAY.get(m.group(4) or "", 1)
+        year = int(m.group(1)) if m.group(1) else got.year
+        if not month or not 1 <= month <= 12:
+            continue
+        when = date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        if not m.group(1) and when > got:
+            when = date(year - 1, month, min(day, calendar.monthrange(year - 1, month)[1]))
+        out.append((when, m.group(0)))
+    out += [(got - timedelta(days=RECENT_DAYS), m.group(0)) for m in _RECENT.finditer(text)]
+    return out
 
 
 def address_words(tokens: Iterable[str], *petitions: Petition) -> set[str]:

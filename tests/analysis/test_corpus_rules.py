@@ -565,7 +565,7 @@ def test_a_second_card_at_another_kind_of_shop_is_at_most_suspected():
     # cards with refunds (商贸旅游); the kinds of shop differ (round fifteen: 干洗店 became a key
     # object, and "shops differ" an input of the repeat model).
     items, _ = _half("dev24", "BT24-2026-0014", "BT24-2026-0145")
-    assert repeats.shops_differ(items[1], items[0]) == (("干洗店",), ("美容院",))
+    assert repeats.shops_differ(items[1], items[0]) == (("干洗店",), ("美发店",))
     x = repeat_evidence(items[1], items[0])
     assert x["shops_differ"] == 1.0 and x["category_same"] == 1.0
     # round fourteen's code linked it as a 重件; now the new kind of shop is a key object the first
@@ -576,7 +576,7 @@ def test_a_second_card_at_another_kind_of_shop_is_at_most_suspected():
     # where other evidence still makes it a 疑似重件, the clerk is told what differs
     rep = repeats.Repeat("BT24-2026-0145", "BT24-2026-0014", "BT24-2026-0014", 1, ["身份证号 3301…"], 0.4,
                          tier=repeats.SUSPECTED, shops=repeats.shops_differ(items[1], items[0]))
-    assert "两件说的不是同一类店（本件：干洗店；前件：美容院）" in rep.explain()
+    assert "两件说的不是同一类店（本件：干洗店；前件：美发店）" in rep.explain()
 
 
 def test_a_retold_card_at_one_shop_names_one_kind_of_shop():
@@ -609,3 +609,87 @@ def test_another_question_or_this_time_another_thing_is_another_matter():
     # one matter's other side, said in like words, is not "another matter" (dev20 0216's words)
     assert not says_other_matter(replace(dev34["BT34-2026-0205"], title="", demand="",
                                          content="车位不够是另外的问题，体育场地不能被占吧？"))
+
+
+def test_the_shop_a_letter_is_about_is_the_one_its_title_and_demand_name():
+    # dev36: 周建英 chased her hair salon card (BT36-2026-0060, "问美发店预付卡退款进展"); later her gym
+    # card (0155, same_person_other_matter) says "这家跟之前那个美发店就隔了三个门面". The whole text
+    # names both kinds, so round fifteen saw no difference and linked it as a 重件 (0.98); its title
+    # and demand name the gym alone (round sixteen).
+    items, _ = _half("dev36", "BT36-2026-0060", "BT36-2026-0155")
+    assert items[1].f.objects & repeats.SHOP_KINDS == {"健身房", "美发店"}
+    assert repeats.shop_kinds(items[1]) == {"健身房"} and repeats.shop_kinds(items[0]) == {"美发店"}
+    assert repeats.shops_differ(items[1], items[0]) == (("健身房",), ("美发店",))
+    assert "BT36-2026-0155" not in repeats.detect(items, **OPTS)
+    # dev34: 赵丽君's 美容养生馆 card (0020), then a 美发店 card (0157): a hair salon is a kind of shop
+    # of its own, no longer filed under 美容院
+    items, _ = _half("dev34", "BT34-2026-0020", "BT34-2026-0157")
+    assert repeats.shops_differ(items[1], items[0]) == (("美发店",), ("美容院",))
+    assert "BT34-2026-0157" not in repeats.detect(items, **OPTS)
+
+
+def test_a_letter_whose_title_names_no_shop_is_read_whole():
+    # a shop named only in the story still counts when the title and demand name none
+    from datetime import date
+
+    from tests.analysis.helpers import SHEN, petition
+
+    story = ("预付卡退不了", "我在镇上的理发店办了一张卡，店关门了。", "要求退钱")
+    a = item(petition("BT-1", date(2026, 9, 1), [SHEN], story))
+    assert repeats.shop_kinds(a) == {"美发店"}
+    b = item(petition("BT-2", date(2026, 9, 1), [SHEN], ("健身卡的事", story[1], "要求健身房退钱")))
+    assert repeats.shop_kinds(b) == {"健身房"}  # the demand names the gym; the story's salon is not read
+
+
+def test_it_happened_again_is_a_new_incident_not_a_repeat():
+    # dev38: 邵立群 was defrauded by a fake courier (BT38-2026-0044); later "又被骗了，这次是贷款 …
+    # 这次不是那个事" (0211, same_person_other_matter), a 重件 at 0.99 before round sixteen read these
+    # words. dev36 0155's title is "又一家！力美健身的卡也用不了".
+    from flows.analysis.text import says_again, says_other_matter
+
+    items, by = _half("dev38", "BT38-2026-0044", "BT38-2026-0211")
+    assert says_other_matter(by["BT38-2026-0211"]) == "又被骗" and says_again(by["BT38-2026-0211"]) == ""
+    assert "BT38-2026-0211" not in repeats.detect(items, **OPTS)
+    assert says_other_matter(replace(by["BT38-2026-0211"], title="")) == "这次不是那个事"
+    _, dev36 = _half("dev36", "BT36-2026-0155")
+    assert says_other_matter(dev36["BT36-2026-0155"]) == "又一家"
+    # a figure of speech in a true repeat (dev32 0165: "等于又被骗了一次") is not a new incident
+    _, dev32 = _half("dev32", "BT32-2026-0165")
+    assert "等于又被骗了一次" in dev32["BT32-2026-0165"].content
+    assert says_other_matter(dev32["BT32-2026-0165"]) == ""
+
+
+def test_dates_a_letter_gives_are_read_in_every_spelling():
+    from datetime import date
+
+    from flows.analysis.text import event_dates
+
+    from tests.analysis.helpers import SHEN, petition
+
+    def dates(text: str) -> list[tuple[date, str]]:
+        return event_dates(petition("BT-1", date(2026, 11, 10), [SHEN], ("", text, "")))
+
+    assert dates("10月初把围挡往外移了") == [(date(2026, 10, 3), "10月初")]
+    assert dates("十月二十三号上午，十一月五日") == [(date(2026, 10, 23), "十月二十三号"), (date(2026, 11, 5), "十一月五日")]
+    assert dates("2025年12月3号办的卡") == [(date(2025, 12, 3), "2025年12月3号")]
+    assert dates("12月20日办的卡") == [(date(2025, 12, 20), "12月20日")]  # no year: the last one before the receipt
+    assert dates("九月三十日，2月30号") == [(date(2026, 9, 30), "九月三十日"), (date(2026, 2, 28), "2月30号")]
+    assert dates("上个礼拜想借点钱") == [(date(2026, 11, 7), "上个礼拜")]
+    assert dates("共15月，三个月，12个月") == []
+
+
+def test_an_event_after_the_first_letter_weighs_against_a_repeat_and_is_shown():
+    # dev28: 杨志明 called about the 禹航综合体 site working all night (BT28-2026-0075, 09-06); he came
+    # back about its hoarding taking the pavement "10月初" (0145, same_person_other_matter), linked as
+    # a 重件 when corpus 28 was left out before round sixteen.
+    items, _ = _half("dev28", "BT28-2026-0075", "BT28-2026-0145")
+    assert repeats.event_after(items[1], items[0]) == "10月初"
+    x = repeat_evidence(items[1], items[0])
+    p = repeats.shipped().probability
+    assert x["event_after"] == 1.0 and p(list(x.values())) < p(list({**x, "event_after": 0.0}.values()))
+    found = repeats.detect(items, **OPTS)
+    assert found["BT28-2026-0145"].tier == repeats.SUSPECTED
+    assert "本件所述的事发生在前件收件之后（“10月初”）" in found["BT28-2026-0145"].explain()
+    # a repeat that retells the first event dates nothing after it: dev6 0094 (姚建华's wages again)
+    items, _ = _half("dev6", "BT6-2026-0020", "BT6-2026-0094")
+    assert repeats.event_after(items[1], items[0]) == ""
