@@ -88,10 +88,11 @@ LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "b
          "test11": "TEST11 (seen twice)", "test13": "TEST13 (seen twice)", "test15": "TEST15 (seen twice)",
          "test17": "TEST17 (seen once)", "test19": "TEST19 (seen four times)", "test21": "TEST21 (seen once)",
          "test23": "TEST23 (seen once)",
-         "test25": "TEST25 (seen four times)", "test27": "TEST27 (seen three times)",
-         "test29": "TEST29 (seen twice)", "test31": "TEST31 (seen twice)", "test33": "TEST33 (seen twice)",
-         "test35": "TEST35 (seen once)", "test37": "TEST37 (seen once)",
-         "test39": "TEST39 (seen once)"}
+         "test25": "TEST25 (seen five times)", "test27": "TEST27 (seen four times)",
+         "test29": "TEST29 (seen three times)", "test31": "TEST31 (seen three times)",
+         "test33": "TEST33 (seen three times)", "test35": "TEST35 (seen twice)", "test37": "TEST37 (seen twice)",
+         "test39": "TEST39 (seen twice)", "test41": "TEST41 (seen once)", "test43": "TEST43 (seen once)",
+         "test45": "TEST45 (seen once)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:

@@ -35,9 +35,9 @@ from flows.analysis.items import Item
 from flows.analysis.text import (
     KIND_STRENGTH,
     MEDIUM,
+    RECENT_DAYS,
     STRONG,
     WEAK,
-    RECENT_DAYS,
     address_words,
     describe_key,
     event_dates,

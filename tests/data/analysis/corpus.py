@@ -78,17 +78,29 @@
                             check of round fifteen's third change, then tuning data whole as "dev38"
     blind39/...             corpus 39 (a thirty-ninth writer, written at the same time as corpora
                             34-38), held out whole as "test39"
+    blind40/...             corpus 40 (a fortieth writer, corpus 22's note), judged unseen as the check
+                            of round sixteen's first change, then tuning data whole as "dev40"
+    blind41/...             corpus 41 (a forty-first writer, written at the same time as corpora 40 and
+                            42-45), held out whole as "test41"
+    blind42/...             corpus 42 (a forty-second writer, corpus 22's note), judged unseen as the
+                            check of round sixteen's second change, then tuning data whole as "dev42"
+    blind43/...             corpus 43 (a forty-third writer, written at the same time as corpora 40-42,
+                            44 and 45), held out whole as "test43"
+    blind44/...             corpus 44 (a forty-fourth writer, corpus 22's note), judged unseen as the
+                            check of round sixteen's third change, then tuning data whole as "dev44"
+    blind45/...             corpus 45 (a forty-fifth writer, written at the same time as corpora
+                            40-44), held out whole as "test45"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
 "test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "dev32", "test33", "dev34",
-"test35", "dev36", "test37", "dev38", "test39".
+"test35", "dev36", "test37", "dev38", "test39", "dev40", "test41", "dev42", "test43", "dev44", "test45".
 Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
 "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20", "dev22", "dev24",
-"dev26", "dev28", "dev30", "dev32", "dev34", "dev36" and "dev38"; "test2", "test3", "test5", "test7",
-"test9", "test11", "test13", "test15", "test17", "test19", "test21", "test23", "test25", "test27",
-"test29", "test31", "test33", "test35", "test37" and "test39" are read only by
+"dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42" and "dev44"; "test2", "test3",
+"test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21", "test23", "test25", "test27",
+"test29", "test31", "test33", "test35", "test37", "test39", "test41", "test43" and "test45" are read only by
 bench/analysis.py, to report.
 """
 
@@ -144,6 +156,12 @@ BLIND36 = HERE / "blind36"
 BLIND37 = HERE / "blind37"
 BLIND38 = HERE / "blind38"
 BLIND39 = HERE / "blind39"
+BLIND40 = HERE / "blind40"
+BLIND41 = HERE / "blind41"
+BLIND42 = HERE / "blind42"
+BLIND43 = HERE / "blind43"
+BLIND44 = HERE / "blind44"
+BLIND45 = HERE / "blind45"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -165,13 +183,17 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev32": (BLIND32, None), "test33": (BLIND33, None),
                                                "dev34": (BLIND34, None), "test35": (BLIND35, None),
                                                "dev36": (BLIND36, None), "test37": (BLIND37, None),
-                                               "dev38": (BLIND38, None), "test39": (BLIND39, None)}
+                                               "dev38": (BLIND38, None), "test39": (BLIND39, None),
+                                               "dev40": (BLIND40, None), "test41": (BLIND41, None),
+                                               "dev42": (BLIND42, None), "test43": (BLIND43, None),
+                                               "dev44": (BLIND44, None), "test45": (BLIND45, None)}
 # What tuning may read; the others are held out.
 TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20",
-                 "dev22", "dev24", "dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38")
+                 "dev22", "dev24", "dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42",
+                 "dev44")
 HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21",
             "test23", "test25", "test27", "test29", "test31", "test33", "test35", "test37",
-            "test39")
+            "test39", "test41", "test43", "test45")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
