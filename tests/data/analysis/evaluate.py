@@ -55,8 +55,9 @@ def repeat_scores(ps: Sequence[Petition], truth: dict[str, dict[str, Any]], foun
     chain_of = {p.ref: truth[p.ref].get("chain") for p in ps}
 
     def right(ref: str, rep: repeats.Repeat) -> bool:
-        return ref in want and (rep.matched in want[ref] or (chain_of.get(rep.matched) and
-                                                               chain_of.get(rep.matched) == chain_of.get(ref)))
+        # bool(): a chain absent from the truth is None, which ``and`` would hand back to sum()
+        return ref in want and (rep.matched in want[ref] or bool(chain_of.get(rep.matched) and
+                                                                    chain_of.get(rep.matched) == chain_of.get(ref)))
 
     tp_conf = sum(right(r, x) for r, x in conf.items())
     tp_any = sum(1 for r in want if (r in found and right(r, found[r])))
