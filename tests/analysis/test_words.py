@@ -86,3 +86,24 @@ def test_an_office_folder_without_a_thesaurus_uses_the_built_in_one(tmp_path):
 def test_building_numbers_in_every_spelling():
     assert buildings("锦绣禹航十二栋楼下，5幢的人，还有3号楼") == {"12", "5", "3"}
     assert buildings("村里12组37号") == frozenset()  # a house in a village group is not a building
+
+
+def test_bulk_pauses_the_cycle_collector_and_always_restores_it():
+    import gc
+
+    from flows.analysis.items import bulk
+
+    assert gc.isenabled()
+    with bulk():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), bulk():
+        raise ValueError("a failure inside still restores the collector")
+    assert gc.isenabled()
+    gc.disable()  # a caller that had paused it itself keeps it paused
+    try:
+        with bulk():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
