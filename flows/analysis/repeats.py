@@ -79,7 +79,8 @@ CATEGORY_ONLY_BELOW = 0.25
 # Kinds of shop among the key objects (matter.toml). One person's second prepaid card is often at
 # another kind of shop (a 干洗店 after a 美发店, a 美容院 after a 健身房): "shops differ" when both
 # letters name kinds of shop and none is common (round fifteen; on the twenty-one tuning corpora it
-# stands in eleven candidate pairs, none of them a repeat).
+# stood in eleven candidate pairs, none of them a repeat). Round sixteen reads them from the title and
+# demand first (``shop_kinds``) and tells a 美发店 from a 美容院.
 SHOP_KINDS = frozenset(("培训机构", "健身房", "汽修店", "饭店", "早餐店", "美容院", "足浴店", "宾馆", "超市", "网吧",
                         "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店", "美发店"))
 

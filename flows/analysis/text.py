@@ -318,18 +318,27 @@ def event_dates(p: Petition) -> list[tuple[date, str]]:
     got = p.received_on
     out = []
     for m in _DATE.finditer(text):
-        month = int(m.group(2)) if m.group(2).isdigit() else cn_to_int(m.group(2))
-        day = (int(m.group(3)) if m.group(3).isdigit() else cn_to_int(m.group(3)) or 1) if m.group(3) else \
-            _PART_DAY.get(m.group(4) or "", 1)
+        month = _number(m.group(2))
+        day = _number(m.group(3)) if m.group(3) else _PART_DAY.get(m.group(4) or "", 1)
         year = int(m.group(1)) if m.group(1) else got.year
-        if not month or not 1 <= month <= 12:
+        if not 1 <= month <= 12:
             continue
-        when = date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        when = _day(year, month, day)
         if not m.group(1) and when > got:
-            when = date(year - 1, month, min(day, calendar.monthrange(year - 1, month)[1]))
+            when = _day(year - 1, month, day)
         out.append((when, m.group(0)))
     out += [(got - timedelta(days=RECENT_DAYS), m.group(0)) for m in _RECENT.finditer(text)]
     return out
+
+
+def _number(text: str) -> int:
+    """10 or 十: digits or Chinese numerals (0 when neither)."""
+    return int(text) if text.isdigit() else cn_to_int(text) or 0
+
+
+def _day(year: int, month: int, day: int) -> date:
+    """The date, a day past the month's end read as its last (2月30号, 九月三十一日)."""
+    return date(year, month, max(1, min(day, calendar.monthrange(year, month)[1])))
 
 
 def address_words(tokens: Iterable[str], *petitions: Petition) -> set[str]:
