@@ -33,9 +33,10 @@ FEATURES_VERSION = "w7"  # w7: a flat's number after its building (3幢1201) is 
 def bulk() -> Iterator[None]:
     """Pause Python's cycle collector while many long-lived objects are built at once (an item, its
     keys and its index entries for each of 100,000 petitions). The collector would otherwise scan
-    every object built so far, again and again as they grow: 2.6 s of the 3.2 s it takes to index
-    100,000 past petitions on this project's bench machine (round sixteen). Reference counting still
-    frees what is dropped; any cycle is collected when the block ends."""
+    every object built so far, again and again as they grow: about 2.7 s of the 6.6 s it took to build
+    the items and index of 100,000 past petitions in a profile on this project's bench machine (round
+    sixteen). Reference counting still frees what is dropped; any cycle is collected when the block
+    ends."""
     paused = gc.isenabled()
     gc.disable()
     try:
