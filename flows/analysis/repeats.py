@@ -225,7 +225,9 @@ class RepeatIndex:
             if answer == REJECT:
                 continue  # a clerk said no: never proposed again
             pair = matter.score(item, c.other, self.weights)
-            p = (self.model or shipped()).probability(evidence(item, c, pair, other_matter, again))
+            shops, later = shops_differ(item, c.other), event_after(item, c.other)  # input and explanation
+            p = (self.model or shipped()).probability(evidence(item, c, pair, other_matter, again,
+                                                               shops=shops, later=later))
             if answer == CONFIRM or p >= self.confident:
                 tier = CONFIDENT
             elif p >= self.suspect:
@@ -236,8 +238,7 @@ class RepeatIndex:
                 tier = SUSPECTED  # the petitioner says it is another matter: the clerk decides
             rep = Repeat(item.ref, "", c.other.ref, 0, _shared(c.keys), round(pair.total, 3), tier=tier,
                          probability=round(p, 3), strength=c.strength, pair=pair, by_clerk=answer == CONFIRM,
-                         other_matter=other_matter, again=again, shops=shops_differ(item, c.other),
-                         later=event_after(item, c.other))
+                         other_matter=other_matter, again=again, shops=shops, later=later)
             rank = (answer == CONFIRM, tier == CONFIDENT, p, c.other.day)
             if best is None or rank > best[0]:
                 best = (rank, rep)
@@ -316,8 +317,11 @@ def event_after(item: Item, other: Item) -> str:
     return words_ if when > other.day + timedelta(days=RECENT_DAYS) else ""
 
 
-def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str) -> list[float]:
-    """The repeat model's inputs for ``item`` and an earlier candidate, in ``FEATURES`` order.
+def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str, again: str, *,
+             shops: tuple[tuple[str, ...], tuple[str, ...]] | None = None, later: str | None = None) -> list[float]:
+    """The repeat model's inputs for ``item`` and an earlier candidate, in ``FEATURES`` order
+    (``shops`` and ``later``: ``shops_differ`` and ``event_after`` when the caller has them already,
+    as ``match`` has for the explanation; None computes them).
 
     - own words: the word cosine without the two petitioners' own addresses and places, which
       every letter of one person shares;
@@ -349,4 +353,5 @@ def evidence(item: Item, c: Candidate, pair: matter.PairScore, other_matter: str
             own_words, asks, pair.object_share, new, float(pair.amounts == "same"),
             float(pair.amounts == "differ"), same_category, float(pair.category == "differ"),
             min(pair.gap_days, GAP_DAYS) / GAP_DAYS, float(bool(other_matter)), strong * own_words, category_only,
-            float(bool(again)), float(bool(shops_differ(item, c.other)[0])), float(bool(event_after(item, c.other)))]
+            float(bool(again)), float(bool((shops if shops is not None else shops_differ(item, c.other))[0])),
+            float(bool(later if later is not None else event_after(item, c.other)))]
