@@ -313,7 +313,8 @@ RECENT_DAYS = 3  # what "recently" means: three days before the receipt
 
 
 def event_dates(p: Petition) -> list[tuple[date, str]]:
-    """The dates ``p``'s title and content give (with the words that gave them), in text order."""
+    """The dates ``p``'s title and content give, with the words that gave them: the written dates in
+    text order, then one for each recent-time word."""
     text = f"{p.title}。{p.content}"
     got = p.received_on
     out = []
