@@ -30,6 +30,7 @@ from loguru import logger
 
 from core.errors import ConfigError
 from core.shipped import shipped
+from flows.analysis import matter_upgrade
 from flows.analysis.numbers import address_digits, amount_token, with_amount_tokens
 
 MATTER_FILE = "matter.toml"
@@ -125,8 +126,26 @@ def load_matter(folder: Path) -> Matter:
         return load_matter(builtin)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"事项词表读取失败（{path}）：{exc}") from exc
+    builtin = shipped("templates/taxonomy")
+    if folder.resolve() != builtin.resolve():
+        data = _over_builtin(path, data, builtin / MATTER_FILE)
     return Matter.build(dict(data.get("objects", {})), dict(data.get("spelling", {})),
                         list(data.get("stopwords", {}).get("words", [])))
+
+
+def _over_builtin(path: Path, own: dict, builtin: Path) -> dict:
+    """An office's own thesaurus read over the built-in one (``matter_upgrade``), said in the log."""
+    merged, done = matter_upgrade.merge(own, tomllib.loads(builtin.read_text(encoding="utf-8")),
+                                        matter_upgrade.history())
+    if done:
+        logger.info(f"事项词表 {path} 按新版内置词表补齐（本办的文件不改动）："
+                    + "；".join(f"{label} {len(names)} 个（{'、'.join(names[:8])}{'…' if len(names) > 8 else ''}）"
+                               for label, names in (("旧版内置写法按新版更新", done.updated), ("新增内置对象", done.added),
+                                                    ("内置已删除的对象不再使用", done.dropped)) if names))
+    if done.diverged:
+        logger.warning(f"事项词表 {path} 中本办改过的对象，新版内置词表也改过写法，按本办写法使用："
+                       f"{'、'.join(done.diverged)}；请对照 templates/taxonomy/{MATTER_FILE} 看是否需要调整")
+    return merged
 
 
 _LOCK = threading.Lock()
