@@ -82,7 +82,8 @@ CATEGORY_ONLY_BELOW = 0.25
 # stood in eleven candidate pairs, none of them a repeat). Round sixteen reads them from the title and
 # demand first (``shop_kinds``) and tells a 美发店 from a 美容院.
 SHOP_KINDS = frozenset(("培训机构", "健身房", "汽修店", "饭店", "早餐店", "美容院", "足浴店", "宾馆", "超市", "网吧",
-                        "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店", "美发店"))
+                        "旅行社", "驾校", "家政", "装修公司", "房产中介", "KTV", "酒吧", "棋牌室", "药店", "托管", "干洗店", "美发店",
+                        "卫生院", "口腔诊所"))
 
 
 @cache
