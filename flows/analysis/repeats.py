@@ -135,7 +135,7 @@ class Repeat:
         elif self.again:
             parts.append(f"来件提到此前已反映过（“{self.again}”）")
         if self.shops[0]:
-            parts.append(f"两件说的不是同一类店（本件：{'、'.join(self.shops[0])}；前件：{'、'.join(self.shops[1])}）")
+            parts.append(f"两件说的不是同一类店或机构（本件：{'、'.join(self.shops[0])}；前件：{'、'.join(self.shops[1])}）")
         if self.later and self.tier != CONFIDENT:
             # for the clerk who decides; a 重件 often tells of new events of its matter too
             parts.append(f"本件所述的事发生在前件收件之后（“{self.later}”）")

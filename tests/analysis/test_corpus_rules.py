@@ -570,7 +570,7 @@ def test_a_second_card_at_another_kind_of_shop_is_at_most_suspected():
     # where other evidence still makes it a 疑似重件, the clerk is told what differs
     rep = repeats.Repeat("BT24-2026-0145", "BT24-2026-0014", "BT24-2026-0014", 1, ["身份证号 3301…"], 0.4,
                          tier=repeats.SUSPECTED, shops=repeats.shops_differ(items[1], items[0]))
-    assert "两件说的不是同一类店（本件：干洗店；前件：美发店）" in rep.explain()
+    assert "两件说的不是同一类店或机构（本件：干洗店；前件：美发店）" in rep.explain()
 
 
 def test_a_retold_card_at_one_shop_names_one_kind_of_shop():
