@@ -30,7 +30,7 @@ from datetime import timedelta
 from core.model import GROUP_VISIT, group_kind
 from flows.analysis import links, matter, words
 from flows.analysis.items import Item
-from flows.analysis.text import usable
+from flows.analysis.text import place_of, usable
 
 # Pairs whose word cosine is under this are never one matter (the lowest same-matter pair of the
 # tuning halves that an alert needs had 0.088): they are not scored at all.
@@ -141,7 +141,7 @@ def one_place(a: Item, b: Item) -> bool:
 
 
 def _names(item: Item, village: str) -> bool:
-    stem = village.removesuffix("社区").removesuffix("村")
+    stem = place_of(village).removesuffix("社区").removesuffix("村")
     if len(stem) < 2:
         return False
     p = item.petition
