@@ -88,11 +88,13 @@ LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "b
          "test11": "TEST11 (seen twice)", "test13": "TEST13 (seen twice)", "test15": "TEST15 (seen twice)",
          "test17": "TEST17 (seen once)", "test19": "TEST19 (seen four times)", "test21": "TEST21 (seen once)",
          "test23": "TEST23 (seen once)",
-         "test25": "TEST25 (seen five times)", "test27": "TEST27 (seen four times)",
-         "test29": "TEST29 (seen three times)", "test31": "TEST31 (seen three times)",
-         "test33": "TEST33 (seen three times)", "test35": "TEST35 (seen twice)", "test37": "TEST37 (seen twice)",
-         "test39": "TEST39 (seen twice)", "test41": "TEST41 (seen once)", "test43": "TEST43 (seen once)",
-         "test45": "TEST45 (seen once)"}
+         "test25": "TEST25 (seen six times)", "test27": "TEST27 (seen five times)",
+         "test29": "TEST29 (seen four times)", "test31": "TEST31 (seen four times)",
+         "test33": "TEST33 (seen four times)", "test35": "TEST35 (seen three times)", "test37": "TEST37 (seen three times)",
+         "test39": "TEST39 (seen three times)", "test41": "TEST41 (seen twice)", "test43": "TEST43 (seen twice)",
+         "test45": "TEST45 (seen twice)",
+         "test47": "TEST47 (seen once)", "test49": "TEST49 (seen once)", "test50": "TEST50 (seen once)",
+         "test51": "TEST51 (seen once)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:

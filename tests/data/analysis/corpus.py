@@ -90,17 +90,32 @@
                             check of round sixteen's third change, then tuning data whole as "dev44"
     blind45/...             corpus 45 (a forty-fifth writer, written at the same time as corpora
                             40-44), held out whole as "test45"
+    blind46/...             corpus 46 (a forty-sixth writer, corpus 22's note), judged unseen as the
+                            check of round seventeen's first change, then tuning data whole as "dev46"
+    blind47/...             corpus 47 (a forty-seventh writer, written at the same time as corpora
+                            46-51), held out whole as "test47"
+    blind48/...             corpus 48 (a forty-eighth writer, corpus 22's note), judged unseen as the
+                            check of round seventeen's second change, then tuning data whole as "dev48"
+    blind49/...             corpus 49 (a forty-ninth writer, written at the same time as corpora
+                            46-51), held out whole as "test49"
+    blind50/...             corpus 50 (a fiftieth writer, written at the same time as corpora
+                            46-51), held out whole as "test50"
+    blind51/...             corpus 51 (a fifty-first writer, written at the same time as corpora
+                            46-51), held out whole as "test51"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
 "test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "dev32", "test33", "dev34",
-"test35", "dev36", "test37", "dev38", "test39", "dev40", "test41", "dev42", "test43", "dev44", "test45".
+"test35", "dev36", "test37", "dev38", "test39", "dev40", "test41", "dev42", "test43", "dev44", "test45", "dev46",
+"test47", "dev48", "test49", "test50", "test51".
 Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
 "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20", "dev22", "dev24",
-"dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42" and "dev44"; "test2", "test3",
+"dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42", "dev44", "dev46" and "dev48"; "test2",
+"test3",
 "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21", "test23", "test25", "test27",
-"test29", "test31", "test33", "test35", "test37", "test39", "test41", "test43" and "test45" are read only by
+"test29", "test31", "test33", "test35", "test37", "test39", "test41", "test43", "test45", "test47", "test49", "test50"
+and "test51" are read only by
 bench/analysis.py, to report.
 """
 
@@ -162,6 +177,12 @@ BLIND42 = HERE / "blind42"
 BLIND43 = HERE / "blind43"
 BLIND44 = HERE / "blind44"
 BLIND45 = HERE / "blind45"
+BLIND46 = HERE / "blind46"
+BLIND47 = HERE / "blind47"
+BLIND48 = HERE / "blind48"
+BLIND49 = HERE / "blind49"
+BLIND50 = HERE / "blind50"
+BLIND51 = HERE / "blind51"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -186,14 +207,17 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev38": (BLIND38, None), "test39": (BLIND39, None),
                                                "dev40": (BLIND40, None), "test41": (BLIND41, None),
                                                "dev42": (BLIND42, None), "test43": (BLIND43, None),
-                                               "dev44": (BLIND44, None), "test45": (BLIND45, None)}
+                                               "dev44": (BLIND44, None), "test45": (BLIND45, None),
+                                               "dev46": (BLIND46, None), "test47": (BLIND47, None),
+                                               "dev48": (BLIND48, None), "test49": (BLIND49, None),
+                                               "test50": (BLIND50, None), "test51": (BLIND51, None)}
 # What tuning may read; the others are held out.
 TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20",
                  "dev22", "dev24", "dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42",
-                 "dev44")
+                 "dev44", "dev46", "dev48")
 HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21",
             "test23", "test25", "test27", "test29", "test31", "test33", "test35", "test37",
-            "test39", "test41", "test43", "test45")
+            "test39", "test41", "test43", "test45", "test47", "test49", "test50", "test51")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
