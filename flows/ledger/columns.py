@@ -71,10 +71,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("due_on", "上游限办日期", "bot", "date", 11),
     Column("status", "上游状态", "bot", "text", 12),
     # Repeats and group alerts, just before the clerk columns: what the clerk should look at first.
-    Column("repeat_kind", "初件/重件", "bot", "text", 8, derived=True),
+    Column("repeat_kind", "初件/重件", "bot", "text", 9, derived=True),
     Column("repeat_of", "首件编号", "bot", "text", 17, derived=True),
     Column("repeat_count", "重复次数", "bot", "int", 7, derived=True),
-    Column("group_alert", "群体预警", "bot", "text", 8, derived=True),
+    Column("group_alert", "群体预警", "bot", "text", 13, derived=True),
     Column("analysis_note", "分析说明", "bot", "long", 30, derived=True),
     Column("responsible_unit", "责任单位", "clerk", "text", 16),
     Column("responsible_person", "责任人", "clerk", "text", 10),

@@ -89,3 +89,15 @@ def test_book_converts_with_libreoffice(seeded, sync, tmp_path):
     pdf = to_pdf(sync.book, tmp_path / "pdf")
     assert pdf.stat().st_size > 1000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_analysis_columns_hold_their_longest_word():
+    # 同一事项聚集 in a column 8 wide was cut to 同一事项聚 beside the 分析说明 (the round seventeen
+    # ledger picture): a short text column is as wide as its longest word (a CJK character is two
+    # width units) and one unit of margin
+    from flows.analysis.export import ALERT_ZH
+    from flows.analysis.repeats import CONFIDENT, SUSPECTED
+
+    width = {c.header: c.width for c in COLUMNS}
+    assert width["群体预警"] >= 2 * max(map(len, ALERT_ZH.values())) + 1
+    assert width["初件/重件"] >= 2 * max(len(CONFIDENT), len(SUSPECTED), len("初件")) + 1
