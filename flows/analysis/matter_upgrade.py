@@ -40,7 +40,7 @@ class Upgrade:
     added: list[str] = field(default_factory=list)  # built-in objects the office's file does not name
     kept: list[str] = field(default_factory=list)  # the office's own lines (edited or new), as written
     off: list[str] = field(default_factory=list)  # objects the office turned off ("名称" = [])
-    diverged: list[str] = field(default_factory=list)  # kept lines whose built-in line has changed since
+    diverged: list[str] = field(default_factory=list)  # kept lines of objects the built-in has changed in some release
 
     def __bool__(self) -> bool:
         return bool(self.updated or self.dropped or self.added)

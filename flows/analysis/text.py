@@ -219,9 +219,7 @@ def identity_keys(p: Petition) -> dict[str, Who]:
         if village:
             keys[f"name_village:{name}|{village}"] = who
     if p.petitioners and (names := signer_names(p)):
-        first = p.petitioners[0]
-        m = _VILLAGE.match(_ADMIN.sub("", norm(first.address)))
-        if village := (m.group(1) if m else place_of(p.locality)):
+        if village := village_of(p.petitioners[0].address, p.locality):
             for name in names:
                 keys.setdefault(f"name_village:{name}|{village}", Who(name, "", signer=True))
     return keys

@@ -113,12 +113,12 @@ def _trie(words: Iterable[str]) -> str:
 
 
 def load_matter(folder: Path) -> Matter:
-    path = folder / MATTER_FILE
+    path, builtin = folder / MATTER_FILE, shipped("templates/taxonomy")
+    own = folder.resolve() != builtin.resolve()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        builtin = shipped("templates/taxonomy")
-        if folder.resolve() == builtin.resolve():
+        if not own:
             return Matter.build({}, {}, [])
         # An office folder with its own categories and lexicon but no thesaurus: without one, no key
         # object, spelling fix or stopword would be known, and the shipped models were fitted with them.
@@ -126,8 +126,7 @@ def load_matter(folder: Path) -> Matter:
         return load_matter(builtin)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"事项词表读取失败（{path}）：{exc}") from exc
-    builtin = shipped("templates/taxonomy")
-    if folder.resolve() != builtin.resolve():
+    if own:
         data = _over_builtin(path, data, builtin / MATTER_FILE)
     return Matter.build(dict(data.get("objects", {})), dict(data.get("spelling", {})),
                         list(data.get("stopwords", {}).get("words", [])))
