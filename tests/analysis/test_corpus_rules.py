@@ -215,9 +215,8 @@ def test_a_certain_person_with_alike_words_is_confident_and_not_on_another_matte
     # her, in her words (0077, chain C01): "讲我儿子有车子…". The matter score is under the old
     # 重件 bar of 0.38, but the same ID makes the person certain and the words they share (低保,
     # 审核, 车子) say it is one matter: the model's 重件. With the ID and phone removed only the
-    # name and address remain: a weaker key, which since round eighteen's fit weighs no less (the
-    # words and "我上个月来过一趟" decide). YH2026-0155 is corpus 1's 邵建林 with his ID on another
-    # matter (truth: same_person_other_matter): no 重件.
+    # name and address remain, and the same letters are less likely one person's. YH2026-0155 is corpus
+    # 1's 邵建林 with his ID on another matter (truth: same_person_other_matter): no 重件.
     first, again = "BT14-2026-0006", "BT14-2026-0077"
     items, ps = _half("dev14", first, again)
     rep = repeats.detect(items, **OPTS)[again]
@@ -226,8 +225,7 @@ def test_a_certain_person_with_alike_words_is_confident_and_not_on_another_matte
     anonymous = [item(replace(ps[i.ref], petitioners=[replace(x, id_number="", phone="") for x in ps[i.ref].petitioners]),
                       i.category) for i in items]
     weak = repeats.detect(anonymous, **OPTS)[again]
-    assert weak.strength < rep.strength and weak.probability <= rep.probability
-    assert "身份证号" not in " ".join(weak.shared)
+    assert weak.strength < rep.strength and weak.probability < rep.probability
     other = repeats.detect(its(corpus, "YH2026-0060", "YH2026-0155"), **OPTS)
     assert "YH2026-0155" not in other or other["YH2026-0155"].tier != repeats.CONFIDENT
 
@@ -450,10 +448,8 @@ def test_one_persons_two_police_matters_share_the_category_and_little_else():
     x = repeat_evidence(items[1], items[0])
     assert x["category_same"] == 1.0 and x["category_only"] > 0.5
     p = repeats.shipped().probability
-    # round thirteen's model gave 0.54 (under the 重件 bar), and 0.92 without this input; the round
-    # eighteen model is under the bar either way, and the input still weighs against the link
-    without = p(list({**x, "category_only": 0.0}.values()))
-    assert p(list(x.values())) < S.repeat_probability and p(list(x.values())) < without - 0.1
+    # round thirteen's model gives 0.54 (under the 重件 bar); without this input it would be 0.92
+    assert p(list(x.values())) < S.repeat_probability < p(list({**x, "category_only": 0.0}.values()))
     found = repeats.detect(items, **OPTS)
     assert "BT20-2026-0214" not in found or found["BT20-2026-0214"].tier == repeats.SUSPECTED
 
@@ -536,29 +532,6 @@ def test_a_letter_that_says_it_comes_back_weighs_for_one_matter_and_story_words_
     assert "又来一个" in dev20["BT20-2026-0113"].content and says_again(dev20["BT20-2026-0113"]) == ""
     _, dev22 = _half("dev22", "BT22-2026-0200")
     assert "上次" in dev22["BT22-2026-0200"].content and says_again(dev22["BT22-2026-0200"]) == ""
-
-
-def test_a_dated_return_says_the_letter_comes_back():
-    # Round eighteen: many later letters come back with a date and a verb, not with 再次 or 上次.
-    # dev6 (tuning data): 潘国华's visit "8月底来信反映洪桐村口垃圾中转站臭气" (BT6-2026-0144) after
-    # his letter about the same transfer station (0056); it names new objects (the wall, the ditch,
-    # the water's quality), and leaving his corpus out the model held it at 疑似 (0.62).
-    # dev12: 陈美华 "八月份我来街道讲过" (0172) writes her dialysis and 低保 again, in her own words.
-    items, by = _half("dev6", "BT6-2026-0056", "BT6-2026-0144")
-    assert says_again(by["BT6-2026-0144"]) == "8月底来信反映洪桐村口垃圾…"
-    x = repeat_evidence(items[1], items[0])
-    p = repeats.shipped().probability
-    assert x["again"] == 1.0 and p(list({**x, "again": 0.0}.values())) < S.repeat_probability <= p(list(x.values()))
-    found = repeats.detect(items, **OPTS)["BT6-2026-0144"]
-    assert found.tier == repeats.CONFIDENT and "来件提到此前已反映过（“8月底来信反映" in found.explain()
-    _, dev12 = _half("dev12", "BT12-2026-0172")
-    assert says_again(dev12["BT12-2026-0172"]) == "八月份我来街道讲过"
-    # Other dated returns the writers used; and a date before a call someone else made is none.
-    for text, said in (("我8月份在网上提过的，到现在没人管", "8月份在网上提过的"), ("续：城北那家店的沙发", "续：城北那家店的沙发"),
-                       ("8月26日来访过，今天再问", "8月26日来访过"), ("上个月打过电话，没有回音", "上个月打过电话")):
-        assert says_again(petition("A1", date(2026, 10, 1), [], (text, text, ""))) == said, text
-    for text in ("11月5号有人打电话给我，说是客服", "9月份村里开会讨论过这件事", "8月份下了一场大雨"):
-        assert says_again(petition("A2", date(2026, 11, 8), [], ("来信", text, ""))) == "", text
 
 
 def test_amounts_only_near_each_other_say_so_and_weigh_nothing_for_a_repeat():
