@@ -102,20 +102,30 @@
                             46-51), held out whole as "test50"
     blind51/...             corpus 51 (a fifty-first writer, written at the same time as corpora
                             46-51), held out whole as "test51"
+    blind52/...             corpus 52 (a fifty-second writer, corpus 22's note), judged unseen as the
+                            check of round eighteen's candidate (not adopted), then tuning data whole as "dev52"
+    blind53/...             corpus 53 (a fifty-third writer, written at the same time as corpora
+                            52-57), held out whole as "test53"
+    blind54/...             corpus 54 (a fifty-fourth writer, written at the same time as corpora
+                            52-57), held out whole as "test54"
+    blind55/...             corpus 55 (a fifty-fifth writer, written at the same time as corpora
+                            52-57), held out whole as "test55"
+    blind57/...             corpus 57 (a fifty-seventh writer, written at the same time as corpora
+                            52-57), held out whole as "test57"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
 "test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "dev32", "test33", "dev34",
 "test35", "dev36", "test37", "dev38", "test39", "dev40", "test41", "dev42", "test43", "dev44", "test45", "dev46",
-"test47", "dev48", "test49", "test50", "test51".
+"test47", "dev48", "test49", "test50", "test51", "dev52", "test53", "test54", "test55", "test57".
 Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
 "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20", "dev22", "dev24",
-"dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42", "dev44", "dev46" and "dev48"; "test2",
+"dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42", "dev44", "dev46", "dev48" and "dev52"; "test2",
 "test3",
 "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21", "test23", "test25", "test27",
-"test29", "test31", "test33", "test35", "test37", "test39", "test41", "test43", "test45", "test47", "test49", "test50"
-and "test51" are read only by
+"test29", "test31", "test33", "test35", "test37", "test39", "test41", "test43", "test45", "test47", "test49", "test50",
+"test51", "test53", "test54", "test55" and "test57" are read only by
 bench/analysis.py, to report.
 """
 
@@ -183,6 +193,11 @@ BLIND48 = HERE / "blind48"
 BLIND49 = HERE / "blind49"
 BLIND50 = HERE / "blind50"
 BLIND51 = HERE / "blind51"
+BLIND52 = HERE / "blind52"
+BLIND53 = HERE / "blind53"
+BLIND54 = HERE / "blind54"
+BLIND55 = HERE / "blind55"
+BLIND57 = HERE / "blind57"
 HANDWRITTEN = HERE / "handwritten.json"
 # half name -> (corpus folder, split file or None for the whole corpus)
 HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
@@ -210,14 +225,18 @@ HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (B
                                                "dev44": (BLIND44, None), "test45": (BLIND45, None),
                                                "dev46": (BLIND46, None), "test47": (BLIND47, None),
                                                "dev48": (BLIND48, None), "test49": (BLIND49, None),
-                                               "test50": (BLIND50, None), "test51": (BLIND51, None)}
+                                               "test50": (BLIND50, None), "test51": (BLIND51, None),
+                                               "dev52": (BLIND52, None), "test53": (BLIND53, None),
+                                               "test54": (BLIND54, None), "test55": (BLIND55, None),
+                                               "test57": (BLIND57, None)}
 # What tuning may read; the others are held out.
 TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20",
                  "dev22", "dev24", "dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42",
-                 "dev44", "dev46", "dev48")
+                 "dev44", "dev46", "dev48", "dev52")
 HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21",
             "test23", "test25", "test27", "test29", "test31", "test33", "test35", "test37",
-            "test39", "test41", "test43", "test45", "test47", "test49", "test50", "test51")
+            "test39", "test41", "test43", "test45", "test47", "test49", "test50", "test51",
+            "test53", "test54", "test55", "test57")
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
