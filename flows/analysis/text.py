@@ -267,7 +267,10 @@ _OTHER_MATTER = re.compile("另外一件事|另一件事|另外一个事|另一�
                            # round sixteen: a new incident of the same kind ("又被骗了，这次是贷款",
                            # "又一家！力美健身的卡也用不了", "这次不是那个事"); not "等于又被骗了一次"
                            r"|(?:这次|这回|此次)并?不是(?:那个|那件|上次那个|上回那个|之前那个)事"
-                           r"|(?<!等于)(?<!相当于)又被骗|又一家")
+                           r"|(?<!等于)(?<!相当于)又被骗|又一家"
+                           # round eighteen, seen in the ledger of a run over corpus 52: "这次是健身房，不是上次
+                           # 那个美容院" was quoted as coming back ("上次"); not "这次接待的不是上次那个同志"
+                           r"|(?:这次|这回|此次)是[^，。；！？\s]{1,8}[，,]不是(?:上次|上回|之前|前次)(?:那个|那家|那件)")
 
 
 def says_other_matter(p: Petition) -> str:

@@ -655,6 +655,19 @@ def test_it_happened_again_is_a_new_incident_not_a_repeat():
     assert says_other_matter(dev32["BT32-2026-0165"]) == ""
 
 
+def test_this_time_x_not_last_times_y_is_another_matter():
+    # dev52 (tuning data since round eighteen's check): 张丽芳's beauty-salon card (BT52-2026-0018), then
+    # "又碰到一个！…这次是健身房，不是上次那个美容院" (0146, same_person_other_matter). The ledger of a
+    # run over corpus 52 showed it as a 疑似重件 "来件提到此前已反映过（“不是上次那个美容院”）": the
+    # words that say it is another matter were quoted as coming back.
+    items, by = _half("dev52", "BT52-2026-0018", "BT52-2026-0146")
+    assert says_other_matter(by["BT52-2026-0146"]) == "这次是健身房，不是上次那个" and says_again(by["BT52-2026-0146"]) == ""
+    assert "BT52-2026-0146" not in repeats.detect(items, **OPTS)
+    # who received the petitioner this time is no other matter
+    for text in ("这次接待我的不是上次那个同志，又要从头讲一遍", "不是上次那个问题还没解决吗"):
+        assert says_other_matter(petition("A3", date(2026, 11, 8), [], ("再次反映", text, ""))) == "", text
+
+
 def test_dates_a_letter_gives_are_read_in_every_spelling():
     def dates(text: str) -> list[tuple[date, str]]:
         return event_dates(petition("BT-1", date(2026, 11, 10), [SHEN], ("", text, "")))
