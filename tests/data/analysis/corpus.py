@@ -144,91 +144,7 @@ BLIND = HERE / "blind"
 SPLIT = HERE / "split.json"
 BLIND2 = HERE / "blind2"
 SPLIT2 = HERE / "split2.json"
-BLIND3 = HERE / "blind3"
-BLIND4 = HERE / "blind4"
-BLIND5 = HERE / "blind5"
-BLIND6 = HERE / "blind6"
-BLIND7 = HERE / "blind7"
-BLIND8 = HERE / "blind8"
-BLIND9 = HERE / "blind9"
-BLIND10 = HERE / "blind10"
-BLIND11 = HERE / "blind11"
-BLIND12 = HERE / "blind12"
-BLIND13 = HERE / "blind13"
-BLIND14 = HERE / "blind14"
-BLIND15 = HERE / "blind15"
-BLIND16 = HERE / "blind16"
-BLIND17 = HERE / "blind17"
-BLIND18 = HERE / "blind18"
-BLIND19 = HERE / "blind19"
-BLIND20 = HERE / "blind20"
-BLIND21 = HERE / "blind21"
-BLIND22 = HERE / "blind22"
-BLIND23 = HERE / "blind23"
-BLIND24 = HERE / "blind24"
-BLIND25 = HERE / "blind25"
-BLIND26 = HERE / "blind26"
-BLIND27 = HERE / "blind27"
-BLIND28 = HERE / "blind28"
-BLIND29 = HERE / "blind29"
-BLIND30 = HERE / "blind30"
-BLIND31 = HERE / "blind31"
-BLIND32 = HERE / "blind32"
-BLIND33 = HERE / "blind33"
-BLIND34 = HERE / "blind34"
-BLIND35 = HERE / "blind35"
-BLIND36 = HERE / "blind36"
-BLIND37 = HERE / "blind37"
-BLIND38 = HERE / "blind38"
-BLIND39 = HERE / "blind39"
-BLIND40 = HERE / "blind40"
-BLIND41 = HERE / "blind41"
-BLIND42 = HERE / "blind42"
-BLIND43 = HERE / "blind43"
-BLIND44 = HERE / "blind44"
-BLIND45 = HERE / "blind45"
-BLIND46 = HERE / "blind46"
-BLIND47 = HERE / "blind47"
-BLIND48 = HERE / "blind48"
-BLIND49 = HERE / "blind49"
-BLIND50 = HERE / "blind50"
-BLIND51 = HERE / "blind51"
-BLIND52 = HERE / "blind52"
-BLIND53 = HERE / "blind53"
-BLIND54 = HERE / "blind54"
-BLIND55 = HERE / "blind55"
-BLIND57 = HERE / "blind57"
 HANDWRITTEN = HERE / "handwritten.json"
-# half name -> (corpus folder, split file or None for the whole corpus)
-HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
-                                               "test2": (BLIND2, SPLIT2), "test3": (BLIND3, None),
-                                               "dev4": (BLIND4, None), "test5": (BLIND5, None),
-                                               "dev6": (BLIND6, None), "test7": (BLIND7, None),
-                                               "dev8": (BLIND8, None), "test9": (BLIND9, None),
-                                               "dev10": (BLIND10, None), "test11": (BLIND11, None),
-                                               "dev12": (BLIND12, None), "test13": (BLIND13, None),
-                                               "dev14": (BLIND14, None), "test15": (BLIND15, None),
-                                               "dev16": (BLIND16, None), "test17": (BLIND17, None),
-                                               "dev18": (BLIND18, None), "test19": (BLIND19, None),
-                                               "dev20": (BLIND20, None), "test21": (BLIND21, None),
-                                               "dev22": (BLIND22, None), "test23": (BLIND23, None),
-                                               "dev24": (BLIND24, None), "test25": (BLIND25, None),
-                                               "dev26": (BLIND26, None), "test27": (BLIND27, None),
-                                               "dev28": (BLIND28, None), "test29": (BLIND29, None),
-                                               "dev30": (BLIND30, None), "test31": (BLIND31, None),
-                                               "dev32": (BLIND32, None), "test33": (BLIND33, None),
-                                               "dev34": (BLIND34, None), "test35": (BLIND35, None),
-                                               "dev36": (BLIND36, None), "test37": (BLIND37, None),
-                                               "dev38": (BLIND38, None), "test39": (BLIND39, None),
-                                               "dev40": (BLIND40, None), "test41": (BLIND41, None),
-                                               "dev42": (BLIND42, None), "test43": (BLIND43, None),
-                                               "dev44": (BLIND44, None), "test45": (BLIND45, None),
-                                               "dev46": (BLIND46, None), "test47": (BLIND47, None),
-                                               "dev48": (BLIND48, None), "test49": (BLIND49, None),
-                                               "test50": (BLIND50, None), "test51": (BLIND51, None),
-                                               "dev52": (BLIND52, None), "test53": (BLIND53, None),
-                                               "test54": (BLIND54, None), "test55": (BLIND55, None),
-                                               "test57": (BLIND57, None)}
 # What tuning may read; the others are held out.
 TUNING_HALVES = ("dev", "test", "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20",
                  "dev22", "dev24", "dev26", "dev28", "dev30", "dev32", "dev34", "dev36", "dev38", "dev40", "dev42",
@@ -237,6 +153,13 @@ HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "te
             "test23", "test25", "test27", "test29", "test31", "test33", "test35", "test37",
             "test39", "test41", "test43", "test45", "test47", "test49", "test50", "test51",
             "test53", "test54", "test55", "test57")
+# half name -> (corpus folder, split file or None for the whole corpus). Corpora 1 and 2 are split in
+# halves; every later corpus is one half whole, named "devN" or "testN" after its folder blindN, so
+# registering a corpus is naming it in TUNING_HALVES or HELD_OUT.
+HALVES: dict[str, tuple[Path, Path | None]] = {"dev": (BLIND, SPLIT), "test": (BLIND, SPLIT), "dev2": (BLIND2, SPLIT2),
+                                               "test2": (BLIND2, SPLIT2)}
+HALVES.update({h: (HERE / f"blind{h.removeprefix('dev').removeprefix('test')}", None)
+               for h in TUNING_HALVES + HELD_OUT if h not in HALVES})
 
 
 def load(folder: Path = BLIND) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
