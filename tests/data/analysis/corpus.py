@@ -188,6 +188,13 @@ def half(name: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
     return ps, {r: t for r, t in truth.items() if r in refs}
 
 
+def neighbours(name: str) -> dict[str, list[str]]:
+    """The office's map of neighbouring places the corpus's writer drew (``neighbours.json``, from
+    corpus 58 on), or {} for a corpus without one."""
+    f = HALVES[name][0] / "neighbours.json"
+    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+
+
 def halves(*names: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
     """Several halves as one set (refs of the two corpora never collide), in date order."""
     ps: list[Petition] = []
