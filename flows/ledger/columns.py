@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Owner = Literal["key", "bot", "clerk"]
-Kind = Literal["text", "long", "date", "int", "choice"]
+Kind = Literal["text", "long", "date", "int", "share", "choice"]  # share: a 0–1 figure, two decimals
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ COLUMNS: tuple[Column, ...] = (
     # The analysis, handed in by the shell as plain data: recomputed by every analysis run,
     # so derived like the deadlines. The clerk accepts or changes the suggestion in 内容分类（确认）.
     Column("category_suggested", "分类建议", "bot", "text", 12, derived=True),
-    Column("category_confidence", "建议可信度", "bot", "int", 8, derived=True),
+    Column("category_confidence", "建议可信度", "bot", "share", 8, derived=True),
     Column("summary", "诉求摘要", "bot", "long", 36),
     Column("content", "信访内容", "bot", "long", 48),
     # The deadlines, beside the upstream's own 限办日期 and status: the clerk reads the

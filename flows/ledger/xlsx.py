@@ -74,7 +74,7 @@ class Book:
 @dataclass
 class ColSpec:
     header: str
-    kind: str  # text | long | date | int | choice | extra
+    kind: str  # text | long | date | int | share | choice | extra
     width: float
     role: str  # key | bot | clerk | extra
     hidden: bool = False
@@ -250,6 +250,8 @@ PRINT_PT = 10.5  # 五号, the usual size of a printed table
 _PRINT_BASE = {"valign": "top", "font_size": PRINT_PT, "border": 1, "border_color": "#808080"}
 # What each ledger column kind looks like in a cell (on top of the row's fill and lines).
 _KIND = {"text": {}, "long": {"text_wrap": True}, "wrap": {"text_wrap": True}, "int": {"align": "center"},
+         # 0.90 and 1.00 beside 0.95, not 0.9 and 1: a column of figures reads at a glance
+         "share": {"num_format": "0.00", "align": "center"},
          "date": {"num_format": "yyyy-mm-dd", "align": "left"},
          # The marker is part of the number format: the cell stays a real date that sorts and filters.
          "estimate": {"num_format": f'yyyy-mm-dd"{ESTIMATED}"', "align": "left"},
@@ -404,8 +406,8 @@ def _indexed(sheet: Sheet, raw: dict[str, Look], first_row: int) -> dict[str, Lo
 def _kind(col: ColSpec) -> str:
     if col.kind == "long":
         return "long"
-    if col.kind == "int":
-        return "int"
+    if col.kind in ("int", "share"):
+        return col.kind
     known = BY_HEADER.get(col.header)
     # Several names, ID numbers or phones in one cell go one per line (render.py joins them with
     # line breaks): wrapped, nothing is cut off at the column's edge.
@@ -492,7 +494,7 @@ def _write_print_head(sheet: Sheet, spec: BookSpec) -> _Printed:
     for c, k in enumerate(keys):
         sheet.write(1, c, BY_KEY[k].header, {**_PRINT_BASE, "bold": True, "bg_color": "#D9D9D9", "pattern": 1,
                                              "align": "center", "valign": "vcenter", "text_wrap": True})
-    kinds = ["long" if BY_KEY[k].kind == "long" else "int" if BY_KEY[k].kind == "int"
+    kinds = [BY_KEY[k].kind if BY_KEY[k].kind in ("long", "int", "share")
              else "wrap" if BY_KEY[k].personal else "text" for k in keys]
     looks = _indexed(sheet, {s: _look(sheet.book, _PRINT_BASE, kinds, fill) for s, fill in fills.items()}, _PRINT_TOP)
     last = max(spec.row_count, 1) + _PRINT_TOP - 1

@@ -53,6 +53,10 @@ def test_analysis_columns_and_category_dropdown(store, clock, tmp_path):
     assert repeat["群体预警"] == "是" and repeat["分类建议"] == "环境保护" and repeat["建议可信度"] == 0.87
     assert "139****0001" in repeat["分析说明"]
     ws = openpyxl.load_workbook(book)["台账"]
+    # two decimals, so 0.9 and 1 do not stand beside 0.95 in the column
+    conf = header(ws)["建议可信度"]
+    figures = [ws.cell(r, conf) for r in range(2, ws.max_row + 1) if ws.cell(r, conf).value is not None]
+    assert [c.value for c in figures] == [0.87] and figures[0].number_format == "0.00"
     col = openpyxl.utils.get_column_letter(header(ws)["内容分类（确认）"])
     lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv for dv in ws.data_validations.dataValidation}
     dv = lists[col]
