@@ -107,3 +107,19 @@ def test_bulk_pauses_the_cycle_collector_and_always_restores_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_district_name_jieba_cuts_off_a_place_is_not_shown_as_a_common_word():
+    # round eighteen's ledger: "词语 余杭" in a cluster's explanation, cut from 余杭老街 by jieba. It
+    # stays a token (the models read it); the explanation leaves it out, and 老街 stays.
+    from datetime import date
+
+    from tests.analysis.helpers import item, petition
+
+    a = item(petition("A1", date(2026, 11, 2), [], ("余杭老街夜市噪音", "余杭老街的夜市每天闹到半夜两点，烧烤油烟也大。",
+                                                    "要求夜市按时收摊")))
+    b = item(petition("A2", date(2026, 11, 3), [], ("老街夜市吵", "余杭老街那边夜市音响开得太响，半夜还在唱歌。",
+                                                    "管一管夜市噪音")))
+    assert "余杭" in a.f.vec and "余杭" in b.f.vec
+    shown = words.shared_words(a.f.vec, b.f.vec, 5)
+    assert "余杭" not in shown and "老街" in shown
