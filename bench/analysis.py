@@ -90,14 +90,16 @@ LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "b
          "test11": "TEST11 (seen twice)", "test13": "TEST13 (seen twice)", "test15": "TEST15 (seen twice)",
          "test17": "TEST17 (seen once)", "test19": "TEST19 (seen four times)", "test21": "TEST21 (seen once)",
          "test23": "TEST23 (seen once)",
-         "test25": "TEST25 (seen seven times)", "test27": "TEST27 (seen six times)",
-         "test29": "TEST29 (seen five times)", "test31": "TEST31 (seen five times)",
-         "test33": "TEST33 (seen five times)", "test35": "TEST35 (seen four times)", "test37": "TEST37 (seen four times)",
-         "test39": "TEST39 (seen four times)", "test41": "TEST41 (seen three times)", "test43": "TEST43 (seen three times)",
-         "test45": "TEST45 (seen three times)",
-         "test47": "TEST47 (seen twice)", "test49": "TEST49 (seen twice)", "test50": "TEST50 (seen twice)",
-         "test51": "TEST51 (seen twice)",
-         "test53": "TEST53 (seen once)", "test54": "TEST54 (seen once)", "test55": "TEST55 (seen once)", "test57": "TEST57 (seen once)"}
+         "test25": "TEST25 (seen eight times)", "test27": "TEST27 (seen seven times)",
+         "test29": "TEST29 (seen six times)", "test31": "TEST31 (seen six times)",
+         "test33": "TEST33 (seen six times)", "test35": "TEST35 (seen five times)", "test37": "TEST37 (seen five times)",
+         "test39": "TEST39 (seen five times)", "test41": "TEST41 (seen four times)", "test43": "TEST43 (seen four times)",
+         "test45": "TEST45 (seen four times)",
+         "test47": "TEST47 (seen three times)", "test49": "TEST49 (seen three times)", "test50": "TEST50 (seen three times)",
+         "test51": "TEST51 (seen three times)",
+         "test53": "TEST53 (seen twice)", "test54": "TEST54 (seen twice)", "test55": "TEST55 (seen twice)",
+         "test57": "TEST57 (seen twice)",
+         "test58": "TEST58 (seen once)", "test59": "TEST59 (seen once)", "test60": "TEST60 (seen once)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
