@@ -35,18 +35,16 @@ CLERK_LABELS = 100
 
 
 def structure(ps: list[Petition], truth: dict, cats: dict[str, str], s: AnalysisSettings, ctx: TextContext,
-              link_model: links.LinkModel | None = None, repeat_model: links.LinkModel | None = None,
-              neighbours: dict[str, list[str]] | None = None) -> dict:
+              link_model: links.LinkModel | None = None, repeat_model: links.LinkModel | None = None) -> dict:
     """Repeats, clusters and group alerts as the analysis run finds them, scored against truth
-    (``link_model``, ``repeat_model``: other models than the shipped ones; ``neighbours``: an office's
-    map of neighbouring places)."""
+    (``link_model``, ``repeat_model``: other models than the shipped ones)."""
     items = [Item.of(p, ctx, category=cats[p.ref]) for p in ps]
     found = repeats.detect(items, confident=s.repeat_probability, suspect=s.repeat_suspect_probability,
                            review_window_days=s.review_window_days, model=repeat_model)
     exclude = {frozenset((r.ref, r.matched)) for r in found.values()}
     alerts = clusters.group_alerts(items, s.group_headcount) + clusters.cluster_alerts(
         items, min_size=s.cluster_min, days=s.cluster_days, link=s.cluster_link_probability,
-        exclude_pairs=exclude, model=link_model, neighbours=clusters.neighbour_pairs(neighbours or {}))
+        exclude_pairs=exclude, model=link_model)
     return {"rep": ev.repeat_scores(ps, truth, found), "clu": ev.cluster_scores(ps, truth, alerts, s.cluster_min),
             "grp": ev.group_scores(ps, truth, alerts)}
 
@@ -159,29 +157,7 @@ def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
           "cross-validation over them together")
     table(res, hw, {h: len(data[h][0]) for h in HALVES}, trained)
     misses(res)
-    with_map(data, pred, s, ctx)
     one_store(pred, s, ctx)
-
-
-def with_map(data: dict, pred: dict[str, str], s: AnalysisSettings, ctx: TextContext) -> None:
-    """Clusters on the held-out corpora whose writer also drew the office's map of neighbouring
-    places, without and with that map ([analysis.neighbours])."""
-    mapped = [h for h in HELD_OUT if h in data and corpus.neighbours(h)]
-    if not mapped:
-        return
-    print("\nthe office's map of neighbouring places ([analysis.neighbours]), on the corpora that have one:")
-    total = {False: [0, 0, 0, 0], True: [0, 0, 0, 0]}
-    for h in mapped:
-        ps, truth = data[h]
-        line = []
-        for use in (False, True):
-            clu = structure(ps, truth, pred, s, ctx, neighbours=corpus.neighbours(h) if use else None)["clu"]
-            got = (clu["found"], clu["clusters"], clu["false_alerts"], clu["decoy_alerts"])
-            total[use] = [x + y for x, y in zip(total[use], got, strict=True)]
-            line.append("{}/{} found, {} false, {} on decoys".format(*got))
-        print(f"  {LABEL[h]}: without {line[0]}; with the map {line[1]}")
-    print("  all: without {}/{} found, {} false, {} on decoys; with the map {}/{} found, {} false, {} on decoys"
-          .format(*total[False], *total[True]))
 
 
 def one_store(pred: dict[str, str], s: AnalysisSettings, ctx: TextContext) -> None:

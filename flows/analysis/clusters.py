@@ -10,8 +10,8 @@ being one matter of at least ``link`` (``[analysis] cluster_link_probability``).
 the pair's same-matter evidence (``matter.py``: words, key objects, amounts, named spots,
 category, days apart) by where the two are: inside one village, or across villages (a factory's
 smell reaches two). A matter on a village border is told from both sides: when one petition names
-the other's village (仙宅村 writes "靠近永安村那一边", "溪塔那边渠道过来"), or when the office's map
-(``[analysis.neighbours]``) says their villages border each other, the two count as one place. Neighbours who each write their own account of one matter share few words, so a key object
+the other's village (仙宅村 writes "靠近永安村那一边", "溪塔那边渠道过来"), the two count as one
+place. Neighbours who each write their own account of one matter share few words, so a key object
 or a named spot both mention counts besides the words. One village, one category and one week are
 not yet one matter: the model learnt that from the tuning corpora pooled into one store, where
 two writers' petitions meet as neighbours. Two petitions that name different buildings (5幢, 12幢)
@@ -133,23 +133,9 @@ def _near(days_sorted: list, d, window: timedelta) -> bool:  # noqa: ANN001 - da
     return k < len(days_sorted) and days_sorted[k] <= d + window
 
 
-Neighbours = frozenset[frozenset[str]]  # pairs of places the office lists as bordering each other
-
-
-def neighbour_pairs(mapping: dict[str, list[str]]) -> Neighbours:
-    """``[analysis.neighbours]`` as unordered pairs of places, each read as its village or community
-    (``place_of``), so the map may write a place with or without its street."""
-    return frozenset(frozenset((place_of(a), place_of(b))) for a, bs in mapping.items() for b in bs
-                     if place_of(a) != place_of(b))
-
-
-def one_place(a: Item, b: Item, neighbours: Neighbours = frozenset()) -> bool:
-    """The same 问题属地, one petition names the other's village (a matter on their border), or the
-    office's map says the two places border each other: neighbours who each write from their own
-    village seldom name the other."""
+def one_place(a: Item, b: Item) -> bool:
+    """The same 问题属地, or one petition names the other's village (a matter on their border)."""
     if a.locality and a.locality == b.locality:
-        return True
-    if neighbours and a.locality and b.locality and frozenset((place_of(a.locality), place_of(b.locality))) in neighbours:
         return True
     return _names(a, b.locality) or _names(b, a.locality)
 
@@ -162,31 +148,28 @@ def _names(item: Item, village: str) -> bool:
     return stem in p.content or stem in p.title or stem in p.demand
 
 
-def pair_features(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel | None = None,
-                  neighbours: Neighbours = frozenset()) -> list[float]:
+def pair_features(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel | None = None) -> list[float]:
     """The link model's inputs for ``a`` and ``b`` scored ``s`` (the run and the training script
     both build them here); an input ``model`` weighs at 0 is not computed."""
     beyond = bool(s.objects) and (model is None or model.weighs("beyond_objects")) and _beyond_objects(a, b)
-    return links.features(s, one_place=one_place(a, b, neighbours), same_locality=bool(a.locality) and a.locality == b.locality,
+    return links.features(s, one_place=one_place(a, b), same_locality=bool(a.locality) and a.locality == b.locality,
                           beyond_objects=beyond,
                           building_differs=bool(a.buildings and b.buildings and not a.buildings & b.buildings))
 
 
-def link_probability(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel,
-                     neighbours: Neighbours = frozenset()) -> float:
+def link_probability(a: Item, b: Item, s: matter.PairScore, model: links.LinkModel) -> float:
     """The model's probability that ``a`` and ``b`` (different people) are one matter; 1 for a near
     copy (``links.NEAR_COPY``)."""
     if s.cosine >= links.NEAR_COPY:
         return 1.0
-    return model.probability(pair_features(a, b, s, model, neighbours))
+    return model.probability(pair_features(a, b, s, model))
 
 
 def cluster_alerts(items: list[Item], *, min_size: int, days: int, link: float = LINK,
                    weights: matter.Weights | None = None, floor: float = FLOOR, focus: set[str] | None = None,
-                   exclude_pairs: set[frozenset[str]] | None = None, model: links.LinkModel | None = None,
-                   neighbours: Neighbours = frozenset()) -> list[Alert]:
-    """Alerts for clusters; with ``focus``, only pairs involving those refs are compared (new items);
-    ``neighbours``: the office's map (``neighbour_pairs``)."""
+                   exclude_pairs: set[frozenset[str]] | None = None, model: links.LinkModel | None = None
+                   ) -> list[Alert]:
+    """Alerts for clusters; with ``focus``, only pairs involving those refs are compared (new items)."""
     model = model or links.shipped()
     uf, edges = _Union(), []
     by_ref = {x.ref: x for x in items}
@@ -196,7 +179,7 @@ def cluster_alerts(items: list[Item], *, min_size: int, days: int, link: float =
         if same_person(a, b):
             continue
         s = matter.score(a, b, weights, cos=cos, explain=False)
-        p = link_probability(a, b, s, model, neighbours)
+        p = link_probability(a, b, s, model)
         if p >= link:
             uf.union(a.ref, b.ref)
             s.shared_words = words.shared_words(a.f.vec, b.f.vec, 5)

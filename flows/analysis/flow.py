@@ -70,7 +70,7 @@ def analyse(petitions: list[Petition], settings: AnalysisSettings, tax: Taxonomy
         exclude = {frozenset((r.ref, r.matched)) for r in reps.values()}
         alerts = clusters.group_alerts(items, settings.group_headcount) + clusters.cluster_alerts(
             items, min_size=settings.cluster_min, days=settings.cluster_days, link=settings.cluster_link_probability,
-            weights=weights, exclude_pairs=exclude, neighbours=clusters.neighbour_pairs(settings.neighbours))
+            weights=weights, exclude_pairs=exclude)
     by_ref: dict[str, list[str]] = {}
     for a in alerts:
         for ref in a.refs:

@@ -38,9 +38,6 @@ class AnalysisSettings(Section):
     base_year: int = Field(0, ge=0, le=2100, description="村社控制数的基准年；0 表示上一年")
     cap_ratio: float = Field(1.0, gt=0, le=10, description="年度控制数 = 基准年件数 × 该系数")
     caps: dict[str, int] = Field(default_factory=dict, description="指定村社的年度控制数（覆盖按基准年计算的值）")
-    neighbours: dict[str, list[str]] = Field(
-        default_factory=dict, description="本街道的相邻村社：村社名 = [与之相邻的村社…]（写一边即可）；两件分别来自相邻村社时，"
-                                          "按同一地方判断是否同一事项（边界上的事，邻村的人不一定提到对方）")
     colour_thresholds: list[float] = Field(default_factory=lambda: [0.5, 0.8, 1.0, 1.2],
                                            description="五色图：已用控制数比例的分界（绿/蓝/黄/橙/红）")
     min_train_per_category: int = Field(3, ge=1, le=1000, description="每类至少多少件已确认分类才参与训练")
@@ -63,13 +60,6 @@ class AnalysisSettings(Section):
         if self.repeat_suspect_probability > self.repeat_probability:
             raise ValueError(f"repeat_suspect_probability（{self.repeat_suspect_probability}）应不高于 "
                              f"repeat_probability（{self.repeat_probability}），否则不会有疑似重件")
-        return self
-
-    @model_validator(mode="after")
-    def _neighbours_differ(self) -> AnalysisSettings:
-        for place, others in self.neighbours.items():
-            if place in others:
-                raise ValueError(f"neighbours：{place} 不能与自己相邻")
         return self
 
     def taxonomy_path(self, base: Path | None = None) -> Path:

@@ -4,14 +4,7 @@ import pytest
 
 from core.model import Petitioner
 from flows.analysis import links, matter
-from flows.analysis.clusters import (
-    cluster_alerts,
-    group_alerts,
-    link_probability,
-    neighbour_pairs,
-    one_place,
-    pair_features,
-)
+from flows.analysis.clusters import cluster_alerts, group_alerts, link_probability, one_place, pair_features
 from flows.analysis.settings import AnalysisSettings
 from tests.analysis.helpers import half_items, item, petition
 
@@ -179,27 +172,3 @@ def test_three_buildings_of_one_estate_are_three_matters_and_one_pump_station_to
         with_numbers = p(x)
         x[links.FEATURES.index("building_differs")] = 0.0  # the same pair were the numbers not there
         assert with_numbers < p(x) - 0.05
-
-
-def test_the_offices_map_of_neighbouring_villages_joins_a_border_matter_nobody_names_the_other_side_of():
-    # dev52's K3 (tuning data): dump trucks speeding down 宝溪路 by night, two letters from 溪塔村 and
-    # two from 下陡门村, none naming the other village. Without the office's map the two villages are
-    # two places, and no village has three; with it (written with or without the street) they are one.
-    refs = ("BT52-2026-0062", "BT52-2026-0065", "BT52-2026-0071", "BT52-2026-0077")
-    items, _ = half_items("dev52", *refs)
-    assert {i.locality for i in items} == {"溪塔村", "下陡门村"}
-    assert not one_place(items[0], items[1])
-    assert cluster_alerts(items, **OPTS) == []
-    for mapping in ({"溪塔村": ["下陡门村", "金星村"]}, {"余杭街道下陡门村": ["余杭街道溪塔村"]}):
-        near = neighbour_pairs(mapping)
-        assert one_place(items[0], items[1], near) and one_place(items[1], items[0], near)
-        alerts = cluster_alerts(items, **OPTS, neighbours=near)
-        assert [a.refs for a in alerts] == [list(refs)]
-        assert "下陡门村、溪塔村（跨村社，同一事项）" in alerts[0].explanation
-    # a map that does not list this border changes nothing
-    assert cluster_alerts(items, **OPTS, neighbours=neighbour_pairs({"溪塔村": ["金星村"]})) == []
-
-
-def test_a_map_that_makes_a_place_its_own_neighbour_is_refused_with_the_place_named():
-    with pytest.raises(ValueError, match="溪塔村 不能与自己相邻"):
-        AnalysisSettings(neighbours={"溪塔村": ["溪塔村"]})

@@ -8,7 +8,6 @@ def test_the_shipped_example_config_is_valid():
     assert settings.upstream[0].username == "yhjd01"
     assert settings.ledger.routing.by_locality["永福村"] == "永福村村委会"
     assert settings.deadlines.profile == "zhejiang"
-    assert settings.analysis.neighbours["永福村"] == ["宝塔村", "溪塘村"]
 
 
 def test_the_example_second_upstream_reads_when_uncommented(tmp_path):

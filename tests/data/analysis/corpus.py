@@ -114,13 +114,13 @@
                             52-57), held out whole as "test57"
     blind58/...             corpus 58 (a fifty-eighth writer, with the office's map of neighbouring places,
                             neighbours.json; written at the same time as corpora 58-60), the check of
-                            round nineteen's map and held out whole as "test58"
+                            round nineteen's map (not adopted) and held out whole as "test58"
     blind59/...             corpus 59 (a fifty-ninth writer, with the office's map of neighbouring places,
                             neighbours.json; written at the same time as corpora 58-60), the check of
-                            round nineteen's map and held out whole as "test59"
+                            round nineteen's map (not adopted) and held out whole as "test59"
     blind60/...             corpus 60 (a sixtieth writer, with the office's map of neighbouring places,
                             neighbours.json; written at the same time as corpora 58-60), the check of
-                            round nineteen's map and held out whole as "test60"
+                            round nineteen's map (not adopted) and held out whole as "test60"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
@@ -196,13 +196,6 @@ def half(name: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
     refs = set(json.loads(split.read_text(encoding="utf-8"))[name]) if split else {d["ref"] for d in petitions}
     ps = sorted((to_petition(d) for d in petitions if d["ref"] in refs), key=lambda p: (p.received_on, p.ref))
     return ps, {r: t for r, t in truth.items() if r in refs}
-
-
-def neighbours(name: str) -> dict[str, list[str]]:
-    """The office's map of neighbouring places the corpus's writer drew (``neighbours.json``, from
-    corpus 58 on), or {} for a corpus without one."""
-    f = HALVES[name][0] / "neighbours.json"
-    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
 
 
 def halves(*names: str) -> tuple[list[Petition], dict[str, dict[str, Any]]]:
