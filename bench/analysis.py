@@ -97,7 +97,9 @@ LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "b
          "test51": "TEST51 (seen three times)",
          "test53": "TEST53 (seen twice)", "test54": "TEST54 (seen twice)", "test55": "TEST55 (seen twice)",
          "test57": "TEST57 (seen twice)",
-         "test58": "TEST58 (seen once)", "test59": "TEST59 (seen once)", "test60": "TEST60 (seen once)"}
+         "test58": "TEST58 (seen once)", "test59": "TEST59 (seen once)", "test60": "TEST60 (seen once)",
+         "test61": "TEST61 (seen once)", "test62": "TEST62 (seen once)", "test63": "TEST63 (seen once)",
+         "test64": "TEST64 (seen once)"}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
