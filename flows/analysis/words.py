@@ -299,9 +299,9 @@ def cosine_without(a: dict[str, float], b: dict[str, float], drop: set[str]) -> 
     return cosine(a, b) / (na * nb) if na and nb else 0.0
 
 
-# The district's and the city's names as jieba leaves them when it splits a place (余杭 | 老街):
-# shared by half the street's petitions, they say nothing a clerk can use about one matter.
-_ADMIN_STEMS = frozenset({"浙江", "杭州", "余杭", "临平", "街道"})
+# The admin names without 省/市/区 (浙江, 杭州, 余杭, 临平, 街道), as jieba leaves them when it splits a
+# place (余杭 | 老街): shared by half the street's petitions, they say nothing a clerk can use about one matter.
+_ADMIN_STEMS = frozenset(re.sub(r"(省|市|区|办事处)$", "", a) for a in ADMIN)
 
 
 def shared_words(a: dict[str, float], b: dict[str, float], n: int = 6) -> list[str]:
