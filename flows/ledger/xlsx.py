@@ -404,14 +404,17 @@ def _indexed(sheet: Sheet, raw: dict[str, Look], first_row: int) -> dict[str, Lo
 
 
 def _kind(col: ColSpec) -> str:
-    if col.kind == "long":
-        return "long"
-    if col.kind in ("int", "share"):
-        return col.kind
     known = BY_HEADER.get(col.header)
+    return _look_of(col.kind, known is not None and known.personal)
+
+
+def _look_of(kind: str, personal: bool) -> str:
+    """The ``_KIND`` look of a column of ``kind`` (both sheets)."""
+    if kind in ("long", "int", "share"):
+        return kind
     # Several names, ID numbers or phones in one cell go one per line (render.py joins them with
     # line breaks): wrapped, nothing is cut off at the column's edge.
-    return "wrap" if known is not None and known.personal else "text"
+    return "wrap" if personal else "text"
 
 
 def _write_ledger(sheet: Sheet, spec: BookSpec) -> dict[str, Look]:
@@ -494,8 +497,7 @@ def _write_print_head(sheet: Sheet, spec: BookSpec) -> _Printed:
     for c, k in enumerate(keys):
         sheet.write(1, c, BY_KEY[k].header, {**_PRINT_BASE, "bold": True, "bg_color": "#D9D9D9", "pattern": 1,
                                              "align": "center", "valign": "vcenter", "text_wrap": True})
-    kinds = [BY_KEY[k].kind if BY_KEY[k].kind in ("long", "int", "share")
-             else "wrap" if BY_KEY[k].personal else "text" for k in keys]
+    kinds = [_look_of(BY_KEY[k].kind, BY_KEY[k].personal) for k in keys]
     looks = _indexed(sheet, {s: _look(sheet.book, _PRINT_BASE, kinds, fill) for s, fill in fills.items()}, _PRINT_TOP)
     last = max(spec.row_count, 1) + _PRINT_TOP - 1
     ws.freeze_panes(_PRINT_TOP, 2)
