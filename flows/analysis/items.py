@@ -20,7 +20,7 @@ from pathlib import Path
 from core.model import Petition
 from flows.analysis import taxonomy, words
 from flows.analysis.numbers import buildings
-from flows.analysis.text import Who, identity_keys, signer_names, village_of
+from flows.analysis.text import Who, event_dates, identity_keys, signer_names, village_of
 
 # The clerk's 办理状态 words (the ledger's own vocabulary, flows/ledger/settings.py) that close an
 # item; what an upstream status means is its site's business (Petition.closed, set at intake).
@@ -129,6 +129,7 @@ class Item:
     _f: words.Features | None = field(default=None, repr=False)
     _buildings: frozenset[str] | None = field(default=None, repr=False)
     _asks: dict[str, float] | None = field(default=None, repr=False)
+    _events: list[tuple[date, str]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, p: Petition, ctx: TextContext | None = None, category: str = "") -> Item:
@@ -159,6 +160,14 @@ class Item:
         if self._asks is None:
             self._asks = words.weigh(self.f.boost)
         return self._asks
+
+    @property
+    def events(self) -> list[tuple[date, str]]:
+        """The dates the petition's title and content give (``text.event_dates``), read once: the
+        repeat model asks for them against every earlier candidate."""
+        if self._events is None:
+            self._events = event_dates(self.petition)
+        return self._events
 
     def closed_on(self) -> date | None:
         v = self.petition.clerk.get("closed_on")

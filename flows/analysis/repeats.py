@@ -40,7 +40,6 @@ from flows.analysis.text import (
     WEAK,
     address_words,
     describe_key,
-    event_dates,
     kind_of,
     relative_names,
     says_again,
@@ -311,7 +310,7 @@ def shop_kinds(item: Item) -> frozenset[str]:
 def event_after(item: Item, other: Item) -> str:
     """The words of the latest date ``item`` gives (``text.event_dates``) when it is more than
     ``RECENT_DAYS`` after ``other`` was received, else ''."""
-    dates = event_dates(item.petition)
+    dates = item.events
     if not dates:
         return ""
     when, words_ = max(dates, key=lambda d: d[0])
