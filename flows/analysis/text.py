@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from core.model import Petition
@@ -273,9 +274,23 @@ _OTHER_MATTER = re.compile("另外一件事|另一件事|另外一个事|另一�
                            r"|(?:这次|这回|此次)是[^，。；！？\s]{1,8}[，,]不是(?:上次|上回|之前|前次)(?:那个|那家|那件)")
 
 
+# Round twenty: the same said in words written blind, from general knowledge, by a helper who had
+# seen no corpus (a judge reading the held-out sets found six confident errors that say so in words
+# the patterns above, read from tuning corpora, do not know).
+OTHER_MATTER_PHRASES = Path(__file__).resolve().parent / "data" / "other_matter.txt"
+
+
+@lru_cache(maxsize=1)
+def _other_matter_phrases() -> re.Pattern[str]:
+    lines = OTHER_MATTER_PHRASES.read_text(encoding="utf-8").splitlines()
+    phrases = sorted({x.strip() for x in lines if x.strip() and not x.startswith("#")}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, phrases)))
+
+
 def says_other_matter(p: Petition) -> str:
     """The words in which ``p`` says it is about another matter than before, or ''."""
-    m = _OTHER_MATTER.search(f"{p.title}。{p.content}。{p.demand}")
+    text = f"{p.title}。{p.content}。{p.demand}"
+    m = _OTHER_MATTER.search(text) or _other_matter_phrases().search(text)
     return m.group(0) if m else ""
 
 

@@ -3,12 +3,13 @@ its development half: the texts are the writer's, not ours."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
-from core.model import Petitioner
+from core.model import Petition, Petitioner
 from flows.analysis import classify, clusters, matter, repeats, taxonomy, words
 from flows.analysis.numbers import amounts, cn_to_int
 from flows.analysis.settings import BUILTIN_TAXONOMY, AnalysisSettings
@@ -23,7 +24,7 @@ from flows.analysis.text import (
 )
 from tests.analysis.helpers import CTX, SHEN, item, petition, repeat_evidence
 from tests.analysis.helpers import half_items as _half
-from tests.data.analysis.corpus import load, to_petition
+from tests.data.analysis.corpus import HERE, load, to_petition
 
 S = AnalysisSettings()
 OPTS = {"confident": S.repeat_probability, "suspect": S.repeat_suspect_probability, "review_window_days": 30}
@@ -611,6 +612,19 @@ def test_another_question_or_this_time_another_thing_is_another_matter():
     # one matter's other side, said in like words, is not "another matter" (dev20 0216's words)
     assert not says_other_matter(replace(dev34["BT34-2026-0205"], title="", demand="",
                                          content="车位不够是另外的问题，体育场地不能被占吧？"))
+
+
+def test_another_matter_in_words_written_blind():
+    # Round twenty: phrases a helper wrote blind (tests/data/analysis/other_matter_blind), none of which
+    # the patterns read from tuning corpora know; and the helper's own look-alikes (a return to the same
+    # matter, a reply that missed the point, another office's excuse) never count.
+    def plain(content: str) -> Petition:
+        return petition("X-BLIND", date(2026, 9, 1), [], ("", content, ""))
+    assert says_other_matter(plain("来电人称这趟是别的，勿是上趟那桩事体，是楼下开了家烧烤店油烟大。")) == "这趟是别的"
+    assert says_other_matter(plain("本人另反映一事：小区东门的路灯坏了两个月。")) == "另反映一事"
+    assert says_other_matter(plain("这是个新问题，跟拆迁补偿八竿子打不着。")) == "这是个新问题"
+    blind = json.loads((HERE / "other_matter_blind" / "phrases.json").read_text(encoding="utf-8"))
+    assert [x["text"] for x in blind["look_alikes"] if says_other_matter(plain(x["text"]))] == []
 
 
 def test_the_shop_a_letter_is_about_is_the_one_its_title_and_demand_name():
