@@ -106,6 +106,7 @@ def retry_message(app: Any, message_id: int, now: Any) -> bool:
 @dataclass
 class AnalysisView:
     suspected: list[dict[str, Any]]
+    confident: list[dict[str, Any]]  # recent 重件 no clerk has answered, for a glance at the two texts
     supervise: list[dict[str, Any]]
     suggestions: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
@@ -114,7 +115,7 @@ class AnalysisView:
     reports: list[Path]
 
 
-def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30) -> AnalysisView:
+def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30, confident_limit: int = 30) -> AnalysisView:
     from flows.analysis import repeats, trends
     from flows.analysis.taxonomy import load as load_taxonomy
 
@@ -129,15 +130,18 @@ def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30) -> Anal
     def answered(p: Petition) -> str:
         return str(p.clerk.get("repeat_confirmed") or "")
 
-    suspected, supervise, suggestions = [], [], []
+    suspected, confident, supervise, suggestions = [], [], [], []
     for ref, row in sorted(found.items(), key=lambda kv: kv[0], reverse=True):
         p = petitions.get(ref)
         if p is None:
             continue
+        pair = frozenset((ref, row["repeat_matched"]))
         if row["repeat_tier"] == repeats.SUSPECTED:
-            pair = frozenset((ref, row["repeat_matched"]))
             suspected.append({"ref": ref, "title": p.title, "matched": row["repeat_matched"], "why": row["repeat_why"],
                               "answer": answered(p) or {"confirm": "是重件", "reject": "不是重件"}.get(decided.get(pair, ""), "")})
+        elif (row["repeat_tier"] == repeats.CONFIDENT and not answered(p) and pair not in decided
+              and len(confident) < confident_limit):
+            confident.append({"ref": ref, "title": p.title, "matched": row["repeat_matched"], "why": row["repeat_why"]})
         if row["supervise"]:
             supervise.append({"ref": ref, "title": p.title, "repeat_of": row["repeat_of"], "why": row["supervise_why"],
                               "unit": p.responsible_unit or "待分派"})
@@ -158,7 +162,7 @@ def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30) -> Anal
     basis = app.settings.ledger.year_by  # counted by the same date as the ledger and the monthly report
     t = trends.compute(list(petitions.values()), month, settings, category_of,
                        date_of=lambda p: getattr(p, basis), through_day=today.day)
-    return AnalysisView(suspected, supervise, suggestions, alerts, t, month, latest_reports(app))
+    return AnalysisView(suspected, confident, supervise, suggestions, alerts, t, month, latest_reports(app))
 
 
 def latest_reports(app: Any) -> list[Path]:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from core.model import Petition
 from petitionbot.console import actions, ops
 from petitionbot.console.pages_runs import send_file, start_flow
-from petitionbot.console.views import shown_title
+from petitionbot.console.views import accuser_hidden, shown_people, shown_title, text_scrubber
 from petitionbot.console.web import ACT, VIEW, NavItem, console_of, error_page, guard, page
 
 ALERT_ANSWERS = {"confirm": "确认预警", "dismiss": "排除"}
@@ -54,7 +57,7 @@ def analysis(request: Request) -> Response:
     app = console.app
     user = request.state.user
     view = ops.analysis_view(app, app.clock.today())
-    for group in (view.suspected, view.supervise, view.suggestions):
+    for group in (view.suspected, view.confident, view.supervise, view.suggestions):
         for row in group:
             row["title"] = shown_title(row["title"], user)
     caps = sorted(view.trends.caps, key=lambda c: (COLOUR_ORDER.index(c.colour) if c.colour in COLOUR_ORDER else 9,
@@ -76,7 +79,40 @@ def answer_repeat(request: Request) -> Response:
         return error_page(request, 400, "请求不完整。")
     actions.record_clerk_fields(console.app, ref, {"repeat_confirmed": answer})
     console.audit(request.state.user, "确认疑似重件", ref=ref, detail=answer)
+    if form.get("back") == "compare":
+        return RedirectResponse(f"/analysis/compare/{quote(ref)}?msg=repeat", status_code=303)
     return RedirectResponse("/analysis?msg=repeat#suspected", status_code=303)
+
+
+@guard(VIEW)
+def compare(request: Request) -> Response:
+    """A 重件 or 疑似重件 beside the earlier petition it was matched with, so a clerk can read what
+    tells two matters apart (the demand, what it is against, when it happened) before answering."""
+    console = console_of(request)
+    ref = request.path_params["ref"]
+    data = console.cstore.petition_page(ref)
+    row = (data or {}).get("analysis") or {}
+    earlier = console.cstore.petition_page(row["repeat_matched"]) if row.get("repeat_matched") else None
+    if data is None or earlier is None or not row.get("repeat_tier"):
+        return error_page(request, 404, f"信访件 {ref} 没有可对照的前件。")
+    user = request.state.user
+    later = data["petition"]
+    sides = {k: _side(console, user, p) for k, p in (("later", later), ("earlier", earlier["petition"]))}
+    why = text_scrubber(later, user, console.settings.accuser_visible_to)(row.get("repeat_why") or "")
+    return page(request, "compare.html", title=f"对照 {ref}", tier=row["repeat_tier"], why=why,
+                answer=str(later.clerk.get("repeat_confirmed") or ""), repeat_answers=console.app.settings.ledger.repeat_answers,
+                message=MESSAGES.get(request.query_params.get("msg", ""), ""), **sides)
+
+
+def _side(console: Any, user: Any, p: Petition) -> dict[str, Any]:
+    """One petition as this user may read it (as on its own page: masked, accusers hidden)."""
+    allowed = console.settings.accuser_visible_to
+    if user.sees_personal and not accuser_hidden(p, user, allowed) and p.petitioners:
+        console.audit(user, "view_personal", ref=p.ref)
+    scrub = text_scrubber(p, user, allowed)
+    return {"ref": p.ref, "title": shown_title(p.title, user), "received_on": p.received_on, "form": p.form,
+            "locality": p.locality, "people": shown_people(p, user, allowed), "content": scrub(p.content),
+            "demand": scrub(p.demand)}
 
 
 @guard(ACT)
@@ -123,6 +159,7 @@ def report_file(request: Request) -> Response:
 ROUTES = [
     Route("/analysis", analysis),
     Route("/analysis/repeat", answer_repeat, methods=["POST"]),
+    Route("/analysis/compare/{ref}", compare),
     Route("/analysis/category", adopt_category, methods=["POST"]),
     Route("/analysis/alert", answer_alert, methods=["POST"]),
     Route("/analysis/report", make_report, methods=["POST"]),

@@ -107,6 +107,8 @@ def main() -> None:
             ref = repeat or page.locator("table.list a").first.inner_text()
             page.goto(f"{base}/petitions/{ref}")
             page.screenshot(path=str(OUT / "petition-clerk.png"), full_page=True)
+            page.goto(f"{base}/analysis/compare/{ref}")
+            page.screenshot(path=str(OUT / "compare.png"), full_page=True)
             leader = session("wangzr")
             leader.goto(f"{base}/petitions/{ref}")
             leader.screenshot(path=str(OUT / "petition-leader.png"))
