@@ -44,7 +44,7 @@ def test_a_clerk_compares_the_two_letters_and_answers_there(pair_world: World) -
     assert row["repeat_matched"] == FIRST and row["repeat_tier"] == "重件"  # the same card, "再次反映"
     with pair_world.login("xinfang") as c:
         listing = c.get("/analysis").text
-        assert f'id="confident-{AGAIN}"' in listing and f"/analysis/compare/{AGAIN}" in listing  # 近期重件
+        assert f'id="confident-{AGAIN}"' in listing and f"/analysis/compare/{AGAIN}" in listing  # 重件抽查
         assert f"/analysis/compare/{AGAIN}" in c.get(f"/petitions/{AGAIN}").text
         page = c.get(f"/analysis/compare/{AGAIN}")
         assert page.status_code == 200
@@ -60,7 +60,7 @@ def test_a_clerk_compares_the_two_letters_and_answers_there(pair_world: World) -
         after = c.get(r.headers["location"]).text
         assert "已答复：<b>不是重件</b>" in after and "已记录" in after
     assert pair_world.app.store.get(AGAIN).clerk["repeat_confirmed"] == "不是重件"
-    # answered, it leaves the 近期重件 list
+    # answered, it leaves the 重件抽查 list
     with pair_world.login("xinfang") as c:
         assert f'id="confident-{AGAIN}"' not in c.get("/analysis").text
 

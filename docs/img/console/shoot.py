@@ -109,6 +109,8 @@ def main() -> None:
             page.screenshot(path=str(OUT / "petition-clerk.png"), full_page=True)
             page.goto(f"{base}/analysis/compare/{ref}")
             page.screenshot(path=str(OUT / "compare.png"), full_page=True)
+            page.goto(f"{base}/analysis")
+            page.locator("#confident").screenshot(path=str(OUT / "analysis-confident.png"))
             leader = session("wangzr")
             leader.goto(f"{base}/petitions/{ref}")
             leader.screenshot(path=str(OUT / "petition-leader.png"))
