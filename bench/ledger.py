@@ -48,7 +48,7 @@ def _store(db: Path, rows: int):
     day0 = date(2026, 1, 1)
     with store.transaction():  # bulk seed (untimed): one transaction, not 100,000
         for i in range(rows):
-            store.insert(_petition(i, day0 + timedelta(days=i % 360)), run_id=None)
+            store.insert(_petition(i, day0 + timedelta(days=i % 360)), run_id=None, source="upstream")
     _analysis(store, rows)
     return store
 
@@ -131,7 +131,7 @@ def phase(name: str, work: Path, rows: int, edits: int, new: int) -> dict:
 
         for i in range(new):
             p = _petition(rows + i, date(2026, 12, 20))
-            store.insert(p, run_id=None)
+            store.insert(p, run_id=None, source="upstream")
         store.close()
     elif name == "sync":
         store = SqliteStore(work / "db.sqlite")

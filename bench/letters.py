@@ -87,7 +87,7 @@ def main() -> int:
         settings = letter_setup(Settings.model_validate({"storage": {"workdir": str(out / "work")}}))
         store = SqliteStore(out / "work" / "petitionbot.db")
         for p in items:
-            store.insert(p, run_id=None)
+            store.insert(p, run_id=None, source="upstream")
         clock = FixedClock(date(2026, 11, 5))
         run = Run.start("letters", out / "runs", clock)
         gc.collect()

@@ -189,10 +189,12 @@ class PetitionRecords(Protocol):
     def petitions(self, *, include_withdrawn: bool = True) -> Iterator[Petition]:
         """Every petition, ordered by (assigned_on, ref)."""
 
-    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream",
+    def insert(self, petition: Petition, *, run_id: str | None, source: str,
                at: datetime | None = None) -> None:
         """Store a new petition, and close its open quarantine, in one transaction; first seen ``at``
-        (the caller's clock; the wall clock when omitted). Raises StoreError on a duplicate ref."""
+        (the caller's clock; the wall clock when omitted). Raises StoreError on a duplicate ref.
+        ``source`` names where it came from (upstream, district, hotline, ledger…) and has no default:
+        a new source that forgot it would have been filed as the upstream's."""
 
     def save(
         self, petition: Petition, *, changes: list[tuple[str, Any, Any]], source: str, run_id: str | None,

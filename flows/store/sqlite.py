@@ -200,7 +200,7 @@ class SqliteStore(LedgerTables, LetterTables, OutboxTables, AnalysisTables):
         items.sort(key=lambda p: (p.assigned_on, p.ref))
         yield from items
 
-    def insert(self, petition: Petition, *, run_id: str | None, source: str = "upstream",
+    def insert(self, petition: Petition, *, run_id: str | None, source: str,
                at: datetime | None = None) -> None:
         now = stamp(at)
         petition.source = source

@@ -28,7 +28,7 @@ def app(tmp_path):
     petitions, _ = load()
     for d in petitions:
         if d["ref"] in (FIRST, AGAIN):
-            a.store.insert(to_petition(d), run_id=None)
+            a.store.insert(to_petition(d), run_id=None, source="upstream")
     return a
 
 

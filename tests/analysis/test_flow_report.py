@@ -21,7 +21,7 @@ def app(tmp_path_factory):
     wd = tmp_path_factory.mktemp("analysis")
     a = App(config.Settings(storage=config.StorageSettings(workdir=wd)), as_of=date(2026, 11, 28))
     for d in generate(400, 23, days=200)["petitions"]:
-        a.store.insert(petition_from_dict(d), run_id=None)
+        a.store.insert(petition_from_dict(d), run_id=None, source="upstream")
     return a
 
 
@@ -71,7 +71,7 @@ def test_cli_commands(app, capsys):
 def test_a_dismissed_alert_is_not_reported_again_and_a_confirmed_one_says_so(tmp_path):
     a = App(config.Settings(storage=config.StorageSettings(workdir=tmp_path)), as_of=date(2026, 11, 28))
     for d in generate(400, 23, days=200)["petitions"]:
-        a.store.insert(petition_from_dict(d), run_id=None)
+        a.store.insert(petition_from_dict(d), run_id=None, source="upstream")
     _, first = wiring.run_analysis(a)
     assert len(first.alerts) >= 2 and first.dismissed == 0
     gone, kept = first.alerts[0], first.alerts[1]

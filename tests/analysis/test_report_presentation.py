@@ -31,11 +31,11 @@ def _seed(store):
     for day in [date(2026, 10, d) for d in range(2, 32)] + [date(2026, 11, d) for d in range(1, 25)]:
         n += 1
         store.insert(petition(f"P{n:03d}", day, [SHEN], category="城乡建设" if n % 3 else "",
-                              locality=("永福村", "宝塔村", "南湖社区")[n % 3]), run_id=None)
+                              locality=("永福村", "宝塔村", "南湖社区")[n % 3]), run_id=None, source="upstream")
     moved = petition("MOVED", date(2026, 10, 20), [SHEN], category="民政")
     moved.assigned_on = date(2026, 11, 3)
-    store.insert(moved, run_id=None)
-    store.insert(petition("SEPT", date(2026, 9, 15), [SHEN], category="民政"), run_id=None)
+    store.insert(moved, run_id=None, source="upstream")
+    store.insert(petition("SEPT", date(2026, 9, 15), [SHEN], category="民政"), run_id=None, source="upstream")
     # the model suggested a category for the uncategorised ones; nobody confirmed it
     rows = [{"ref": p.ref, "category_suggested": "环境保护", "category_source": "lexicon"}
             for p in store.petitions() if not p.category]

@@ -78,14 +78,14 @@ def seed(app: App) -> None:
     att.write_bytes(b"\xff\xd8\xff-photo")
     store.insert(make_petition("YH2026110001", responsible_unit="永福村", attachments=[
         Attachment(name="现场照片.jpg", media_type="image/jpeg", size=10,
-                   path="attachments/YH2026110001/现场照片.jpg")]), run_id=None)
+                   path="attachments/YH2026110001/现场照片.jpg")]), run_id=None, source="upstream")
     store.insert(make_petition("YH2026110002", title="检举某村干部侵占集体资金", purpose="检举控告",
                                petitioners=[ACCUSER], responsible_unit="纪检办",
-                               content="赵检举反映：村干部侵占集体资金，联系电话13811112222。"), run_id=None)
+                               content="赵检举反映：村干部侵占集体资金，联系电话13811112222。"), run_id=None, source="upstream")
     store.insert(make_petition("YH2026100003", received_on=date(2026, 10, 8), assigned_on=date(2026, 10, 9),
                                title="反映小区噪音扰民", responsible_unit="永福村",
                                petitioners=[Petitioner(name="钱多多", id_number="330110199001010013",
-                                                       phone="13900001111")]), run_id=None)
+                                                       phone="13900001111")]), run_id=None, source="upstream")
 
 
 @pytest.fixture

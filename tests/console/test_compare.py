@@ -25,12 +25,12 @@ def seed_pair(app: App) -> None:
         FIRST, received_on=date(2026, 9, 3), assigned_on=date(2026, 9, 4), title="美发店关门预付卡不退",
         petitioners=[QIAN], category="商贸旅游", responsible_unit="永福村",
         content="我在永福村口的丽人美发店办了一张预付卡，充值3000元，8月底店突然关门，老板联系不上。",
-        demand="要求帮忙追回预付卡余额2600元"), run_id=None)
+        demand="要求帮忙追回预付卡余额2600元"), run_id=None, source="upstream")
     app.store.insert(make_petition(
         AGAIN, received_on=date(2026, 10, 15), assigned_on=date(2026, 10, 16), title="再次反映美发店预付卡的事",
         petitioners=[QIAN], category="商贸旅游", responsible_unit="永福村",
         content="九月初已来信反映丽人美发店关门、预付卡里还有2600元退不出来，一个多月了没有人联系我。",
-        demand="请尽快处理，退还预付卡余额2600元"), run_id=None)
+        demand="请尽快处理，退还预付卡余额2600元"), run_id=None, source="upstream")
 
 
 @pytest.fixture

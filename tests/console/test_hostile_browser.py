@@ -30,7 +30,7 @@ def hostile(app) -> None:
         p.clerk = {"remarks": s, "decision_reason": s, "decision": "不予受理"}
         p.responsible_unit = s
     for p in petitions:
-        app.store.insert(p, run_id=None)
+        app.store.insert(p, run_id=None, source="upstream")
 
 
 @pytest.fixture

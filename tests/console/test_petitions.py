@@ -53,7 +53,7 @@ def test_paging_and_a_change_from_another_path_show_without_a_restart(world: Wor
     store = world.app.store
     for i in range(60):
         store.insert(make_petition(f"YH2026090{i:03d}", received_on=date(2026, 9, 1), assigned_on=date(2026, 9, 2),
-                                   responsible_unit="凤新村"), run_id=None)
+                                   responsible_unit="凤新村"), run_id=None, source="upstream")
     with world.login("xinfang") as c:
         first, second = c.get("/petitions?unit=凤新村").text, c.get("/petitions?unit=凤新村&page=2").text
         assert "共 60 件" in first and "第 1 / 2 页" in first and "第 2 / 2 页" in second
@@ -71,7 +71,7 @@ def test_the_index_reads_the_store_only_after_a_write(world: World, monkeypatch)
 
     cstore, settings = world.console.cstore, world.app.settings.deadlines
     store = world.app.store
-    store.insert(make_petition("YH2026091001", responsible_unit="凤新村"), run_id=None)
+    store.insert(make_petition("YH2026091001", responsible_unit="凤新村"), run_id=None, source="upstream")
     index.refresh(cstore, settings)
     index.refresh(cstore, settings)  # its own index write counts as a write once
     asked: list[str] = []

@@ -47,7 +47,7 @@ class Office:
         s = self.store()
         try:
             for p in petitions:
-                s.insert(p, run_id=None)
+                s.insert(p, run_id=None, source="upstream")
         finally:
             s.close()
 

@@ -12,7 +12,7 @@ from tests.factories import make_petition
 def test_explain_prints_start_rule_skipped_days_and_result_in_chinese(tmp_path, capsys):
     (tmp_path / "petitionbot.toml").write_text('[storage]\nworkdir = "work"\n', encoding="utf-8")
     store = SqliteStore(tmp_path / "work" / "petitionbot.db")
-    store.insert(make_petition("YH2026090001", received_on=date(2026, 9, 28)), run_id=None)
+    store.insert(make_petition("YH2026090001", received_on=date(2026, 9, 28)), run_id=None, source="upstream")
     store.close()
     code = cli.main(["deadlines", "explain", "YH2026090001", "--config", str(tmp_path / "petitionbot.toml"),
                      "--as-of", "2026-10-09"])

@@ -10,8 +10,8 @@ from tests.factories import make_petition
 def test_an_old_store_learns_sources_and_closed(tmp_path):
     path = tmp_path / "petitionbot.db"
     store = SqliteStore(path)
-    store.insert(make_petition("XF2026110100001", status="已办结"), run_id=None)
-    store.insert(make_petition("XF2026110100002", status="待办理"), run_id=None)
+    store.insert(make_petition("XF2026110100001", status="已办结"), run_id=None, source="upstream")
+    store.insert(make_petition("XF2026110100002", status="待办理"), run_id=None, source="upstream")
     store.insert(make_petition("LF2026000001"), run_id=None, source="ledger")
     store.close()
     # Back to the shape of a store written before: 'upstream', no closed flag, no migration 0110.

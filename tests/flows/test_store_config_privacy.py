@@ -18,9 +18,9 @@ def test_migrations_apply_once_and_transactions_roll_back(tmp_path):
         assert store.next_local_ref(2030) == "BD203000001"
         raise RuntimeError("boom")
     assert store.next_local_ref(2030) == "BD203000001"  # the grouped call was rolled back
-    store.insert(make_petition("R1"), run_id=None)
+    store.insert(make_petition("R1"), run_id=None, source="upstream")
     with pytest.raises(StoreError, match="重复"):
-        store.insert(make_petition("R1"), run_id=None)
+        store.insert(make_petition("R1"), run_id=None, source="upstream")
     store.close()
     reopened = open_store(str(tmp_path / "a.db"))
     assert reopened.get("R1").received_on == date(2026, 11, 2)
@@ -64,8 +64,8 @@ def test_masked_export_has_no_personal_data_in_clear(tmp_path):
     store = open_store(str(tmp_path / "e.db"))
     p = make_petition("R1", content="王建国说他的电话是13905710001", petitioners=[make_petitioner()])
     accused = make_petition("R2", purpose="检举控告", content="举报人赵秘密反映", petitioners=[make_petitioner(name="赵秘密")])
-    store.insert(p, run_id=None)
-    store.insert(accused, run_id=None)
+    store.insert(p, run_id=None, source="upstream")
+    store.insert(accused, run_id=None, source="upstream")
     blob = "\n".join(json.dumps(r, ensure_ascii=False) for r in export_all(store, masked=True))
     for leak in ("王建国", "13905710001", "330110198001010018", "赵秘密", "赵*密"):
         assert leak not in blob
@@ -90,5 +90,5 @@ def test_insert_closes_the_refs_quarantine_in_the_same_transaction(tmp_path):
     store = open_store(str(tmp_path / "q.db"))
     store.quarantine("R1", "缺少收信日期", {"ref": "R1"}, run_id="r1")
     store.quarantine("R2", "缺少标题", {"ref": "R2"}, run_id="r1")
-    store.insert(make_petition("R1"), run_id="r2")
+    store.insert(make_petition("R1"), run_id="r2", source="upstream")
     assert [q["ref"] for q in store.quarantined()] == ["R2"]

@@ -40,13 +40,13 @@ def settings() -> LedgerSettings:
 @pytest.fixture
 def seeded(store):
     """Three upstream petitions, one with formula-looking text and one with control characters."""
-    store.insert(make_petition("YH2026110001"), run_id=None)
+    store.insert(make_petition("YH2026110001"), run_id=None, source="upstream")
     store.insert(make_petition("YH2026110002", locality="凤凰山社区", category="环境保护/噪声",
                                title="=HYPERLINK(\"http://x\",\"点我\")", demand="+86 反映噪音",
                                petitioners=[make_petitioner(name="李四", phone="13800000002")],
-                               assigned_on=date(2026, 11, 4)), run_id=None)
+                               assigned_on=date(2026, 11, 4)), run_id=None, source="upstream")
     store.insert(make_petition("YH2026110003", content="内容\x01含控制字符\x0b", assigned_on=date(2026, 11, 5),
-                               purpose="检举控告"), run_id=None)
+                               purpose="检举控告"), run_id=None, source="upstream")
     return store
 
 

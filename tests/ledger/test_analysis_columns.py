@@ -37,9 +37,9 @@ def _settings(**kw) -> LedgerSettings:
 
 
 def _seed(store):
-    store.insert(make_petition("YH2026110001"), run_id=None)
+    store.insert(make_petition("YH2026110001"), run_id=None, source="upstream")
     store.insert(make_petition("YH2026110002", category="", title="工厂夜间排放废气", content="工厂夜里排放刺鼻废气。",
-                               assigned_on=date(2026, 11, 4)), run_id=None)
+                               assigned_on=date(2026, 11, 4)), run_id=None, source="upstream")
 
 
 def test_analysis_columns_and_category_dropdown(store, clock, tmp_path):
@@ -140,8 +140,8 @@ def test_command_wires_analysis_and_taxonomy(tmp_path, capsys):
     cfg = tmp_path / "petitionbot.toml"
     cfg.write_text('[storage]\nworkdir = "work"\n[ledger]\nbackups = 1\n', encoding="utf-8")
     store = SqliteStore(tmp_path / "work" / "petitionbot.db")
-    store.insert(make_petition(), run_id=None)
-    store.insert(make_petition("YH2026110002", category="", assigned_on=date(2026, 11, 4)), run_id=None)  # same person, same matter
+    store.insert(make_petition(), run_id=None, source="upstream")
+    store.insert(make_petition("YH2026110002", category="", assigned_on=date(2026, 11, 4)), run_id=None, source="upstream")  # same person, same matter
     store.close()
     assert cli.main(["run", "analysis", "--config", str(cfg), "--as-of", "2026-11-20"]) == 0, capsys.readouterr()
     assert cli.main(["run", "ledger", "--config", str(cfg), "--as-of", "2026-11-20"]) == 0, capsys.readouterr().out

@@ -15,7 +15,7 @@ def test_run_ledger_command(tmp_path, capsys):
     cfg = tmp_path / "petitionbot.toml"
     cfg.write_text('[storage]\nworkdir = "work"\n[ledger]\nbackups = 1\n', encoding="utf-8")
     store = SqliteStore(tmp_path / "work" / "petitionbot.db")
-    store.insert(make_petition(), run_id=None)
+    store.insert(make_petition(), run_id=None, source="upstream")
     store.close()
     code = cli.main(["run", "ledger", "--config", str(cfg), "--as-of", "2026-11-20"])
     out = capsys.readouterr().out

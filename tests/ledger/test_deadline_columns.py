@@ -21,15 +21,15 @@ DEADLINE_HEADERS = ["受理告知期限", "办结期限", "期限状态", "超�
 
 def _seed(store):
     # on track: received 11-02, handling due 12-02
-    store.insert(make_petition("YH2026110001"), run_id=None)
+    store.insert(make_petition("YH2026110001"), run_id=None, source="upstream")
     # overdue: received 10-01 (National Day), acceptance due 10-13 (Oct 8, 9, 10 make-up, 12, 13), handling 10-31 (Sat) -> 11-02 (Mon)
     store.insert(make_petition("YH2026100002", received_on=date(2026, 10, 1), assigned_on=date(2026, 10, 2)),
-                 run_id=None)
+                 run_id=None, source="upstream")
     # due soon: the upstream 限办日期 11-24 wins (2 working days left)
-    store.insert(make_petition("YH2026110003", due_on=date(2026, 11, 24)), run_id=None)
+    store.insert(make_petition("YH2026110003", due_on=date(2026, 11, 24)), run_id=None, source="upstream")
     # the handling deadline lands in 2027: no published holiday table yet
     store.insert(make_petition("YH2026120004", received_on=date(2026, 12, 15), assigned_on=date(2026, 12, 16)),
-                 run_id=None)
+                 run_id=None, source="upstream")
 
 
 def _fill(cell) -> str:
@@ -180,9 +180,9 @@ def test_command_wires_the_engine_from_settings(tmp_path, capsys):
     cfg.write_text('[storage]\nworkdir = "work"\n[ledger]\nbackups = 1\n[deadlines]\nprofile = "national"\n',
                    encoding="utf-8")
     store = SqliteStore(tmp_path / "work" / "petitionbot.db")
-    store.insert(make_petition(), run_id=None)
+    store.insert(make_petition(), run_id=None, source="upstream")
     store.insert(make_petition("YH2026120004", received_on=date(2026, 12, 15), assigned_on=date(2026, 12, 16)),
-                 run_id=None)
+                 run_id=None, source="upstream")
     store.close()
     assert cli.main(["run", "ledger", "--config", str(cfg), "--as-of", "2026-11-20"]) == 0
     out = capsys.readouterr().out

@@ -74,7 +74,7 @@ def test_dated_backups_keep_only_the_newest_n(seeded, sync, clock):
 
 def test_control_characters_and_overlong_text(seeded, sync):
     long = "很长的信访内容" * 6000
-    seeded.insert(make_petition("YH2026110099", content=long), run_id=None)
+    seeded.insert(make_petition("YH2026110099", content=long), run_id=None, source="upstream")
     sync()
     rows = rows_by_ref(sync.book)
     assert rows["YH2026110003"]["信访内容"] == "内容含控制字符"
@@ -89,7 +89,7 @@ def test_control_characters_and_overlong_text(seeded, sync):
 
 
 def test_a_corrupt_book_is_never_overwritten_and_other_years_still_sync(seeded, sync):
-    seeded.insert(make_petition("YH2025120001", assigned_on=date(2025, 12, 31)), run_id=None)
+    seeded.insert(make_petition("YH2025120001", assigned_on=date(2025, 12, 31)), run_id=None, source="upstream")
     sync()
     garbage = b"PK\x03\x04 this is not a workbook any more"
     sync.book.write_bytes(garbage)

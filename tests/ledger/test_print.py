@@ -22,17 +22,17 @@ FILLS = status_fills()
 
 
 def _seed(store):
-    store.insert(make_petition("YH2026110001"), run_id=None)  # on track
+    store.insert(make_petition("YH2026110001"), run_id=None, source="upstream")  # on track
     store.insert(make_petition("YH2026100002", received_on=date(2026, 10, 1), assigned_on=date(2026, 10, 2),
                                petitioners=[make_petitioner(name="王建国"),
                                             make_petitioner(name="李四", id_number="330110198001010026",
                                                             phone="13800000002"),
                                             make_petitioner(name="赵六", id_number="33011019800101003X",
-                                                            phone="13800000003")]), run_id=None)  # overdue
-    store.insert(make_petition("YH2026110003", due_on=date(2026, 11, 24)), run_id=None)  # due soon
+                                                            phone="13800000003")]), run_id=None, source="upstream")  # overdue
+    store.insert(make_petition("YH2026110003", due_on=date(2026, 11, 24)), run_id=None, source="upstream")  # due soon
     # the handling deadline lands in 2027: no published holiday table yet -> "（估算）"
     store.insert(make_petition("YH2026120004", received_on=date(2026, 12, 15), assigned_on=date(2026, 12, 16)),
-                 run_id=None)
+                 run_id=None, source="upstream")
 
 
 def _pdf_text(pdf) -> str:

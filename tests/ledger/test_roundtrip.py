@@ -135,7 +135,7 @@ def test_new_petitions_are_appended_after_the_clerks_rows(seeded, sync):
     from tests.factories import make_petition
 
     sync()
-    seeded.insert(make_petition("YH2026100009", assigned_on=date(2026, 10, 1)), run_id=None)
+    seeded.insert(make_petition("YH2026100009", assigned_on=date(2026, 10, 1)), run_id=None, source="upstream")
     sync()
     assert list(rows_by_ref(sync.book))[-1] == "YH2026100009"
 
@@ -144,7 +144,7 @@ def test_one_book_per_year_by_assigned_date(seeded, sync):
     from tests.factories import make_petition
 
     seeded.insert(make_petition("YH2025120001", received_on=date(2025, 12, 30), assigned_on=date(2025, 12, 31)),
-                  run_id=None)
+                  run_id=None, source="upstream")
     result = sync()
     names = sorted(p.name for p in result.written)
     assert names == ["信访台账2025.xlsx", "信访台账2026.xlsx"]

@@ -48,7 +48,7 @@ def test_accused_unit_is_recognised_by_its_officers_not_by_its_name_alone(p, uni
 
 
 def test_a_handover_to_the_accused_unit_is_held_and_the_clerk_told(store, settings, clock, run, desk):
-    store.insert(accusation(), run_id=None)
+    store.insert(accusation(), run_id=None, source="upstream")
     desk.type({"YH2026110021": {"受理情况": "受理", "受理日期": date(2026, 11, 4)}})
     drafted = draft_letters(store, settings, clock, run)
     assert {(d.kind, d.ref) for d in drafted} == {("受理告知书", "YH2026110021")}  # the accuser's own notice only
@@ -106,7 +106,7 @@ def test_reminders_and_the_real_supervision_order_never_name_an_accuser(world): 
     # Overdue by more than a week: a 督办单 for 南湖社区, mailed to the unit, its leader and the supervisors.
     world.store.insert(petition("YH-C2", "南湖社区", "2026-10-10", purpose="检举控告",
                                 title="钱多多实名检举某物业公司挪用维修基金",
-                                petitioners=[ACCUSER]), run_id=None)
+                                petitioners=[ACCUSER]), run_id=None, source="upstream")
     world.clock._now = datetime(2026, 11, 27, 9, 0)
     world.run()
     [(unit, items)] = [(u, i) for u, i in world.drafts if u == "南湖社区"]

@@ -34,7 +34,7 @@ def test_every_clerk_value_read_has_a_ledger_column():
 
 
 def test_review_dates_typed_in_the_ledger_move_the_review_steps(store, desk, config, capsys):
-    store.insert(make_petition(responsible_unit="永福村"), run_id=None)
+    store.insert(make_petition(responsible_unit="永福村"), run_id=None, source="upstream")
     desk.type({"YH2026110001": {"受理情况": "受理", "受理日期": date(2026, 10, 8), "办结日期": date(2026, 10, 20),
                                 "复查申请日期": date(2026, 10, 28), "复核申请日期": date(2026, 11, 3),
                                 "复查意见日期": date(2026, 11, 2)}})

@@ -38,7 +38,7 @@ def test_the_letter_states_the_legal_date_not_a_later_upstream_one():
 
 def test_a_past_deadline_is_reported_and_worded_as_past(store, settings, clock, run, desk):
     store.insert(make_petition("YH2026100031", received_on=date(2026, 10, 9), assigned_on=date(2026, 10, 12),
-                               due_on=date(2026, 12, 30), responsible_unit="永福村"), run_id=None)
+                               due_on=date(2026, 12, 30), responsible_unit="永福村"), run_id=None, source="upstream")
     desk.sync()
     [d] = draft_letters(store, settings, clock, run)
     text = text_of(d.path)
@@ -54,7 +54,7 @@ def test_a_past_deadline_is_reported_and_worded_as_past(store, settings, clock, 
 
 
 def test_an_extension_beyond_the_legal_limit_is_not_issued(store, settings, clock, run, desk):
-    store.insert(make_petition(responsible_unit="永福村"), run_id=None)
+    store.insert(make_petition(responsible_unit="永福村"), run_id=None, source="upstream")
     desk.type({"YH2026110001": {"受理情况": "受理", "受理日期": date(2026, 11, 4), "延期至": date(2027, 3, 1),
                                 "延期理由": "需要鉴定"}})
     kinds = {d.kind for d in draft_letters(store, settings, clock, run)}
@@ -81,7 +81,7 @@ def test_the_legal_basis_table_and_the_statute_the_profile_picks(tmp_path, store
     assert checked.text_checked and checked.text.endswith("不再受理。") and not checked.article_checked
     # national rules: the extension notice cites 信访工作条例 (no provincial article involved)
     settings.deadlines.profile = "national"
-    store.insert(make_petition(responsible_unit="永福村"), run_id=None)
+    store.insert(make_petition(responsible_unit="永福村"), run_id=None, source="upstream")
     desk.type({"YH2026110001": {"受理情况": "受理", "受理日期": date(2026, 11, 4), "延期至": date(2027, 1, 20),
                                 "延期理由": "需要鉴定"}})
     run = Run.start("letters", tmp_path / "r", FixedClock(date(2026, 11, 5)))
@@ -91,7 +91,7 @@ def test_the_legal_basis_table_and_the_statute_the_profile_picks(tmp_path, store
 
 
 def test_the_ledger_offers_the_tables_reasons_as_a_drop_down(store, desk):
-    store.insert(make_petition(), run_id=None)
+    store.insert(make_petition(), run_id=None, source="upstream")
     desk.sync()
     ws = openpyxl.load_workbook(desk.book)["台账"]
     column = next(c.column_letter for c in ws[1] if c.value == "法律依据")
@@ -102,8 +102,8 @@ def test_the_ledger_offers_the_tables_reasons_as_a_drop_down(store, desk):
 def test_a_broken_legal_basis_table_holds_the_refusals_only(tmp_path, store, settings, clock, desk):
     (tmp_path / "legal.toml").write_text("[statutes.national\nname = ", encoding="utf-8")
     settings.letters.legal_basis_file = str(tmp_path / "legal.toml")
-    store.insert(make_petition(responsible_unit="永福村"), run_id=None)
-    store.insert(make_petition("YH2026110002", responsible_unit="永福村"), run_id=None)
+    store.insert(make_petition(responsible_unit="永福村"), run_id=None, source="upstream")
+    store.insert(make_petition("YH2026110002", responsible_unit="永福村"), run_id=None, source="upstream")
     desk.type({"YH2026110002": {"受理情况": "不予受理", "不予受理/不再受理理由": "不属于信访事项"}})
     run = Run.start("letters", tmp_path / "r", clock)
     drafted = {(d.ref, d.kind) for d in draft_letters(store, settings, clock, run)}
@@ -113,7 +113,7 @@ def test_a_broken_legal_basis_table_holds_the_refusals_only(tmp_path, store, set
 
 
 def test_a_handover_drafted_after_acceptance_says_so_and_is_not_reissued(store, settings, clock, run, desk):
-    store.insert(make_petition(responsible_unit="永福村"), run_id=None)
+    store.insert(make_petition(responsible_unit="永福村"), run_id=None, source="upstream")
     desk.type({"YH2026110001": {"受理情况": "受理", "受理日期": date(2026, 11, 4)}})
     handover = next(d for d in draft_letters(store, settings, clock, run) if d.kind == "交办单")
     text = text_of(handover.path)

@@ -77,7 +77,7 @@ def printed(tmp_path_factory):
     store = SqliteStore(tmp / "work" / "petitionbot.db")
     for p in (make_petition(responsible_unit="永福村"), group_petition(), accusation_petition(), hostile_petition(),
               refused_petition()):
-        store.insert(p, run_id=None)
+        store.insert(p, run_id=None, source="upstream")
     Desk(config, store).type({**TYPED, "YH2026110002": {**TYPED["YH2026110002"], "办结日期": date(2026, 11, 20)}})
     clock = FixedClock(TODAY)
     run = Run.start("letters", tmp / "runs", clock)
@@ -142,8 +142,8 @@ def test_templates_check_command(config, templates, capsys):
 
 
 def test_run_letters_command(tmp_path, config, store, desk, capsys):
-    store.insert(make_petition(responsible_unit="永福村"), run_id=None)
-    store.insert(make_petition("YH2026110009", title="反映噪声扰民"), run_id=None)  # no unit yet
+    store.insert(make_petition(responsible_unit="永福村"), run_id=None, source="upstream")
+    store.insert(make_petition("YH2026110009", title="反映噪声扰民"), run_id=None, source="upstream")  # no unit yet
     desk.type({"YH2026110001": {"受理情况": "受理", "受理日期": date(2026, 11, 4)},
                "YH2026110009": {"受理情况": "不予受理"}})  # a refusal without reason or basis
     args = parser().parse_args(["run", "letters", "--config", str(config), "--as-of", "2026-11-05"])

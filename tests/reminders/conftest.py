@@ -85,7 +85,7 @@ class World:
             petition("YH-C1", "无名科室", "2026-10-20"),
             petition("YH-D1", "永福村", "2026-11-20"),  # on track: never reminded
         ):
-            self.store.insert(p, run_id=None)
+            self.store.insert(p, run_id=None, source="upstream")
         self.settings = ReminderSettings(
             units={
                 "永福村": UnitRecipients(email=["yongfu@example.gov.cn"], dingtalk_webhook=http.dingtalk_url(),

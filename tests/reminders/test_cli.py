@@ -32,7 +32,7 @@ wecom_webhook = "{http.wecom_url()}"
     path = tmp_path / "petitionbot.toml"
     path.write_text(text, encoding="utf-8")
     store = SqliteStore(tmp_path / "work" / "petitionbot.db")
-    store.insert(petition("YH-B1", "南湖社区", "2026-10-26"), run_id=None)
+    store.insert(petition("YH-B1", "南湖社区", "2026-10-26"), run_id=None, source="upstream")
     store.close()
     return str(path)
 

@@ -69,7 +69,7 @@ def listed(tmp_path):
     store = SqliteStore(tmp_path / "db.sqlite")
     petitions = _petitions()
     for p in petitions:
-        store.insert(p, run_id=None)
+        store.insert(p, run_id=None, source="upstream")
     engine = build_engine()
     units = {u: UnitRecipients(email=[f"{i}@example.gov.cn"]) for i, u in enumerate(("永福村", "南湖社区", "城建办"))}
     settings = ReminderSettings(units=units, supervisors=[Contact(name="主任", email="boss@example.gov.cn")])

@@ -61,7 +61,7 @@ def test_each_unit_receives_only_its_own_items(world):
 
 def test_an_accusation_in_a_title_and_in_the_supervision_order_stays_unnamed(world):
     world.store.insert(petition("YH-A3", "永福村", "2026-10-10", purpose="检举控告", title="赵某某检举：赵四海反映",
-                                petitioners=[make_petitioner(name="赵四海")]), run_id=None)
+                                petitioners=[make_petitioner(name="赵四海")]), run_id=None, source="upstream")
     world.clock._now = datetime(2026, 11, 27, 9, 0)
     world.run()
     [(_unit, items)] = world.drafts

@@ -8,7 +8,7 @@ from tests.reminders.conftest import petition
 
 
 def test_2027_reminder_carries_the_estimate_warning(world):
-    world.store.insert(petition("YH-E1", "南湖社区", "2026-12-03"), run_id=None)  # due 2027-01-02 (Sat) -> 01-04
+    world.store.insert(petition("YH-E1", "南湖社区", "2026-12-03"), run_id=None, source="upstream")  # due 2027-01-02 (Sat) -> 01-04
     world.clock._now = datetime(2027, 1, 5, 9, 0)
     result, run = world.run()
     assert [i.due.isoformat() for i in result.items if i.ref == "YH-E1"] == ["2027-01-04"]

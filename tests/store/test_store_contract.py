@@ -49,14 +49,14 @@ def message(n: int = 1, channel: str = "email") -> Message:
 # -- petitions ----------------------------------------------------------------------------------
 def test_petitions_insert_get_save_history(store):
     a, b = make_petition("YH2026110002"), make_petition("YH2026110001", assigned_on=date(2026, 11, 5))
-    store.insert(a, run_id="r1")
+    store.insert(a, run_id="r1", source="upstream")
     store.insert(b, run_id="r1", source="ledger")
     assert store.refs() == {"YH2026110001", "YH2026110002"}
     assert store.get("YH2026110002") == a and store.get("nope") is None
     assert store.get("YH2026110001").source == "ledger"
     assert [p.ref for p in store.petitions()] == ["YH2026110002", "YH2026110001"]  # by assigned_on, then ref
     with pytest.raises(StoreError, match="重复"):
-        store.insert(make_petition("YH2026110002"), run_id=None)
+        store.insert(make_petition("YH2026110002"), run_id=None, source="upstream")
 
     a.content, a.upstream_state = "补充材料。", "withdrawn"
     store.save(a, changes=[("content", "旧", "补充材料。")], source="upstream", run_id="r2")
@@ -74,7 +74,7 @@ def test_quarantine_one_open_entry_per_ref_closed_by_insert(store):
     store.quarantine("YH1", "日期无法识别", {"ref": "YH1"}, run_id="r2")
     store.quarantine("YH2", "缺少标题", {"ref": "YH2"}, run_id="r2")
     assert [(q["ref"], q["reason"]) for q in store.quarantined()] == [("YH1", "日期无法识别"), ("YH2", "缺少标题")]
-    store.insert(make_petition("YH1"), run_id="r3")
+    store.insert(make_petition("YH1"), run_id="r3", source="upstream")
     store.resolve_quarantine("YH2")
     assert store.quarantined() == []
     assert len(store.quarantined(open_only=False)) == 2
@@ -107,7 +107,7 @@ def test_runs_recorded_listed_and_found_by_prefix(store):
 def _writes(store: Store) -> dict[str, Callable[[], object]]:
     """One write of every feature, each fenced."""
     return {
-        "insert": lambda: store.insert(make_petition("F1"), run_id=None),
+        "insert": lambda: store.insert(make_petition("F1"), run_id=None, source="upstream"),
         "quarantine": lambda: store.quarantine("F2", "x", {}, run_id=None),
         "local ref": lambda: store.next_local_ref(2026),
         "ledger rows": lambda: store.save_ledger_rows([LedgerRow("台账", "F1", {}, 1)], []),
@@ -149,14 +149,14 @@ def test_an_overtaken_generation_writes_nothing(url):
 
 def test_transaction_groups_domain_calls_atomically(store):
     with pytest.raises(RuntimeError), store.transaction():
-        store.insert(make_petition("G1"), run_id=None)
+        store.insert(make_petition("G1"), run_id=None, source="upstream")
         store.save_ledger_rows([LedgerRow("台账", "G1", {"办理状态": "待办理"}, 7)], [])
         store.enqueue([("k1", "digest", "单位", message(1), [("G1", "受理告知", "临期")])],
                       day=T0.date(), at=T0, run_id=None)
         raise RuntimeError("boom")
     assert store.refs() == set() and store.ledger_rows() == [] and store.outbox() == []
     with store.transaction():
-        store.insert(make_petition("G1"), run_id=None)
+        store.insert(make_petition("G1"), run_id=None, source="upstream")
         store.save_ledger_rows([LedgerRow("台账", "G1", {}, 7)], [])
     assert store.refs() == {"G1"} and len(store.ledger_rows()) == 1
 
@@ -265,7 +265,7 @@ def test_repeat_decisions_and_word_features(store):
 
 def test_what_is_stored_survives_reopening(url):
     s = open_store(url)
-    s.insert(make_petition("YH1"), run_id=None)
+    s.insert(make_petition("YH1"), run_id=None, source="upstream")
     s.save_ledger_rows([LedgerRow("台账", "YH1", {"a": "b"}, 3)], [])
     s.enqueue([("k1", "digest", "单位", message(1), [])], day=T0.date(), at=T0, run_id=None)
     s.close()
@@ -279,7 +279,7 @@ def test_what_is_stored_survives_reopening(url):
 
 def test_a_petition_is_stamped_with_the_callers_time_when_given(store):
     p = make_petition("YH2026110003")
-    store.insert(p, run_id="r1", at=AT)
+    store.insert(p, run_id="r1", source="upstream", at=AT)
     p.content = "补充"
     store.save(p, changes=[("content", "", "补充")], source="upstream", run_id="r2", at=AT + timedelta(hours=5))
     assert [h["at"] for h in store.history("YH2026110003")] == [AT.isoformat(timespec="seconds"),

@@ -34,7 +34,7 @@ class Office:
         self.book = self.workdir / "ledger" / BOOK
         store = SqliteStore(self.workdir / "petitionbot.db")
         for n in range(1, N + 1):
-            store.insert(petition(n), run_id=None)
+            store.insert(petition(n), run_id=None, source="upstream")
         store.close()
 
     def sync(self, *args: str) -> int:

@@ -209,7 +209,7 @@ def test_mails_chats_exports_logs_and_evidence_names_carry_none_of_these_numbers
         world.store.insert(make_petition("YH-N1", responsible_unit="永福村", received_on=date(2026, 10, 1),
                                          assigned_on=date(2026, 10, 1), title=TITLE, content=TITLE * 3,
                                          clerk={"accepted_on": "2026-10-10", "decision": "受理"},
-                                         petitioners=[make_petitioner(phone="199-1234-5678")]), run_id=None)
+                                         petitioners=[make_petitioner(phone="199-1234-5678")]), run_id=None, source="upstream")
         world.run()  # the reminders flow with the real 督办单 drafter, real SMTP and chat receivers
         mails = [m for m in world.emails() if "永福村" in str(m["Subject"])]
         chats = [r["payload"] for r in http.received]

@@ -99,7 +99,7 @@ def books(tmp_path_factory) -> list[Path]:
     store = SqliteStore(root / "db.sqlite")
     petitions = _corpus()
     for p in petitions:
-        store.insert(p, run_id=None)
+        store.insert(p, run_id=None, source="upstream")
     # the analysis' own output is data too: a hostile suggestion reaches 分类建议 and the report
     store.replace_analysis([{"ref": p.ref, "category_suggested": EXTRA[i % len(EXTRA)]}
                             for i, p in enumerate(petitions) if i % 2], [], run_id=None, at=FixedClock(TODAY).now())
