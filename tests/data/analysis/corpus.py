@@ -129,18 +129,9 @@
                             corpora 61-64), a check of round nineteen's 重件 bar and held out whole as "test63"
     blind64/...             corpus 64 (a sixty-fourth writer, corpus 57's note; written at the same time as
                             corpora 61-64), a check of round nineteen's 重件 bar and held out whole as "test64"
-    blind65/...             corpus 65 (a sixty-fifth writer, corpus 61's note; written at the same time as
-                            corpora 65-68), the check of round twenty's blind "another matter" phrases and held
-                            out whole as "test65"
-    blind66/...             corpus 66 (a sixty-sixth writer, corpus 61's note; written at the same time as
-                            corpora 65-68), the check of round twenty's blind "another matter" phrases and held
-                            out whole as "test66"
-    blind67/...             corpus 67 (a sixty-seventh writer, corpus 61's note; written at the same time as
-                            corpora 65-68), the check of round twenty's blind "another matter" phrases and held
-                            out whole as "test67"
-    blind68/...             corpus 68 (a sixty-eighth writer, corpus 61's note; written at the same time as
-                            corpora 65-68), the check of round twenty's blind "another matter" phrases and held
-                            out whole as "test68"
+    blind65/... blind68/    corpora 65 to 68 (a sixty-fifth to a sixty-eighth writer, corpus 61's note; written
+                            at the same time), the check of round twenty's blind "another matter" phrases
+                            and held out whole as "test65" to "test68"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
