@@ -30,7 +30,7 @@ def register(top, run_flows) -> None:
 def describe(run: Run, r: AnalysisResult) -> str:
     model = {"office": "本办微调模型+关键词", "base": "内置模型+关键词"}.get(r.model_kind, "仅关键词")
     lines = [f"智能分析完成：共 {r.petitions} 件，给出分类建议 {r.classified} 件（{model}），"
-             f"重件 {r.repeats} 件、疑似重件 {r.suspected} 件（请在台账“重件确认”列确认），建议督办 {len(r.supervise)} 件，"
+             f"重件 {r.repeats} 件、疑似重件 {r.suspected} 件（请在台账“重件确认”列，或工作台“分析”页“对照两件”后确认），建议督办 {len(r.supervise)} 件，"
              f"群体预警 {len(r.alerts)} 条（本次新增 {len(r.new_alerts)} 条）"]
     if r.decisions:
         lines.append(f"  已记住信访员对重件的确认/否定 {r.decisions} 条")
