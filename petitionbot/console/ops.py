@@ -106,7 +106,7 @@ def retry_message(app: Any, message_id: int, now: Any) -> bool:
 @dataclass
 class AnalysisView:
     suspected: list[dict[str, Any]]
-    confident: list[dict[str, Any]]  # recent 重件 no clerk has answered, for a glance at the two texts
+    confident: list[dict[str, Any]]  # the newest 重件 no clerk has answered, for a glance at the two texts
     supervise: list[dict[str, Any]]
     suggestions: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
@@ -130,6 +130,9 @@ def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30, confide
     def answered(p: Petition) -> str:
         return str(p.clerk.get("repeat_confirmed") or "")
 
+    def pair_of(p: Petition, row: dict[str, Any]) -> list[Petition]:  # whose people the reasons name
+        return [p, *([q] if (q := petitions.get(row["repeat_matched"])) else [])]
+
     suspected, confident, supervise, suggestions = [], [], [], []
     for ref, row in sorted(found.items(), key=lambda kv: kv[0], reverse=True):
         p = petitions.get(ref)
@@ -138,10 +141,12 @@ def analysis_view(app: Any, today: date, *, suggestions_limit: int = 30, confide
         pair = frozenset((ref, row["repeat_matched"]))
         if row["repeat_tier"] == repeats.SUSPECTED:
             suspected.append({"ref": ref, "title": p.title, "matched": row["repeat_matched"], "why": row["repeat_why"],
-                              "answer": answered(p) or {"confirm": "是重件", "reject": "不是重件"}.get(decided.get(pair, ""), "")})
+                              "answer": answered(p) or {"confirm": "是重件", "reject": "不是重件"}.get(decided.get(pair, ""), ""),
+                              "petitions": pair_of(p, row)})
         elif (row["repeat_tier"] == repeats.CONFIDENT and not answered(p) and pair not in decided
               and len(confident) < confident_limit):
-            confident.append({"ref": ref, "title": p.title, "matched": row["repeat_matched"], "why": row["repeat_why"]})
+            confident.append({"ref": ref, "title": p.title, "matched": row["repeat_matched"], "why": row["repeat_why"],
+                              "petitions": pair_of(p, row)})
         if row["supervise"]:
             supervise.append({"ref": ref, "title": p.title, "repeat_of": row["repeat_of"], "why": row["supervise_why"],
                               "unit": p.responsible_unit or "待分派"})

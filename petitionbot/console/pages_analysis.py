@@ -16,7 +16,7 @@ from starlette.routing import Route
 from core.model import Petition
 from petitionbot.console import actions, ops
 from petitionbot.console.pages_runs import send_file, start_flow
-from petitionbot.console.views import accuser_hidden, shown_people, shown_title, text_scrubber
+from petitionbot.console.views import accuser_hidden, reasons_scrubber, shown_people, shown_title, text_scrubber
 from petitionbot.console.web import ACT, VIEW, NavItem, console_of, error_page, guard, page
 
 ALERT_ANSWERS = {"confirm": "确认预警", "dismiss": "排除"}
@@ -60,6 +60,8 @@ def analysis(request: Request) -> Response:
     for group in (view.suspected, view.confident, view.supervise, view.suggestions):
         for row in group:
             row["title"] = shown_title(row["title"], user)
+    for row in (*view.suspected, *view.confident):
+        row["why"] = reasons_scrubber(row.pop("petitions"), user, console.settings.accuser_visible_to)(row["why"])
     caps = sorted(view.trends.caps, key=lambda c: (COLOUR_ORDER.index(c.colour) if c.colour in COLOUR_ORDER else 9,
                                                    -(c.share or 0), c.locality))
     counts = {c: sum(1 for x in caps if x.colour == c) for c in COLOUR_ORDER}
@@ -98,7 +100,7 @@ def compare(request: Request) -> Response:
     user = request.state.user
     later = data["petition"]
     sides = {k: _side(console, user, p) for k, p in (("later", later), ("earlier", earlier["petition"]))}
-    why = text_scrubber(later, user, console.settings.accuser_visible_to)(row.get("repeat_why") or "")
+    why = reasons_scrubber([later, earlier["petition"]], user, console.settings.accuser_visible_to)(row.get("repeat_why"))
     return page(request, "compare.html", title=f"对照 {ref}", tier=row["repeat_tier"], why=why,
                 answer=str(later.clerk.get("repeat_confirmed") or ""), repeat_answers=console.app.settings.ledger.repeat_answers,
                 message=MESSAGES.get(request.query_params.get("msg", ""), ""), **sides)

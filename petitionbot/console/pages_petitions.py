@@ -20,6 +20,7 @@ from petitionbot.console.views import (
     REPEAT_ZH,
     SOURCE_ZH,
     accuser_hidden,
+    reasons_scrubber,
     shown_people,
     shown_title,
     text_scrubber,
@@ -134,8 +135,11 @@ def petition(request: Request) -> Response:
         letters.append({**letter, "name": Path(letter["path"]).name, "pdf": path.with_suffix(".pdf").exists()})
     analysis = data["analysis"]
     if analysis:
-        for k in ("category_why", "repeat_why", "supervise_why"):
-            analysis[k] = scrub(analysis.get(k) or "")
+        analysis["category_why"] = scrub(analysis.get("category_why") or "")
+        matched = console.cstore.petition_page(analysis["repeat_matched"]) if analysis.get("repeat_matched") else None
+        reasons = reasons_scrubber([p, *([matched["petition"]] if matched else [])], user, allowed)
+        for k in ("repeat_why", "supervise_why"):
+            analysis[k] = reasons(analysis.get(k))
     return page(request, "petition.html", title=f"信访件 {p.ref}", p=p, people=people, accuser_hidden=hidden,
                 content=scrub(p.content), demand=scrub(p.demand), title_shown=shown_title(p.title, user),
                 clerk={k: scrub(str(v)) if isinstance(v, str) else v for k, v in p.clerk.items()},

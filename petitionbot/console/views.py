@@ -56,6 +56,21 @@ def text_scrubber(p: Petition, user: Any, allowed_roles: list[str]) -> Any:
     scrub.add_names(*(x.name for x in p.petitioners))
     return lambda s: scrub(s or "")
 
+def reasons_scrubber(petitions: list[Petition], user: Any, allowed_roles: list[str]) -> Any:
+    """A function that makes the analysis' reasons about a repeat and the petition it was matched
+    with fit for this user. The reasons name the petitioners masked (赵*举, 138****2222, the ID's
+    ends); a role that may not see the accuser of either petition reads not even that."""
+    hidden = [p for p in petitions if accuser_hidden(p, user, allowed_roles)]
+    if user.sees_personal and not hidden:
+        return lambda s: s or ""
+    scrub = Redactor(hide_names=bool(hidden))
+    scrub.add_names(*(x.name for p in petitions for x in p.petitioners))
+    for x in (x for p in hidden for x in p.petitioners):
+        scrub.add_names(mask_name(x.name))
+        scrub.add_secrets(*(v for v in (mask_phone(x.phone), mask_id(x.id_number)) if v))
+    return lambda s: scrub(s or "")
+
+
 FIELD_ZH = {
     "created": "首次取到", "responsible_unit": "责任单位", "responsible_person": "责任人", "handling_status": "办理状态",
     "closed_on": "办结日期", "reply_method": "答复方式", "served_on": "送达日期", "satisfaction": "满意度",

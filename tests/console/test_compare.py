@@ -79,3 +79,30 @@ def test_a_petition_without_an_earlier_match_has_nothing_to_compare(pair_world: 
         r = c.get(f"/analysis/compare/{FIRST}")
         assert r.status_code == 404 and "没有可对照的前件" in r.text
         assert c.get("/analysis/compare/NO-SUCH-REF").status_code == 404
+
+
+ACCUSER = Petitioner(name="赵检举", id_number="330110197505050011", phone="13811112222", address="永福村五组3号")
+ACCUSED, ACCUSED_AGAIN = "YH2026090011", "YH2026100012"
+
+
+def seed_accusations(app: App) -> None:
+    for ref, day, title, content in (
+            (ACCUSED, date(2026, 9, 5), "检举村干部侵占集体资金", "检举永福村会计侵占集体土地补偿款三十万元，要求查处。"),
+            (ACCUSED_AGAIN, date(2026, 10, 20), "再次检举村干部侵占集体资金", "九月已来信检举永福村会计侵占集体土地补偿款三十万元，至今未查处。")):
+        app.store.insert(make_petition(ref, received_on=day, assigned_on=day, title=title, purpose="检举控告",
+                                       petitioners=[ACCUSER], category="纪检监察", responsible_unit="纪检办",
+                                       content=content, demand="要求查处"), run_id=None, source="upstream")
+
+
+@pytest.fixture
+def accusation_world(tmp_path: Path) -> Iterator[World]:
+    yield from start_world(tmp_path, petitions=seed_accusations)
+
+
+def test_an_accuser_is_not_named_even_masked_to_a_role_that_may_not_see_them(accusation_world: World) -> None:
+    actions.run_flow(accusation_world.app, "analysis")
+    assert accusation_world.app.store.analysis_rows()[ACCUSED_AGAIN]["repeat_matched"] == ACCUSED
+    with accusation_world.login("lingdao") as c:
+        for path in ("/analysis", f"/analysis/compare/{ACCUSED_AGAIN}", f"/petitions/{ACCUSED_AGAIN}"):
+            html = c.get(path).text
+            assert "赵检举" not in html and "赵*举" not in html and "13811112222" not in html, path
