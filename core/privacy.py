@@ -286,6 +286,13 @@ class Redactor:
                 self._secrets |= new
                 self._reindex()
 
+    def add_traces(self, name: str, phone: str = "", id_number: str = "") -> None:
+        """A person whom not even a masked trace may name (an accuser, 检举控告): their name, and
+        what ``mask_name``, ``mask_phone`` and ``mask_id`` make of them (赵*举, 138****2222), as the
+        analysis' explanations and the ledger print them."""
+        self.add_names(name, mask_name(name))
+        self.add_secrets(*(v for v in (mask_phone(phone), mask_id(id_number)) if v))
+
     def _reindex(self) -> None:
         words = frozenset(self._names | self._secrets)
         self._index = (words, tuple(sorted({len(w) for w in words}, reverse=True)), frozenset(w[0] for w in words))

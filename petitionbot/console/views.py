@@ -66,8 +66,7 @@ def reasons_scrubber(petitions: list[Petition], user: Any, allowed_roles: list[s
     scrub = Redactor(hide_names=bool(hidden))
     scrub.add_names(*(x.name for p in petitions for x in p.petitioners))
     for x in (x for p in hidden for x in p.petitioners):
-        scrub.add_names(mask_name(x.name))
-        scrub.add_secrets(*(v for v in (mask_phone(x.phone), mask_id(x.id_number)) if v))
+        scrub.add_traces(x.name, x.phone, x.id_number)
     return lambda s: scrub(s or "")
 
 

@@ -92,3 +92,19 @@ def test_insert_closes_the_refs_quarantine_in_the_same_transaction(tmp_path):
     store.quarantine("R2", "缺少标题", {"ref": "R2"}, run_id="r1")
     store.insert(make_petition("R1"), run_id="r2", source="upstream")
     assert [q["ref"] for q in store.quarantined()] == ["R2"]
+
+
+def test_a_masked_accusation_keeps_no_masked_trace_of_its_accuser():
+    # The analysis' explanations name people masked (赵*举, 138****2222); for an accuser not even that.
+    from flows.export import mask_record
+
+    accuser = make_petitioner(name="赵检举", id_number="330110197505050011", phone="13811112222")
+    p = make_petition("R3", purpose="检举控告", petitioners=[accuser])
+    why = "重件：与 R2 为同一信访人（身份证号 330***********0011；电话和姓名（138****2222，赵*举））"
+    text = mask_record({"ref": "R3", "analysis_explanation": [why]}, p)["analysis_explanation"][0]
+    for leak in ("赵*举", "138****2222", "330***********0011"):
+        assert leak not in text
+    assert "重件：与 R2 为同一信访人" in text
+    # a petitioner who is no accuser keeps the masked trace that tells a clerk who it is
+    plain = make_petition("R4", petitioners=[accuser])
+    assert "赵*举" in mask_record({"ref": "R4", "analysis_explanation": [why]}, plain)["analysis_explanation"][0]
