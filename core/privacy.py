@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -286,12 +288,15 @@ class Redactor:
                 self._secrets |= new
                 self._reindex()
 
-    def add_traces(self, name: str, phone: str = "", id_number: str = "") -> None:
-        """A person whom not even a masked trace may name (an accuser, 检举控告): their name, and
+    def add_people(self, people: Iterable[Any]) -> None:
+        """Petitioners (``name``, ``phone``, ``id_number``). When names are hidden (检举控告), also
         what ``mask_name``, ``mask_phone`` and ``mask_id`` make of them (赵*举, 138****2222), as the
-        analysis' explanations and the ledger print them."""
-        self.add_names(name, mask_name(name))
-        self.add_secrets(*(v for v in (mask_phone(phone), mask_id(id_number)) if v))
+        analysis' explanations print them: not even a masked trace of an accuser may appear."""
+        people = list(people)
+        self.add_names(*(x.name for x in people))
+        if self._hide:
+            self.add_names(*(mask_name(x.name) for x in people))
+            self.add_secrets(*(v for x in people for v in (mask_phone(x.phone), mask_id(x.id_number)) if v))
 
     def _reindex(self) -> None:
         words = frozenset(self._names | self._secrets)

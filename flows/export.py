@@ -44,10 +44,7 @@ def export_record(p: Petition, store: Store, contributors: Iterable[Contributor]
 def mask_record(record: dict[str, Any], petition: Petition) -> dict[str, Any]:
     """A copy fit to leave the office: no name, ID or phone number in clear, anywhere in it."""
     scrub = Redactor(hide_names=petition.is_accusation)
-    scrub.add_names(*(x.name for x in petition.petitioners))
-    if petition.is_accusation:  # the analysis' explanations name people masked (赵*举): not an accuser
-        for x in petition.petitioners:
-            scrub.add_traces(x.name, x.phone, x.id_number)
+    scrub.add_people(petition.petitioners)
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):

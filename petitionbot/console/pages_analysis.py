@@ -94,13 +94,13 @@ def compare(request: Request) -> Response:
     ref = request.path_params["ref"]
     data = console.cstore.petition_page(ref)
     row = (data or {}).get("analysis") or {}
-    earlier = console.cstore.petition_page(row["repeat_matched"]) if row.get("repeat_matched") else None
+    earlier = console.app.store.get(row["repeat_matched"]) if row.get("repeat_matched") else None
     if data is None or earlier is None or not row.get("repeat_tier"):
         return error_page(request, 404, f"信访件 {ref} 没有可对照的前件。")
     user = request.state.user
     later = data["petition"]
-    sides = {k: _side(console, user, p) for k, p in (("later", later), ("earlier", earlier["petition"]))}
-    why = reasons_scrubber([later, earlier["petition"]], user, console.settings.accuser_visible_to)(row.get("repeat_why"))
+    sides = {k: _side(console, user, p) for k, p in (("later", later), ("earlier", earlier))}
+    why = reasons_scrubber([later, earlier], user, console.settings.accuser_visible_to)(row.get("repeat_why"))
     return page(request, "compare.html", title=f"对照 {ref}", tier=row["repeat_tier"], why=why,
                 answer=str(later.clerk.get("repeat_confirmed") or ""), repeat_answers=console.app.settings.ledger.repeat_answers,
                 message=MESSAGES.get(request.query_params.get("msg", ""), ""), **sides)

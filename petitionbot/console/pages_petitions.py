@@ -136,8 +136,8 @@ def petition(request: Request) -> Response:
     analysis = data["analysis"]
     if analysis:
         analysis["category_why"] = scrub(analysis.get("category_why") or "")
-        matched = console.cstore.petition_page(analysis["repeat_matched"]) if analysis.get("repeat_matched") else None
-        reasons = reasons_scrubber([p, *([matched["petition"]] if matched else [])], user, allowed)
+        matched = app.store.get(analysis["repeat_matched"]) if analysis.get("repeat_matched") else None
+        reasons = reasons_scrubber([p, *([matched] if matched else [])], user, allowed)
         for k in ("repeat_why", "supervise_why"):
             analysis[k] = reasons(analysis.get(k))
     return page(request, "petition.html", title=f"信访件 {p.ref}", p=p, people=people, accuser_hidden=hidden,

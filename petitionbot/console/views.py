@@ -50,23 +50,18 @@ def shown_people(p: Petition, user: Any, allowed_roles: list[str]) -> list[dict[
 
 def text_scrubber(p: Petition, user: Any, allowed_roles: list[str]) -> Any:
     """A function that makes free text (content, demand, remarks) fit for this user."""
-    if user.sees_personal and not accuser_hidden(p, user, allowed_roles):
-        return lambda s: s
-    scrub = Redactor(hide_names=accuser_hidden(p, user, allowed_roles))
-    scrub.add_names(*(x.name for x in p.petitioners))
-    return lambda s: scrub(s or "")
+    return reasons_scrubber([p], user, allowed_roles)
+
 
 def reasons_scrubber(petitions: list[Petition], user: Any, allowed_roles: list[str]) -> Any:
-    """A function that makes the analysis' reasons about a repeat and the petition it was matched
-    with fit for this user. The reasons name the petitioners masked (赵*举, 138****2222, the ID's
-    ends); a role that may not see the accuser of either petition reads not even that."""
-    hidden = [p for p in petitions if accuser_hidden(p, user, allowed_roles)]
+    """A function that makes text about these petitions (a repeat's reasons name the petitioners of
+    it and of the petition it was matched with, masked: 赵*举, 138****2222) fit for this user: a role
+    that may not see the accuser of any of them reads not even a masked trace."""
+    hidden = any(accuser_hidden(p, user, allowed_roles) for p in petitions)
     if user.sees_personal and not hidden:
         return lambda s: s or ""
-    scrub = Redactor(hide_names=bool(hidden))
-    scrub.add_names(*(x.name for p in petitions for x in p.petitioners))
-    for x in (x for p in hidden for x in p.petitioners):
-        scrub.add_traces(x.name, x.phone, x.id_number)
+    scrub = Redactor(hide_names=hidden)
+    scrub.add_people(x for p in petitions for x in p.petitioners)
     return lambda s: scrub(s or "")
 
 
