@@ -86,7 +86,7 @@ LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "b
          "dev22": "dev22 (was TEST22)", "test2": "TEST2 (seen)",
          "test3": "TEST3 (seen)", "test5": "TEST5 (seen)", "test7": "TEST7 (seen)", "test9": "TEST9 (seen twice)",
          "test11": "TEST11 (seen twice)", "test13": "TEST13 (seen twice)", "test15": "TEST15 (seen twice)",
-         "test17": "TEST17 (seen once)", "test19": "TEST19 (seen five times)", "test21": "TEST21 (seen once)",
+         "test17": "TEST17 (seen once)", "test19": "TEST19 (seen four times)", "test21": "TEST21 (seen once)",
          "test23": "TEST23 (seen once)",
          "test25": "TEST25 (seen nine times)", "test27": "TEST27 (seen eight times)",
          "test29": "TEST29 (seen seven times)", "test31": "TEST31 (seen seven times)",
