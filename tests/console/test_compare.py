@@ -70,7 +70,7 @@ def test_a_leader_reads_the_two_letters_masked_and_cannot_answer(pair_world: Wor
     with pair_world.login("lingdao") as c:
         html = c.get(f"/analysis/compare/{AGAIN}").text
         assert "钱多多" not in html and "13900001111" not in html
-        assert "请尽快处理" in html and 'name="answer"' not in html
+        assert "请尽快处理" in html and 'name="answer"' not in html and "由信访员对照原文后确认" in html
 
 
 def test_a_petition_without_an_earlier_match_has_nothing_to_compare(pair_world: World) -> None:

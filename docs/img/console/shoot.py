@@ -114,6 +114,8 @@ def main() -> None:
             leader = session("wangzr")
             leader.goto(f"{base}/petitions/{ref}")
             leader.screenshot(path=str(OUT / "petition-leader.png"))
+            leader.goto(f"{base}/analysis/compare/{ref}")
+            leader.screenshot(path=str(OUT / "compare-leader.png"), full_page=True)
             admin = session("admin")
             admin.goto(base + "/admin")
             admin.screenshot(path=str(OUT / "admin.png"))
