@@ -12,6 +12,7 @@ from typing import Any
 from core.model import Petition, to_jsonable
 from core.ports import Store
 from core.privacy import Redactor, mask_id, mask_name, mask_phone
+from flows.analysis.text import unit_places
 
 Contributor = Callable[[Petition, Store], dict[str, Any]]
 
@@ -45,6 +46,8 @@ def mask_record(record: dict[str, Any], petition: Petition) -> dict[str, Any]:
     """A copy fit to leave the office: no name, ID or phone number in clear, anywhere in it."""
     scrub = Redactor(hide_names=petition.is_accusation)
     scrub.add_people(petition.petitioners)
+    if petition.is_accusation:
+        scrub.add_names(*unit_places(petition))
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):

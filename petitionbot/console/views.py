@@ -6,6 +6,7 @@ from typing import Any
 
 from core.model import Petition
 from core.privacy import Redactor, mask_id, mask_name, mask_phone, scrub_patterns
+from flows.analysis.text import unit_places
 
 DEADLINE_ZH = {"overdue": "超期", "due_soon": "临期", "on_track": "正常", "closed": "已办结", "closed_late": "超期办结"}
 REPEAT_ZH = {"repeat": "重件", "suspected": "疑似重件", "none": "非重件"}
@@ -56,12 +57,15 @@ def text_scrubber(p: Petition, user: Any, allowed_roles: list[str]) -> Any:
 def reasons_scrubber(petitions: list[Petition], user: Any, allowed_roles: list[str]) -> Any:
     """A function that makes text about these petitions (a repeat's reasons name the petitioners of
     it and of the petition it was matched with, masked: 赵*举, 138****2222) fit for this user: a role
-    that may not see the accuser of any of them reads not even a masked trace."""
+    that may not see the accuser of any of them reads not even a masked trace, nor the village group
+    (永福村5组) the reasons name beside it."""
     hidden = any(accuser_hidden(p, user, allowed_roles) for p in petitions)
     if user.sees_personal and not hidden:
         return lambda s: s or ""
     scrub = Redactor(hide_names=hidden)
     scrub.add_people(x for p in petitions for x in p.petitioners)
+    if hidden:
+        scrub.add_names(*(place for p in petitions for place in unit_places(p)))
     return lambda s: scrub(s or "")
 
 

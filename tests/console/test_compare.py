@@ -106,3 +106,4 @@ def test_an_accuser_is_not_named_even_masked_to_a_role_that_may_not_see_them(acc
         for path in ("/analysis", f"/analysis/compare/{ACCUSED_AGAIN}", f"/petitions/{ACCUSED_AGAIN}"):
             html = c.get(path).text
             assert "赵检举" not in html and "赵*举" not in html and "13811112222" not in html, path
+            assert "5组" not in html and "五组" not in html, path  # nor the village group the reasons name

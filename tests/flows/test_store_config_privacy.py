@@ -98,11 +98,13 @@ def test_a_masked_accusation_keeps_no_masked_trace_of_its_accuser():
     # The analysis' explanations name people masked (赵*举, 138****2222); for an accuser not even that.
     from flows.export import mask_record
 
-    accuser = make_petitioner(name="赵检举", id_number="330110197505050011", phone="13811112222")
+    accuser = make_petitioner(name="赵检举", id_number="330110197505050011", phone="13811112222",
+                              address="永福村五组3号")
     p = make_petition("R3", purpose="检举控告", petitioners=[accuser])
-    why = "重件：与 R2 为同一信访人（身份证号 330***********0011；电话和姓名（138****2222，赵*举））"
+    why = ("重件：与 R2 为同一信访人（身份证号 330***********0011；电话和姓名（138****2222，赵*举）；"
+           "姓名和村民小组/楼幢（赵*举，永福村5组））")
     text = mask_record({"ref": "R3", "analysis_explanation": [why]}, p)["analysis_explanation"][0]
-    for leak in ("赵*举", "138****2222", "330***********0011"):
+    for leak in ("赵*举", "138****2222", "330***********0011", "5组"):
         assert leak not in text
     assert "重件：与 R2 为同一信访人" in text
     # a petitioner who is no accuser keeps the masked trace that tells a clerk who it is
