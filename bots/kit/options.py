@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ class RobotOptions:
     backoff_max_s: float = 30.0
     retry_after_max_s: float = 300.0  # a Retry-After beyond this is waited only this long
     sleep: Callable[[float], None] | None = None  # injectable for tests; default sleeps on the robot's loop
+    clock: Callable[[], float] | None = None  # monotonic seconds, injectable with ``sleep`` (see Retry)
     executable_path: str | None = None
     recycle_every: int = 200  # details per browser context before it is replaced (flat memory)
     page_size: int | None = None  # None: the largest the list offers
@@ -70,28 +72,47 @@ def write_state(path: Path | None, state: dict[str, Any]) -> None:
 
 
 class Retry:
-    """Bounded exponential backoff that honours Retry-After; only TransientError is retried."""
+    """Bounded exponential backoff that honours Retry-After; only TransientError is retried.
+
+    A Retry-After speaks for the whole upstream, not for one request: once a lane is told to wait,
+    every lane of the session holds until then before its next attempt, instead of each finding
+    out by a refusal of its own. A request already in flight is not called back."""
 
     def __init__(self, options: RobotOptions):
         self.options = options
         self.count = 0  # retries done, for the run summary
+        self._hold_until = 0.0
+        self._slept = 0.0  # recorded sleeps pass no real time: with no clock given, they are the clock
 
     def delay(self, attempt: int, exc: TransientError) -> float:
         if exc.retry_after is not None:
             return min(exc.retry_after, self.options.retry_after_max_s)
         return min(self.options.backoff_s * (2**attempt), self.options.backoff_max_s)
 
+    def now(self) -> float:
+        if self.options.clock is not None:
+            return self.options.clock()
+        return self._slept if self.options.sleep is not None else time.monotonic()
+
     async def sleep(self, seconds: float) -> None:
         if self.options.sleep is None:
             await asyncio.sleep(seconds)
         else:
             await asyncio.get_running_loop().run_in_executor(None, self.options.sleep, seconds)
+            self._slept += seconds
+
+    async def hold(self) -> None:
+        """Wait out the upstream's last Retry-After, if it has not passed."""
+        wait = self._hold_until - self.now()
+        if wait > 0:
+            await self.sleep(wait)
 
     async def run(self, what: str, op: Callable[[], Awaitable[T]]) -> T:
         from bots.kit.browser import map_error
         from bots.kit.http import SessionLost
 
         for attempt in range(self.options.retries + 1):
+            await self.hold()
             try:
                 try:
                     return await op()
@@ -104,5 +125,8 @@ class Retry:
                     raise UpstreamDown(f"{what}：重试 {self.options.retries} 次后仍失败（{exc.message}）",
                                        ref=exc.ref, hint="上级系统可能故障，请稍后再运行") from exc
                 self.count += 1
-                await self.sleep(self.delay(attempt, exc))
+                if exc.retry_after is None:
+                    await self.sleep(self.delay(attempt, exc))
+                else:  # waited by hold() at the top of the loop, with every other lane's next attempt
+                    self._hold_until = max(self._hold_until, self.now() + self.delay(attempt, exc))
         raise AssertionError("unreachable")
