@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from loguru import logger
+
 from core.errors import PetitionbotError, TransientError, UpstreamDown
 
 T = TypeVar("T")
@@ -125,8 +127,12 @@ class Retry:
                     raise UpstreamDown(f"{what}：重试 {self.options.retries} 次后仍失败（{exc.message}）",
                                        ref=exc.ref, hint="上级系统可能故障，请稍后再运行") from exc
                 self.count += 1
+                delay = self.delay(attempt, exc)
                 if exc.retry_after is None:
-                    await self.sleep(self.delay(attempt, exc))
+                    logger.warning("{}：{}，{:g} 秒后重试（第 {} 次）", what, exc.message, delay, attempt + 1)
+                    await self.sleep(delay)
                 else:  # waited by hold() at the top of the loop, with every other lane's next attempt
-                    self._hold_until = max(self._hold_until, self.now() + self.delay(attempt, exc))
+                    logger.warning("{}：{}，上级系统要求等待，全部通道暂停 {:g} 秒后重试（第 {} 次）",
+                                   what, exc.message, delay, attempt + 1)
+                    self._hold_until = max(self._hold_until, self.now() + delay)
         raise AssertionError("unreachable")
