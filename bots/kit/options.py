@@ -129,10 +129,11 @@ class Retry:
                 self.count += 1
                 delay = self.delay(attempt, exc)
                 if exc.retry_after is None:
-                    logger.warning("{}：{}，{:g} 秒后重试（第 {} 次）", what, exc.message, delay, attempt + 1)
+                    # the message names the step already ("读取信访件详情：上级系统出错（HTTP 500）")
+                    logger.warning("{}，{:g} 秒后重试（第 {} 次）", exc.message, delay, attempt + 1)
                     await self.sleep(delay)
                 else:  # waited by hold() at the top of the loop, with every other lane's next attempt
-                    logger.warning("{}：{}，上级系统要求等待，全部通道暂停 {:g} 秒后重试（第 {} 次）",
-                                   what, exc.message, delay, attempt + 1)
+                    logger.warning("{}，上级系统要求等待，全部通道暂停 {:g} 秒后重试（第 {} 次）",
+                                   exc.message, delay, attempt + 1)
                     self._hold_until = max(self._hold_until, self.now() + delay)
         raise AssertionError("unreachable")

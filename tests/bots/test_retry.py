@@ -65,13 +65,13 @@ def test_a_retry_after_holds_the_next_attempt_of_every_lane(retry: Retry, clock:
     said: list[str] = []
     sink = logger.add(said.append, format="{message}")
     try:
-        assert asyncio.run(two_lanes(retry, TransientError("HTTP 429", retry_after=7))) == ["A", "B"]
+        assert asyncio.run(two_lanes(retry, TransientError("读取信访件详情：访问过于频繁（HTTP 429）", retry_after=7))) == ["A", "B"]
     finally:
         logger.remove(sink)
     assert clock.sleeps == [7.0, 7.0]  # lane A before its retry, lane B before its first request
     assert retry.count == 1
     # the operator's log says why the run paused, and for how long
-    assert [m.strip() for m in said] == ["A：HTTP 429，上级系统要求等待，全部通道暂停 7 秒后重试（第 1 次）"]
+    assert [m.strip() for m in said] == ["读取信访件详情：访问过于频繁（HTTP 429），上级系统要求等待，全部通道暂停 7 秒后重试（第 1 次）"]
 
 
 def test_once_the_hold_has_passed_nobody_waits(retry: Retry, clock: Clock) -> None:
