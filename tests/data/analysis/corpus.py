@@ -132,13 +132,17 @@
     blind65/... blind68/    corpora 65 to 68 (a sixty-fifth to a sixty-eighth writer, corpus 61's note; written
                             at the same time), the check of round twenty's blind "another matter" phrases
                             and held out whole as "test65" to "test68"
+    blind69/... blind74/    corpora 69 to 74 (a sixty-ninth to a seventy-fourth writer, corpus 65's note;
+                            written at the same time), the check of round twenty-one's "earlier matter
+                            settled" words (not adopted) and held out whole as "test69" to "test74"
 
 Halves: "dev", "test" (corpus 1), "dev2", "test2" (corpus 2), "test3", "dev4", "test5", "dev6", "test7", "dev8", "test9",
 "dev10", "test11", "dev12", "test13", "dev14", "test15", "dev16", "test17", "dev18", "test19", "dev20", "test21", "dev22",
 "test23", "dev24", "test25", "dev26", "test27", "dev28", "test29", "dev30", "test31", "dev32", "test33", "dev34",
 "test35", "dev36", "test37", "dev38", "test39", "dev40", "test41", "dev42", "test43", "dev44", "test45", "dev46",
 "test47", "dev48", "test49", "test50", "test51", "dev52", "test53", "test54", "test55", "test57",
-"test58", "test59", "test60", "test61", "test62", "test63", "test64", "test65", "test66", "test67", "test68".
+"test58", "test59", "test60", "test61", "test62", "test63", "test64", "test65", "test66", "test67", "test68",
+"test69", "test70", "test71", "test72", "test73", "test74".
 Tuning may read "dev",
 "test" (corpus 1's test half was reported before corpus 2 arrived, so it has become tuning data),
 "dev2", "dev4", "dev6", "dev8", "dev10", "dev12", "dev14", "dev16", "dev18", "dev20", "dev22", "dev24",
@@ -147,7 +151,8 @@ Tuning may read "dev",
 "test5", "test7", "test9", "test11", "test13", "test15", "test17", "test19", "test21", "test23", "test25", "test27",
 "test29", "test31", "test33", "test35", "test37", "test39", "test41", "test43", "test45", "test47", "test49", "test50",
 "test51", "test53", "test54", "test55", "test57", "test58", "test59", "test60", "test61", "test62",
-"test63", "test64", "test65", "test66", "test67" and "test68" are read only by
+"test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70", "test71", "test72", "test73"
+and "test74" are read only by
 bench/analysis.py, to report.
 """
 
@@ -175,7 +180,8 @@ HELD_OUT = ("test2", "test3", "test5", "test7", "test9", "test11", "test13", "te
             "test23", "test25", "test27", "test29", "test31", "test33", "test35", "test37",
             "test39", "test41", "test43", "test45", "test47", "test49", "test50", "test51",
             "test53", "test54", "test55", "test57", "test58", "test59", "test60",
-            "test61", "test62", "test63", "test64", "test65", "test66", "test67", "test68")
+            "test61", "test62", "test63", "test64", "test65", "test66", "test67", "test68",
+            "test69", "test70", "test71", "test72", "test73", "test74")
 # half name -> (corpus folder, split file or None for the whole corpus). Corpora 1 and 2 are split in
 # halves; every later corpus is one half whole, named "devN" or "testN" after its folder blindN, so
 # registering a corpus is naming it in TUNING_HALVES or HELD_OUT.
