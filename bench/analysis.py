@@ -89,28 +89,21 @@ HALVES = corpus.TUNING_HALVES + corpus.HELD_OUT
 HELD_OUT = corpus.HELD_OUT
 # A tuning half is shown by its name; a held-out one says how often it was judged (kept up since round
 # thirteen for test25 on; the older sets' counts stop earlier, and every round's final bench judges them all).
+ROUND = 21
+# The round in which each held-out set from test25 on was first judged: seen ROUND - r + 1 times.
+FIRST_JUDGED = {25: 12, 27: 13, **dict.fromkeys((29, 31, 33), 14), **dict.fromkeys((35, 37, 39), 15),
+                **dict.fromkeys((41, 43, 45), 16), **dict.fromkeys((47, 49, 50, 51), 17),
+                **dict.fromkeys((53, 54, 55, 57), 18), **dict.fromkeys(range(58, 65), 19),
+                **dict.fromkeys(range(65, 69), 20), **dict.fromkeys(range(69, 75), 21)}
+_TIMES = ("once", "twice", *(f"{n} times" for n in ("three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                                                       "eleven", "twelve", "thirteen", "fourteen", "fifteen")))
 LABEL = {**{h: h for h in corpus.TUNING_HALVES}, "dev": "blind1-dev", "test": "blind1-test",
          "dev22": "dev22 (was TEST22)", "test2": "TEST2 (seen)",
          "test3": "TEST3 (seen)", "test5": "TEST5 (seen)", "test7": "TEST7 (seen)", "test9": "TEST9 (seen twice)",
          "test11": "TEST11 (seen twice)", "test13": "TEST13 (seen twice)", "test15": "TEST15 (seen twice)",
          "test17": "TEST17 (seen once)", "test19": "TEST19 (seen four times)", "test21": "TEST21 (seen once)",
          "test23": "TEST23 (seen once)",
-         "test25": "TEST25 (seen ten times)", "test27": "TEST27 (seen nine times)",
-         "test29": "TEST29 (seen eight times)", "test31": "TEST31 (seen eight times)",
-         "test33": "TEST33 (seen eight times)", "test35": "TEST35 (seen seven times)", "test37": "TEST37 (seen seven times)",
-         "test39": "TEST39 (seen seven times)", "test41": "TEST41 (seen six times)", "test43": "TEST43 (seen six times)",
-         "test45": "TEST45 (seen six times)",
-         "test47": "TEST47 (seen five times)", "test49": "TEST49 (seen five times)", "test50": "TEST50 (seen five times)",
-         "test51": "TEST51 (seen five times)",
-         "test53": "TEST53 (seen four times)", "test54": "TEST54 (seen four times)", "test55": "TEST55 (seen four times)",
-         "test57": "TEST57 (seen four times)",
-         "test58": "TEST58 (seen three times)", "test59": "TEST59 (seen three times)", "test60": "TEST60 (seen three times)",
-         "test61": "TEST61 (seen three times)", "test62": "TEST62 (seen three times)", "test63": "TEST63 (seen three times)",
-         "test64": "TEST64 (seen three times)",
-         "test65": "TEST65 (seen twice)", "test66": "TEST66 (seen twice)", "test67": "TEST67 (seen twice)",
-         "test68": "TEST68 (seen twice)",
-         "test69": "TEST69 (seen once)", "test70": "TEST70 (seen once)", "test71": "TEST71 (seen once)",
-         "test72": "TEST72 (seen once)", "test73": "TEST73 (seen once)", "test74": "TEST74 (seen once)"}
+         **{f"test{n}": f"TEST{n} (seen {_TIMES[ROUND - r]})" for n, r in FIRST_JUDGED.items()}}
 
 
 def quality(s: AnalysisSettings, tax: taxonomy.Taxonomy) -> None:
