@@ -27,6 +27,14 @@ RUN_STATUS_ZH = {"ok": "成功", "partial": "部分失败", "failed": "失败", 
                  "stopped": "已停止", "interrupted": "中断"}
 
 
+def upstream_trouble_zh(summary: dict[str, Any]) -> str:
+    """What the upstream cost a run (its robots' retries and re-logins, summed), in Chinese, or "":
+    why a night's intake took longer than usual."""
+    robot = summary.get("robot") or {}
+    parts = [f"{label} {robot[key]} 次" for key, label in (("retries", "重试"), ("relogins", "重新登录")) if robot.get(key)]
+    return "上级系统：" + "、".join(parts) if parts else ""
+
+
 def group_kind(form: str, headcount: int, threshold: int) -> str:
     """集体访, 联名信, or "" (a visit of four, a phone call, one letter writer)."""
     if (headcount or 0) < threshold:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.errors import ConfigError
-from core.model import RUN_STATUS_ZH
+from core.model import RUN_STATUS_ZH, upstream_trouble_zh
 from petitionbot.app import EXIT_FAILED, EXIT_OK, INTERRUPTED_MESSAGE, App
 from petitionbot.commands import ChineseParser, app_from
 from petitionbot.lock import LockInfo, pid_alive
@@ -124,6 +124,8 @@ def show_run(app: App, run_id: str) -> str:
              f"状态：{RUN_STATUS_ZH.get(status, status)}" + (f"，{message}" if message else ""),
              f"开始：{r['started']}  结束：{r.get('ended') or '—'}  耗时：{duration(r['started'], r.get('ended'))}",
              f"数量：{counts_text(s.get('counts') or {}) or '—'}"]
+    if trouble := upstream_trouble_zh(s):
+        lines.append(trouble)
     for title, key in (("未入库/失败", "failures"), ("注意", "warnings"), ("输出", "outputs"), ("证据", "evidence")):
         items = s.get(key) or []
         if items:

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from core.model import FLOW_ZH, RUN_STATUS_ZH
+from core.model import FLOW_ZH, RUN_STATUS_ZH, upstream_trouble_zh
 from petitionbot.console import actions
 from petitionbot.console.live import EventBus, Tee, sse_stream
 from petitionbot.console.running import Busy, Runner
@@ -116,6 +116,7 @@ def _history(console: Any, user: Any) -> list[dict[str, Any]]:
             "reason": run_reason(r),
             "counts": [(k, counts.get(key)) for key, k in (("listed", "共"), ("new", "新增"), ("updated", "更新"),
                                                           ("unchanged", "未变"), ("failed", "失败")) if counts.get(key)],
+            "trouble": upstream_trouble_zh(s),
             "warnings": s.get("warnings") or [],
             "outputs": [(n, Path(p).name) for n, p in enumerate(s.get("outputs") or [])],
             "evidence": [(n, Path(p).name) for n, p in enumerate(s.get("evidence") or [])] if user.role == "admin" else [],

@@ -42,3 +42,14 @@ def test_doctor_is_the_administrators(world):
 def test_the_live_stream_wants_a_session(world):
     with world.client() as c:
         assert c.get("/runs/events").status_code == 401
+
+
+def test_the_runs_page_says_what_the_upstream_cost_a_run(world):
+    # Retries and re-logins, as the intake wiring records them: why a night's intake took longer.
+    with world.app.run("intake") as run:
+        run.extra["robot"] = {"relogins": 1, "retries": 7, "contexts": 2, "evidence": 0}
+    with world.app.run("ledger"):
+        pass
+    with world.login("lingdao") as c:
+        html = c.get("/runs").text
+        assert html.count("上级系统：") == 1 and "上级系统：重试 7 次、重新登录 1 次" in html

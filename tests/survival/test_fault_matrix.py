@@ -14,6 +14,7 @@ import pytest
 
 from core.errors import LayoutChanged, SystemError_, UpstreamDown
 from petitionbot import wiring
+from petitionbot.commands.serve import show_run
 from tests.e2e.conftest import dataset, petition
 from tests.survival.conftest import CHINESE, FAST
 
@@ -99,6 +100,11 @@ def test_429_with_retry_after_is_honoured_and_the_run_ends_ok(make_env):
     assert throttled >= 3
     # each 429 was waited out (Retry-After 1 s, capped by config at 0.5 s), not hammered
     assert time.monotonic() - started >= 0.5 * throttled / FAST["concurrency"]
+    # and the operator reads what the upstream cost the night
+    retries = summary(app)["robot"]["retries"]
+    assert retries >= 1  # (a slow answer under load is retried too, so not exactly the 429s)
+    (run_id,) = [r["id"] for r in app.store.runs(limit=5) if r["flow"] == "intake"]
+    assert f"上级系统：重试 {retries} 次" in show_run(app, run_id)
 
 
 def test_a_single_stall_beyond_the_timeout_is_retried_and_the_run_ends_ok(make_env):
