@@ -162,6 +162,11 @@ class RepeatIndex:
         self.weights = weights or matter.Weights()
         self.review_window = timedelta(days=review_window_days)
         self.decisions = decisions or {}
+        # ref -> {other ref: the clerk's answer}, read once: match() asks it for every item
+        self.answers: dict[str, dict[str, str]] = defaultdict(dict)
+        for pair, answer in self.decisions.items():
+            a, b = sorted(pair)
+            self.answers[a][b] = self.answers[b][a] = answer
         self.by_key: dict[str, list[Item]] = defaultdict(list)
         self.by_ref: dict[str, Item] = {}
         self.root: dict[str, str] = {}  # ref -> first item of its chain
@@ -211,8 +216,8 @@ class RepeatIndex:
     def match(self, item: Item) -> Repeat | None:
         """Best earlier match of ``item`` (not yet added), or None."""
         cands = self.candidates(item)
-        for (a, b), answer in ((tuple(sorted(k)), v) for k, v in self.decisions.items()):
-            other = b if a == item.ref else a if b == item.ref else None
+        answers = self.answers.get(item.ref, {})
+        for other, answer in answers.items():
             if answer == CONFIRM and other in self.by_ref and other not in cands:
                 o = self.by_ref[other]
                 if (o.day, o.ref) < (item.day, item.ref):
@@ -220,9 +225,12 @@ class RepeatIndex:
         best: tuple[tuple, Repeat] | None = None
         other_matter = says_other_matter(item.petition) if cands else ""
         again = says_again(item.petition) if cands else ""
-        rejected = self._rejected_chains(item.ref) if cands else set()
+        # A chain is one matter: a 不是重件 to one of its petitions is a no to all of them, or the next
+        # run would offer the same petition against the chain's others (on the held-out sets, 6 of 37
+        # false 重件 so answered came back as 重件 of their chain).
+        rejected = {self.root.get(other, other) for other, answer in answers.items() if answer == REJECT}
         for c in cands.values():
-            answer = self.decisions.get(frozenset((item.ref, c.other.ref)))
+            answer = answers.get(c.other.ref)
             if answer == REJECT or (answer != CONFIRM and self.root.get(c.other.ref, c.other.ref) in rejected):
                 continue  # a clerk said no, to this petition or to another of its chain: never proposed again
             pair = matter.score(item, c.other, self.weights)
@@ -251,18 +259,6 @@ class RepeatIndex:
         rep.count = len(rep.chain)
         self._supervision(rep, self.by_ref[rep.matched], item)
         return rep
-
-    def _rejected_chains(self, ref: str) -> set[str]:
-        """The chains (by root) of the petitions a clerk said ``ref`` is no repeat of. A chain is one
-        matter: a clerk who answered 不是重件 to one of its petitions means none of them, and would
-        otherwise meet the same petition again as a repeat of the chain's other petitions (on the
-        held-out sets, 6 of 37 false 重件 answered so came back as 重件 of their chain)."""
-        out: set[str] = set()
-        for pair, answer in self.decisions.items():
-            if answer == REJECT and ref in pair:
-                (other,) = pair - {ref}
-                out.add(self.root.get(other, other))
-        return out
 
     def link(self, item: Item, rep: Repeat | None) -> None:
         """Record ``item`` (after ``match``) so later items can find it and its chain; only a
