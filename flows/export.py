@@ -42,12 +42,21 @@ def export_record(p: Petition, store: Store, contributors: Iterable[Contributor]
     return record
 
 
+def people_redactor(petitions: Iterable[Petition], *, hide: bool) -> Redactor:
+    """A Redactor for text about these petitions (content, the analysis' reasons): their petitioners'
+    names masked, or with ``hide`` (an accuser the reader may not see) removed with every masked
+    trace of them and the village group or building the reasons name (永福村5组)."""
+    petitions = list(petitions)
+    scrub = Redactor(hide_names=hide)
+    scrub.add_people(x for p in petitions for x in p.petitioners)
+    if hide:
+        scrub.add_names(*(place for p in petitions for place in unit_places(p)))
+    return scrub
+
+
 def mask_record(record: dict[str, Any], petition: Petition) -> dict[str, Any]:
     """A copy fit to leave the office: no name, ID or phone number in clear, anywhere in it."""
-    scrub = Redactor(hide_names=petition.is_accusation)
-    scrub.add_people(petition.petitioners)
-    if petition.is_accusation:
-        scrub.add_names(*unit_places(petition))
+    scrub = people_redactor([petition], hide=petition.is_accusation)
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.model import Petition
-from core.privacy import Redactor, mask_id, mask_name, mask_phone, scrub_patterns
-from flows.analysis.text import unit_places
+from core.privacy import mask_id, mask_name, mask_phone, scrub_patterns
+from flows.export import people_redactor
 
 DEADLINE_ZH = {"overdue": "超期", "due_soon": "临期", "on_track": "正常", "closed": "已办结", "closed_late": "超期办结"}
 REPEAT_ZH = {"repeat": "重件", "suspected": "疑似重件", "none": "非重件"}
@@ -62,10 +62,7 @@ def reasons_scrubber(petitions: list[Petition], user: Any, allowed_roles: list[s
     hidden = any(accuser_hidden(p, user, allowed_roles) for p in petitions)
     if user.sees_personal and not hidden:
         return lambda s: s or ""
-    scrub = Redactor(hide_names=hidden)
-    scrub.add_people(x for p in petitions for x in p.petitioners)
-    if hidden:
-        scrub.add_names(*(place for p in petitions for place in unit_places(p)))
+    scrub = people_redactor(petitions, hide=hidden)
     return lambda s: scrub(s or "")
 
 
