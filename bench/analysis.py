@@ -50,8 +50,10 @@ def structure(ps: list[Petition], truth: dict, cats: dict[str, str], s: Analysis
     no = {frozenset((r, found[r].matched)): repeats.REJECT for r in rep["wrong_conf"]}
     after = repeats.detect(items, confident=s.repeat_probability, suspect=s.repeat_suspect_probability,
                            review_window_days=s.review_window_days, model=repeat_model, decisions=no) if no else {}
-    rep["answered_no"] = (len(no), len(set(rep["wrong_conf"]) & set(ev.repeat_scores(ps, truth, after)["wrong_conf"])),
-                          sum(1 for r in rep["wrong_conf"] if r in after and after[r].tier == repeats.SUSPECTED))
+    rep["answered_no"] = {
+        "answered": len(no),
+        "wrong_again": len(set(rep["wrong_conf"]) & set(ev.repeat_scores(ps, truth, after)["wrong_conf"])),
+        "suspected": sum(1 for r in rep["wrong_conf"] if r in after and after[r].tier == repeats.SUSPECTED)}
     return {"rep": rep, "clu": ev.cluster_scores(ps, truth, alerts, s.cluster_min),
             "grp": ev.group_scores(ps, truth, alerts)}
 
@@ -265,7 +267,7 @@ def table(res: dict, hw: dict, sizes: dict[str, int], trained: tuple[str, ...]) 
         ("NOT-repeat cases linked as 重件", "0",
          *cols(lambda r: f"{r['rep']['not_repeat_false_conf']}/{r['rep']['not_repeat_cases']}"), ""),
         ("wrong 重件 answered 不是重件: again wrong 重件 / 疑似", "0 / —",
-         *cols(lambda r: "{} / {} of {}".format(*r["rep"]["answered_no"][1:], r["rep"]["answered_no"][0])), "—"),
+         *cols(lambda r: "{wrong_again} / {suspected} of {answered}".format(**r["rep"]["answered_no"])), "—"),
         ("clusters found", "≥ 90 %", *cols(lambda r: f"{r['clu']['found']}/{r['clu']['clusters']}"), "—"),
         ("false cluster alerts per 100 petitions", "≤ 1", *cols(lambda r: f"{r['clu']['false_per_100']:.2f}"), "—"),
         ("cluster alerts on decoys", "0", *cols(lambda r: str(r["clu"]["decoy_alerts"])), "—"),
